@@ -1,0 +1,131 @@
+import FoundationEssentials
+public import Logging
+
+/// Runs one hook or action for a charm: load state, derive flags, run handlers, set status, commit.
+///
+/// Cost of a hook with nothing to do: `state-get` and `config-get`, nothing else; `status-set` and `state-set`
+/// run only when something changed.
+public struct CharmDispatcher {
+    /// What a dispatch did, for tests and the exit code.
+    public struct Outcome: Sendable, Equatable {
+        /// The process exit code: 0, or 1 when a hook failed (Juju then discards its buffered writes).
+        public var exitCode: Int32
+        /// The handlers that ran, in order.
+        public var handlersRun: [String]
+        /// The error that stopped the hook, if any.
+        public var failure: String?
+    }
+
+    private let context: HookContext
+    private let tools: any HookTools
+    private let digest: @Sendable ([UInt8]) -> String
+    private let logLevel: Logger.Level
+    private let standardError: @Sendable (String) -> Void
+
+    /// Creates a dispatcher.
+    ///
+    /// - Parameters:
+    ///   - context: the hook context.
+    ///   - tools: the hook tools.
+    ///   - digest: a stable digest of bytes (the charm passes SHA-256).
+    ///   - logLevel: the least level sent to `juju-log`.
+    ///   - standardError: where failures are also written (Juju logs a hook's stderr).
+    public init(
+        context: HookContext,
+        tools: any HookTools,
+        digest: @escaping @Sendable ([UInt8]) -> String,
+        logLevel: Logger.Level = .info,
+        standardError: @escaping @Sendable (String) -> Void = { _ in }
+    ) {
+        self.context = context
+        self.tools = tools
+        self.digest = digest
+        self.logLevel = logLevel
+        self.standardError = standardError
+    }
+
+    /// Runs the event for `charm`.
+    public func run(_ charm: some Charm) async -> Outcome {
+        let secrets = SecretMask()
+        let buffer = LogBuffer()
+        let logger = Logger(label: "charm") { _ in JujuLogHandler(buffer: buffer, secrets: secrets, level: logLevel) }
+        var handlersRun: [String] = []
+        do {
+            let loadedState = try await tools.stateGet()
+            let state = UnitState(stateGet: loadedState)
+            let config = try await tools.configGet()
+            let configDigests = config.mapValues { value in digest(Array(canonicalJSON(value).utf8)) }
+            let changed = Set(configDigests.keys.filter { state.configDigests[$0] != configDigests[$0] })
+                .union(state.configDigests.keys.filter { configDigests[$0] == nil })
+
+            let flags = FlagStore(state.flags)
+            for name in changed { flags.set(.configChanged(name)) }
+            if !changed.isEmpty { flags.set(.configChanged) }
+            for (name, value) in config where isTruthy(value) { flags.set(.configSet(name)) }
+            flags.set(context.event.isAction ? .action(context.event.name) : .hook(context.event.name))
+            flags.provide(prefix: Flag.leader.rawValue) { [tools] _ in try await tools.isLeader() }
+
+            let status = StatusReporter(tools: tools, secrets: secrets, lastSet: state.status)
+            let session = HookSession(
+                context: context, tools: tools, flags: flags, config: config, changedOptions: changed,
+                status: status, secrets: secrets, logger: logger, values: state.values, digest: digest)
+
+            try await charm.prepare(session)
+            let engine = ReactiveEngine(handlers: charm.handlers()) { _ in await flush(buffer) }
+            handlersRun = try await engine.run(session)
+            try await charm.assessStatus(session)
+            try await status.commit()
+            await flush(buffer)
+
+            let newState = UnitState(
+                flags: flags.persistent, configDigests: configDigests, values: session.values,
+                status: status.lastSet)
+            let encoded = newState.encoded()
+            if loadedState[UnitState.stateKey] != encoded {
+                try await tools.stateSet([UnitState.stateKey: encoded])
+            }
+            return Outcome(exitCode: 0, handlersRun: handlersRun, failure: nil)
+        } catch {
+            let message = secrets.mask("\(error)")
+            await flush(buffer)
+            standardError("\(context.event.name) failed: \(message)\n")
+            try? await tools.jujuLog("\(context.event.name) failed: \(message)", level: .error)
+            if context.event.isAction {
+                // The action fails with a sentence; the unit state is not committed.
+                try? await tools.actionFail("The action failed: \(message).")
+                return Outcome(exitCode: 0, handlersRun: handlersRun, failure: message)
+            }
+            return Outcome(exitCode: 1, handlersRun: handlersRun, failure: message)
+        }
+    }
+
+    private func flush(_ buffer: LogBuffer) async {
+        for line in buffer.drain() {
+            do {
+                try await tools.jujuLog(line.message, level: line.level)
+            } catch {
+                standardError("\(line.level.rawValue): \(line.message)\n")
+            }
+        }
+    }
+}
+
+/// Whether a config value counts as set, as charms.reactive's `config.set.<option>` defines it.
+func isTruthy(_ value: JSONValue) -> Bool {
+    switch value {
+    case .null: return false
+    case .bool(let flag): return flag
+    case .int(let number): return number != 0
+    case .double(let number): return number != 0
+    case .string(let text): return !text.isEmpty
+    case .array(let items): return !items.isEmpty
+    case .object(let members): return !members.isEmpty
+    }
+}
+
+/// A value as JSON with sorted keys, so that equal values always give equal digests.
+func canonicalJSON(_ value: JSONValue) -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
+}

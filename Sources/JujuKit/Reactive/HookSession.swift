@@ -1,0 +1,75 @@
+import FoundationEssentials
+public import Logging
+
+/// Everything a handler works with during one hook: the context, the tools, flags, config, kept values, status.
+public final class HookSession {
+    /// What Juju told the process.
+    public let context: HookContext
+    /// The hook tools.
+    public let tools: any HookTools
+    /// This hook's flags.
+    public let flags: FlagStore
+    /// The configuration, as `config-get` returned it.
+    public let config: [String: JSONValue]
+    /// The options whose value changed since the last successful hook (all of them in the first hook).
+    public let changedOptions: Set<String>
+    /// The statuses handlers report.
+    public let status: StatusReporter
+    /// Secrets to keep out of anything the charm prints.
+    public let secrets: SecretMask
+    /// A logger whose lines go to `juju-log`.
+    public let logger: Logger
+    /// Values kept between hooks (persisted only if the hook succeeds).
+    public var values: [String: JSONValue]
+    /// Turns bytes into a stable digest (SHA-256 hex in production).
+    public let digest: @Sendable ([UInt8]) -> String
+
+    /// Creates a session; the dispatcher does this once per hook.
+    public init(
+        context: HookContext,
+        tools: any HookTools,
+        flags: FlagStore,
+        config: [String: JSONValue],
+        changedOptions: Set<String>,
+        status: StatusReporter,
+        secrets: SecretMask,
+        logger: Logger,
+        values: [String: JSONValue],
+        digest: @escaping @Sendable ([UInt8]) -> String
+    ) {
+        self.context = context
+        self.tools = tools
+        self.flags = flags
+        self.config = config
+        self.changedOptions = changedOptions
+        self.status = status
+        self.secrets = secrets
+        self.logger = logger
+        self.values = values
+        self.digest = digest
+    }
+
+    /// Whether this unit is the leader (asks `is-leader` once per hook, and only if needed).
+    public func isLeader() async throws -> Bool {
+        try await flags.contains(.leader)
+    }
+
+    /// Whether `value` differs from the last value recorded under `key`; records it.
+    ///
+    /// Only a digest is kept, so `value` may hold secrets. Like charms.reactive's `data_changed`, the record is
+    /// part of the unit state and is dropped if the hook fails.
+    public func dataChanged(_ key: String, _ value: some Encodable) -> Bool {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let bytes = (try? encoder.encode(value)).map { Array($0) } ?? []
+        let fingerprint = JSONValue.string(digest(bytes))
+        let storeKey = "data-changed.\(key)"
+        defer { values[storeKey] = fingerprint }
+        return values[storeKey] != fingerprint
+    }
+
+    /// Forgets the value recorded under `key`, so the next `dataChanged(key, …)` reports a change.
+    public func forgetData(_ key: String) {
+        values["data-changed.\(key)"] = nil
+    }
+}

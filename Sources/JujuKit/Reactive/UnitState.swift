@@ -1,0 +1,71 @@
+import FoundationEssentials
+
+/// What a unit remembers between hooks, stored with `state-set` (so Juju commits it only when the hook succeeds).
+public struct UnitState: Codable, Equatable, Sendable {
+    /// The persistent flags.
+    public var flags: Set<Flag>
+    /// Digests of each configuration option's value at the last successful hook.
+    public var configDigests: [String: String]
+    /// Named values the charm keeps (digests of published data, container spec, …); never secrets in clear.
+    public var values: [String: JSONValue]
+    /// The last status this unit set.
+    public var status: WorkloadStatus?
+
+    /// The `state-set` key holding the encoded state.
+    public static let stateKey = "charm-state"
+
+    /// Creates a state.
+    public init(
+        flags: Set<Flag> = [],
+        configDigests: [String: String] = [:],
+        values: [String: JSONValue] = [:],
+        status: WorkloadStatus? = nil
+    ) {
+        self.flags = flags
+        self.configDigests = configDigests
+        self.values = values
+        self.status = status
+    }
+
+    /// Decodes the state from `state-get` output; an empty or unreadable state is a fresh one.
+    public init(stateGet: [String: String]) {
+        guard let text = stateGet[UnitState.stateKey],
+            let state = try? JSONDecoder().decode(UnitState.self, from: Data(text.utf8))
+        else {
+            self.init()
+            return
+        }
+        self = state
+    }
+
+    /// The state as a deterministic JSON string (sorted keys), for `state-set`.
+    public func encoded() -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let data = (try? encoder.encode(self)) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case flags, configDigests = "config", values, status
+    }
+
+    /// Decodes a state, tolerating missing members.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let names = try container.decodeIfPresent([String].self, forKey: .flags) ?? []
+        flags = Set(names.map(Flag.init(rawValue:)))
+        configDigests = try container.decodeIfPresent([String: String].self, forKey: .configDigests) ?? [:]
+        values = try container.decodeIfPresent([String: JSONValue].self, forKey: .values) ?? [:]
+        status = try container.decodeIfPresent(WorkloadStatus.self, forKey: .status)
+    }
+
+    /// Encodes the state with flags sorted.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(flags.map(\.rawValue).sorted(), forKey: .flags)
+        try container.encode(configDigests, forKey: .configDigests)
+        try container.encode(values, forKey: .values)
+        try container.encodeIfPresent(status, forKey: .status)
+    }
+}

@@ -1,0 +1,54 @@
+/// Collects the statuses handlers report during a hook; the highest priority one is set once, at the end.
+///
+/// Priority: blocked > maintenance > waiting > active; among equals the first reported wins.
+/// `progress(_:)` is for long work (installing packages, pulling images): it sets a maintenance status at once
+/// so that `juju status` shows what is happening.
+public final class StatusReporter {
+    private var reported: [WorkloadStatus] = []
+    private let tools: any HookTools
+    private let secrets: SecretMask
+    /// The last status this unit set, from the unit's persisted state and this hook's `progress` calls.
+    public private(set) var lastSet: WorkloadStatus?
+
+    /// Creates a reporter that sets statuses through `tools`.
+    public init(tools: any HookTools, secrets: SecretMask, lastSet: WorkloadStatus?) {
+        self.tools = tools
+        self.secrets = secrets
+        self.lastSet = lastSet
+    }
+
+    /// Reports a candidate for the hook's final status.
+    public func report(_ status: WorkloadStatus) {
+        reported.append(status)
+    }
+
+    /// Sets a maintenance status now, for work that takes a while.
+    public func progress(_ message: String) async throws(HookToolError) {
+        try await apply(.maintenance(message))
+    }
+
+    /// Every status reported so far in this hook, in order.
+    public var candidates: [WorkloadStatus] { reported }
+
+    /// The status that wins: highest priority, first reported among equals.
+    public var winner: WorkloadStatus? {
+        reported.enumerated().max { lhs, rhs in
+            lhs.element.state.priority != rhs.element.state.priority
+                ? lhs.element.state.priority < rhs.element.state.priority
+                : lhs.offset > rhs.offset
+        }?.element
+    }
+
+    /// Sets the winning status, unless it is what the unit already shows.
+    public func commit() async throws(HookToolError) {
+        guard let winner else { return }
+        try await apply(winner)
+    }
+
+    private func apply(_ status: WorkloadStatus) async throws(HookToolError) {
+        let safe = WorkloadStatus(status.state, secrets.mask(status.message))
+        guard safe != lastSet else { return }
+        try await tools.statusSet(safe, application: false)
+        lastSet = safe
+    }
+}

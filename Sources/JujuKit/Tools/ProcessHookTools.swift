@@ -1,0 +1,161 @@
+import FoundationEssentials
+
+/// The hook tools Juju puts on `PATH`, run as processes through a `CommandRunner`.
+public struct ProcessHookTools: HookTools {
+    private let runner: any CommandRunner
+
+    /// Creates tools that run through `runner`.
+    public init(runner: any CommandRunner) {
+        self.runner = runner
+    }
+
+    public func configGet() async throws(HookToolError) -> [String: JSONValue] {
+        try await decode("config-get", ["--format=json"], as: [String: JSONValue]?.self) ?? [:]
+    }
+
+    public func isLeader() async throws(HookToolError) -> Bool {
+        try await decode("is-leader", ["--format=json"], as: Bool.self)
+    }
+
+    public func leaderGet() async throws(HookToolError) -> [String: String] {
+        try await decode("leader-get", ["--format=json"], as: [String: String]?.self) ?? [:]
+    }
+
+    public func relationIDs(endpoint: String) async throws(HookToolError) -> [String] {
+        try await decode("relation-ids", ["--format=json", endpoint], as: [String]?.self) ?? []
+    }
+
+    public func relationUnits(relationID: String) async throws(HookToolError) -> [String] {
+        try await decode("relation-list", ["--format=json", "-r", relationID], as: [String]?.self) ?? []
+    }
+
+    public func relationApplication(relationID: String) async throws(HookToolError) -> String? {
+        try await decode("relation-list", ["--format=json", "-r", relationID, "--app"], as: String?.self)
+    }
+
+    public func relationGet(relationID: String, member: String, application: Bool) async throws(HookToolError)
+        -> [String: String]
+    {
+        var arguments = ["--format=json", "-r", relationID]
+        if application { arguments.append("--app") }
+        arguments += ["-", member]
+        return try await decode("relation-get", arguments, as: [String: String]?.self) ?? [:]
+    }
+
+    public func relationSet(relationID: String, application: Bool, values: [String: String?])
+        async throws(HookToolError)
+    {
+        var arguments = ["-r", relationID]
+        if application { arguments.append("--app") }
+        arguments += ["--file", "-"]
+        // relation-set deletes a key whose value is empty.
+        let payload = values.mapValues { $0 ?? "" }
+        try await call("relation-set", arguments, input: try JSONPayload.encode(payload, tool: "relation-set"))
+    }
+
+    public func statusSet(_ status: WorkloadStatus, application: Bool) async throws(HookToolError) {
+        try await call("status-set", ["--application=\(application ? "True" : "False")", status.state.rawValue, "--", status.message])
+    }
+
+    public func applicationVersionSet(_ version: String) async throws(HookToolError) {
+        try await call("application-version-set", ["--", version])
+    }
+
+    public func jujuLog(_ message: String, level: JujuLogLevel) async throws(HookToolError) {
+        try await call("juju-log", ["--log-level", level.rawValue, "--", message])
+    }
+
+    public func actionGet() async throws(HookToolError) -> [String: JSONValue] {
+        try await decode("action-get", ["--format=json"], as: [String: JSONValue]?.self) ?? [:]
+    }
+
+    public func actionSet(_ results: [String: String]) async throws(HookToolError) {
+        guard !results.isEmpty else { return }
+        try await call("action-set", results.keys.sorted().map { "\($0)=\(results[$0] ?? "")" })
+    }
+
+    public func actionFail(_ message: String) async throws(HookToolError) {
+        try await call("action-fail", ["--", message])
+    }
+
+    public func actionLog(_ message: String) async throws(HookToolError) {
+        try await call("action-log", ["--", message])
+    }
+
+    public func openPort(_ port: PortRange) async throws(HookToolError) {
+        try await call("open-port", [port.description])
+    }
+
+    public func closePort(_ port: PortRange) async throws(HookToolError) {
+        try await call("close-port", [port.description])
+    }
+
+    public func openedPorts() async throws(HookToolError) -> [PortRange] {
+        let listed = try await decode("opened-ports", ["--format=json"], as: [String]?.self) ?? []
+        return listed.compactMap(PortRange.init)
+    }
+
+    public func privateAddress() async throws(HookToolError) -> String {
+        try await decode("unit-get", ["--format=json", "private-address"], as: String.self)
+    }
+
+    public func ingressAddress(binding: String) async throws(HookToolError) -> String? {
+        try await decode("network-get", ["--format=json", binding, "--ingress-address"], as: String?.self)
+    }
+
+    public func stateGet() async throws(HookToolError) -> [String: String] {
+        try await decode("state-get", ["--format=json"], as: [String: String]?.self) ?? [:]
+    }
+
+    public func stateSet(_ values: [String: String]) async throws(HookToolError) {
+        guard !values.isEmpty else { return }
+        try await call("state-set", ["--file", "-"], input: try JSONPayload.encode(values, tool: "state-set"))
+    }
+
+    public func stateDelete(_ key: String) async throws(HookToolError) {
+        try await call("state-delete", [key])
+    }
+
+    // MARK: - Plumbing
+
+    @discardableResult
+    private func call(_ tool: String, _ arguments: [String], input: [UInt8]? = nil) async throws(HookToolError)
+        -> String
+    {
+        let result: CommandResult
+        do {
+            result = try await runner.run(Command(tool, arguments, input: input))
+        } catch {
+            throw .unavailable(tool: tool, reason: error.description)
+        }
+        guard result.succeeded else {
+            throw .failed(tool: tool, exitCode: result.exitCode, message: result.standardError)
+        }
+        return result.standardOutput
+    }
+
+    private func decode<T: Decodable>(_ tool: String, _ arguments: [String], as type: T.Type)
+        async throws(HookToolError) -> T
+    {
+        let output = try await call(tool, arguments)
+        let text = output.trimmingWhitespace()
+        do {
+            return try JSONDecoder().decode(T.self, from: Data((text.isEmpty ? "null" : text).utf8))
+        } catch {
+            throw .malformedOutput(tool: tool, output: text)
+        }
+    }
+}
+
+/// JSON for hook-tool payloads: sorted keys and no `\/` escapes, so the YAML parser on the other side reads it.
+enum JSONPayload {
+    static func encode<T: Encodable>(_ value: T, tool: String) throws(HookToolError) -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        do {
+            return Array(try encoder.encode(value))
+        } catch {
+            throw .malformedOutput(tool: tool, output: "cannot encode payload: \(error)")
+        }
+    }
+}

@@ -1,0 +1,1 @@
+print("charm-sim: not yet")
