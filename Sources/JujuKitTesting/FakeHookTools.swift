@@ -1,0 +1,244 @@
+public import JujuKit
+import Synchronization
+
+/// `HookTools` backed by an in-memory model of one unit: config, leadership, relations, status, ports, state.
+///
+/// Every call is recorded by tool name, so tests can assert how many round trips a hook made.
+public final class FakeHookTools: HookTools, Sendable {
+    /// One relation as the local unit sees it.
+    public struct Relation: Sendable, Equatable {
+        /// The local endpoint.
+        public var endpoint: String
+        /// The remote application.
+        public var remoteApp: String
+        /// The remote units that joined.
+        public var remoteUnits: [String]
+        /// Each remote unit's databag.
+        public var remoteUnitData: [String: [String: String]]
+        /// The remote application's databag.
+        public var remoteAppData: [String: String]
+        /// This unit's databag.
+        public var localUnitData: [String: String]
+        /// This application's databag (leader-writable).
+        public var localAppData: [String: String]
+
+        /// Creates a relation.
+        public init(
+            endpoint: String,
+            remoteApp: String,
+            remoteUnits: [String] = [],
+            remoteUnitData: [String: [String: String]] = [:],
+            remoteAppData: [String: String] = [:],
+            localUnitData: [String: String] = [:],
+            localAppData: [String: String] = [:]
+        ) {
+            self.endpoint = endpoint
+            self.remoteApp = remoteApp
+            self.remoteUnits = remoteUnits
+            self.remoteUnitData = remoteUnitData
+            self.remoteAppData = remoteAppData
+            self.localUnitData = localUnitData
+            self.localAppData = localAppData
+        }
+    }
+
+    /// The whole model; tests read and change it through `model`.
+    public struct Model: Sendable {
+        /// This unit's name.
+        public var unitName = "docker-registry/0"
+        /// Effective configuration.
+        public var config: [String: JSONValue] = [:]
+        /// Whether this unit leads.
+        public var isLeader = true
+        /// Leader settings.
+        public var leaderSettings: [String: String] = [:]
+        /// Relations by id (`endpoint:N`).
+        public var relations: [String: Relation] = [:]
+        /// Every status set, in order.
+        public var statusHistory: [WorkloadStatus] = []
+        /// Every `juju-log` line.
+        public var logs: [(level: JujuLogLevel, message: String)] = []
+        /// The action's parameters.
+        public var actionParameters: [String: JSONValue] = [:]
+        /// Results set with `action-set`.
+        public var actionResults: [String: String] = [:]
+        /// The message of `action-fail`, if called.
+        public var actionFailure: String?
+        /// Lines of `action-log`.
+        public var actionLogs: [String] = []
+        /// Opened ports.
+        public var openedPorts: Set<PortRange> = []
+        /// The unit's private address.
+        public var privateAddress = "10.0.0.5"
+        /// Ingress address per binding.
+        public var ingressAddresses: [String: String] = [:]
+        /// Unit state.
+        public var state: [String: String] = [:]
+        /// The workload version.
+        public var applicationVersion: String?
+        /// Tool calls, by tool name, in order.
+        public var calls: [String] = []
+
+        /// Creates a model with a leader unit `docker-registry/0` and nothing else.
+        public init() {}
+    }
+
+    private let storage: Mutex<Model>
+
+    /// Creates tools over `model`.
+    public init(_ model: Model = Model()) {
+        storage = Mutex(model)
+    }
+
+    /// The current model.
+    public var model: Model { storage.withLock { $0 } }
+
+    /// Changes the model.
+    public func update(_ change: (inout Model) -> Void) {
+        storage.withLock { change(&$0) }
+    }
+
+    /// The tool calls made so far, by name.
+    public var calls: [String] { model.calls }
+
+    /// The last status set, if any.
+    public var lastStatus: WorkloadStatus? { model.statusHistory.last }
+
+    private func record<T>(_ tool: String, _ body: (inout Model) throws(HookToolError) -> T) throws(HookToolError) -> T {
+        try storage.withLock { (model: inout Model) throws(HookToolError) -> T in
+            model.calls.append(tool)
+            return try body(&model)
+        }
+    }
+
+    private func relation(_ id: String, in model: Model, tool: String) throws(HookToolError) -> Relation {
+        guard let relation = model.relations[id] else {
+            throw .failed(tool: tool, exitCode: 2, message: "ERROR invalid value \"\(id)\" for option -r: relation not found")
+        }
+        return relation
+    }
+
+    public func configGet() async throws(HookToolError) -> [String: JSONValue] {
+        try record("config-get") { $0.config.filter { !$0.value.isNull } }
+    }
+
+    public func isLeader() async throws(HookToolError) -> Bool {
+        try record("is-leader") { $0.isLeader }
+    }
+
+    public func leaderGet() async throws(HookToolError) -> [String: String] {
+        try record("leader-get") { $0.leaderSettings }
+    }
+
+    public func relationIDs(endpoint: String) async throws(HookToolError) -> [String] {
+        try record("relation-ids") { model in
+            model.relations.filter { $0.value.endpoint == endpoint }.keys.sorted()
+        }
+    }
+
+    public func relationUnits(relationID: String) async throws(HookToolError) -> [String] {
+        try record("relation-list") { model throws(HookToolError) in
+            try relation(relationID, in: model, tool: "relation-list").remoteUnits.sorted()
+        }
+    }
+
+    public func relationApplication(relationID: String) async throws(HookToolError) -> String? {
+        try record("relation-list") { model throws(HookToolError) in
+            try relation(relationID, in: model, tool: "relation-list").remoteApp
+        }
+    }
+
+    public func relationGet(relationID: String, member: String, application: Bool) async throws(HookToolError)
+        -> [String: String]
+    {
+        try record("relation-get") { model throws(HookToolError) in
+            let found = try relation(relationID, in: model, tool: "relation-get")
+            let localApp = String(model.unitName.split(separator: "/").first ?? "")
+            if member == model.unitName { return found.localUnitData }
+            if application && member == localApp {
+                guard model.isLeader || found.endpoint == "peer" else {
+                    throw .failed(tool: "relation-get", exitCode: 1, message: "ERROR permission denied")
+                }
+                return found.localAppData
+            }
+            if application { return found.remoteAppData }
+            return found.remoteUnitData[member] ?? [:]
+        }
+    }
+
+    public func relationSet(relationID: String, application: Bool, values: [String: String?])
+        async throws(HookToolError)
+    {
+        try record("relation-set") { model throws(HookToolError) in
+            var found = try relation(relationID, in: model, tool: "relation-set")
+            if application && !model.isLeader {
+                throw .failed(tool: "relation-set", exitCode: 1, message: "ERROR cannot write relation settings")
+            }
+            for (key, value) in values {
+                let stored = (value?.isEmpty ?? true) ? nil : value
+                if application { found.localAppData[key] = stored } else { found.localUnitData[key] = stored }
+            }
+            model.relations[relationID] = found
+        }
+    }
+
+    public func statusSet(_ status: WorkloadStatus, application: Bool) async throws(HookToolError) {
+        try record("status-set") { $0.statusHistory.append(status) }
+    }
+
+    public func applicationVersionSet(_ version: String) async throws(HookToolError) {
+        try record("application-version-set") { $0.applicationVersion = version }
+    }
+
+    public func jujuLog(_ message: String, level: JujuLogLevel) async throws(HookToolError) {
+        try record("juju-log") { $0.logs.append((level, message)) }
+    }
+
+    public func actionGet() async throws(HookToolError) -> [String: JSONValue] {
+        try record("action-get") { $0.actionParameters }
+    }
+
+    public func actionSet(_ results: [String: String]) async throws(HookToolError) {
+        try record("action-set") { $0.actionResults.merge(results) { $1 } }
+    }
+
+    public func actionFail(_ message: String) async throws(HookToolError) {
+        try record("action-fail") { $0.actionFailure = message }
+    }
+
+    public func actionLog(_ message: String) async throws(HookToolError) {
+        try record("action-log") { $0.actionLogs.append(message) }
+    }
+
+    public func openPort(_ port: PortRange) async throws(HookToolError) {
+        try record("open-port") { _ = $0.openedPorts.insert(port) }
+    }
+
+    public func closePort(_ port: PortRange) async throws(HookToolError) {
+        try record("close-port") { _ = $0.openedPorts.remove(port) }
+    }
+
+    public func openedPorts() async throws(HookToolError) -> [PortRange] {
+        try record("opened-ports") { $0.openedPorts.sorted() }
+    }
+
+    public func privateAddress() async throws(HookToolError) -> String {
+        try record("unit-get") { $0.privateAddress }
+    }
+
+    public func ingressAddress(binding: String) async throws(HookToolError) -> String? {
+        try record("network-get") { $0.ingressAddresses[binding] ?? $0.privateAddress }
+    }
+
+    public func stateGet() async throws(HookToolError) -> [String: String] {
+        try record("state-get") { $0.state }
+    }
+
+    public func stateSet(_ values: [String: String]) async throws(HookToolError) {
+        try record("state-set") { $0.state.merge(values) { $1 } }
+    }
+
+    public func stateDelete(_ key: String) async throws(HookToolError) {
+        try record("state-delete") { $0.state[key] = nil }
+    }
+}

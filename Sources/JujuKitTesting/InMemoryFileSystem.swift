@@ -1,0 +1,81 @@
+public import JujuKit
+import Synchronization
+
+/// A `FileSystem` that simulates an empty disk in memory, recording each write.
+public final class InMemoryFileSystem: FileSystem, Sendable {
+    /// A stored file.
+    public struct File: Sendable, Equatable {
+        /// The content.
+        public var content: [UInt8]
+        /// The permission bits.
+        public var mode: FileMode
+    }
+
+    private struct State {
+        var files: [String: File] = [:]
+        var directories: Set<String> = ["/"]
+        var writes: [String] = []
+    }
+
+    private let state = Mutex(State())
+
+    /// Creates an empty file system.
+    public init() {}
+
+    /// Every file, by path.
+    public var files: [String: File] { state.withLock { $0.files } }
+
+    /// The paths written, in order (one entry per write).
+    public var writes: [String] { state.withLock { $0.writes } }
+
+    /// Forgets the recorded writes (files stay).
+    public func resetRecording() {
+        state.withLock { $0.writes.removeAll() }
+    }
+
+    public func read(_ path: String) throws(FileSystemError) -> [UInt8]? {
+        state.withLock { $0.files[path]?.content }
+    }
+
+    public func write(_ path: String, _ content: [UInt8], mode: FileMode) throws(FileSystemError) {
+        guard path.hasPrefix("/"), !path.hasSuffix("/") else { throw .invalidPath(path) }
+        try createDirectory(Path.directory(of: path), mode: .publicDirectory)
+        state.withLock {
+            $0.files[path] = File(content: content, mode: mode)
+            $0.writes.append(path)
+        }
+    }
+
+    public func remove(_ path: String) throws(FileSystemError) {
+        state.withLock {
+            $0.files[path] = nil
+            $0.directories.remove(path)
+        }
+    }
+
+    public func removeTree(_ path: String) throws(FileSystemError) {
+        let prefix = path.hasSuffix("/") ? path : path + "/"
+        state.withLock { state in
+            state.files = state.files.filter { $0.key != path && !$0.key.hasPrefix(prefix) }
+            state.directories = state.directories.filter { $0 != path && !$0.hasPrefix(prefix) }
+        }
+    }
+
+    public func createDirectory(_ path: String, mode: FileMode) throws(FileSystemError) {
+        var current = path
+        var added: [String] = []
+        while current != "/" && current != "." && !current.isEmpty {
+            added.append(current)
+            current = Path.directory(of: current)
+        }
+        state.withLock { $0.directories.formUnion(added) }
+    }
+
+    public func exists(_ path: String) -> Bool {
+        state.withLock { $0.files[path] != nil || $0.directories.contains(path) }
+    }
+
+    public func mode(of path: String) -> FileMode? {
+        state.withLock { $0.files[path]?.mode }
+    }
+}
