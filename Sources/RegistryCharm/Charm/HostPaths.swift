@@ -1,0 +1,51 @@
+/// Where the charm keeps things on the machine. Every path is absolute; tests may root them elsewhere.
+public struct HostPaths: Sendable, Equatable {
+    /// The registry's configuration directory (`/etc/docker/registry`).
+    public var registryDirectory: String
+    /// Image storage for the filesystem driver (`/srv/registry`), kept when the charm is removed.
+    public var dataDirectory: String
+    /// dockerd's configuration file (`/etc/docker/daemon.json`).
+    public var daemonJSON: String
+    /// Per-registry client trust for the local docker (`/etc/docker/certs.d`).
+    public var dockerCertsDirectory: String
+    /// systemd drop-ins for dockerd (`/etc/systemd/system/docker.service.d`).
+    public var dockerServiceDropInDirectory: String
+    /// dockerd's pid file, used to reload it where systemd is absent (`/var/run/docker.pid`).
+    public var dockerPIDFile: String
+    /// Apt source lists (`/etc/apt/sources.list.d`).
+    public var aptSourcesDirectory: String
+    /// Apt keyrings (`/etc/apt/keyrings`).
+    public var aptKeyringDirectory: String
+
+    /// Creates paths.
+    public init(
+        registryDirectory: String = "/etc/docker/registry",
+        dataDirectory: String = "/srv/registry",
+        daemonJSON: String = "/etc/docker/daemon.json",
+        dockerCertsDirectory: String = "/etc/docker/certs.d",
+        dockerServiceDropInDirectory: String = "/etc/systemd/system/docker.service.d",
+        dockerPIDFile: String = "/var/run/docker.pid",
+        aptSourcesDirectory: String = "/etc/apt/sources.list.d",
+        aptKeyringDirectory: String = "/etc/apt/keyrings"
+    ) {
+        self.registryDirectory = registryDirectory
+        self.dataDirectory = dataDirectory
+        self.daemonJSON = daemonJSON
+        self.dockerCertsDirectory = dockerCertsDirectory
+        self.dockerServiceDropInDirectory = dockerServiceDropInDirectory
+        self.dockerPIDFile = dockerPIDFile
+        self.aptSourcesDirectory = aptSourcesDirectory
+        self.aptKeyringDirectory = aptKeyringDirectory
+    }
+
+    /// The rendered registry configuration.
+    public var configFile: String { Path.join(registryDirectory, "config.yml") }
+    /// The bcrypt htpasswd file for basic auth.
+    public var htpasswdFile: String { Path.join(registryDirectory, "htpasswd") }
+    /// The token auth root certificate bundle.
+    public var tokenBundleFile: String { Path.join(registryDirectory, "auth_token.pem") }
+    /// The container's environment file (proxy settings), 0600.
+    public var environmentFile: String { Path.join(registryDirectory, "registry.env") }
+}
+
+import JujuKit
