@@ -1,3 +1,5 @@
+import JujuKit
+
 /// Where the charm keeps things on the machine. Every path is absolute; tests may root them elsewhere.
 public struct HostPaths: Sendable, Equatable {
     /// The registry's configuration directory (`/etc/docker/registry`).
@@ -47,5 +49,3 @@ public struct HostPaths: Sendable, Equatable {
     /// The container's environment file (proxy settings), 0600.
     public var environmentFile: String { Path.join(registryDirectory, "registry.env") }
 }
-
-import JujuKit
