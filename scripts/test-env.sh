@@ -1,0 +1,276 @@
+#!/usr/bin/env bash
+# Prepares this machine for the charm's tests and for `make try` (DESIGN.md §5). Idempotent: run it
+# as often as you like; it only does what is missing. Needs root, Debian 12 or Ubuntu 22.04/24.04,
+# and Debian/Ubuntu archives and PyPI; it never contacts Docker Hub and talks to 127.0.0.1 only.
+#
+#  1. installs the Debian packages the tests use (skipped when all are present; FORCE_APT=1 forces it),
+#  2. starts dockerd (--bridge=none, no iptables) when no daemon answers; no systemd is needed,
+#  3. builds the registry image $REGISTRY_IMAGE from Debian's docker-registry binary with
+#     `docker import`, and a small image $BUSYBOX_IMAGE from busybox-static for push tests
+#     (each rebuilt only when its package version or this recipe changed),
+#  4. checks the registry image serves the v2 API and accepts a push (scripts/smoke-registry-image.sh),
+#  5. installs charm-tools (charm-proof) from PyPI into $CHARM_TOOLS_VENV.
+#
+# Environment (defaults in brackets):
+#   REGISTRY_IMAGE [localhost/registry:test]  BUSYBOX_IMAGE [localhost/busybox:test]
+#   CHARM_TOOLS_VENV [/opt/charm-tools-venv]  CHARM_TOOLS_VERSION [3.0.9]
+#   DOCKERD_LOG [/var/log/dockerd-charm-test.log]  DOCKERD_WAIT [60 seconds]
+#   DOCKERD_PIDFILE [/var/run/docker.pid]  DOCKERD_EXTRA_ARGS [] (e.g. "-H unix:///x.sock --data-root /x";
+#   set DOCKER_HOST to match, so that the docker client finds that daemon)
+#   SKIP_SMOKE=1 skips step 4; FORCE_IMAGES=1 rebuilds both images.
+set -euo pipefail
+
+REGISTRY_IMAGE="${REGISTRY_IMAGE:-localhost/registry:test}"
+BUSYBOX_IMAGE="${BUSYBOX_IMAGE:-localhost/busybox:test}"
+CHARM_TOOLS_VENV="${CHARM_TOOLS_VENV:-/opt/charm-tools-venv}"
+CHARM_TOOLS_VERSION="${CHARM_TOOLS_VERSION:-3.0.9}"
+DOCKERD_LOG="${DOCKERD_LOG:-/var/log/dockerd-charm-test.log}"
+DOCKERD_WAIT="${DOCKERD_WAIT:-60}"
+DOCKERD_PIDFILE="${DOCKERD_PIDFILE:-/var/run/docker.pid}"
+read -r -a dockerd_extra_args <<<"${DOCKERD_EXTRA_ARGS:-}"
+# Bump when the way the images are built changes, so existing images are rebuilt.
+IMAGE_RECIPE=1
+LABEL_PREFIX="io.github.docker-registry-swift.test"
+
+PACKAGES=(
+    docker.io docker-registry haproxy easy-rsa monitoring-plugins-basic zip unzip binutils curl jq
+    openssl busybox-static python3-venv ca-certificates file iproute2
+)
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+
+log() { echo "test-env: $*" >&2; }
+scratch_dirs=()
+cleanup() { ((${#scratch_dirs[@]} == 0)) || rm -rf "${scratch_dirs[@]}"; }
+trap cleanup EXIT
+die() {
+    echo "test-env: ERROR: $*" >&2
+    exit 1
+}
+
+[[ "$(id -u)" == 0 ]] || die "must run as root (it installs packages and starts dockerd); try: sudo $0"
+
+# --- 1. Debian packages ----------------------------------------------------------------------------
+install_packages() {
+    local missing=() pkg
+    for pkg in "${PACKAGES[@]}"; do
+        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+    done
+    if ((${#missing[@]} == 0)) && [[ "${FORCE_APT:-0}" != 1 ]]; then
+        log "Debian packages: all ${#PACKAGES[@]} present"
+        return
+    fi
+    log "Debian packages: installing ${missing[*]:-${PACKAGES[*]}}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q || die "apt-get update failed"
+    apt-get install -y -q --no-install-recommends "${PACKAGES[@]}" </dev/null ||
+        die "apt-get install failed for: ${PACKAGES[*]}"
+}
+
+# --- 2. dockerd ------------------------------------------------------------------------------------
+docker_answers() { timeout 10 docker info >/dev/null 2>&1; }
+
+start_dockerd() {
+    command -v docker >/dev/null || die "the docker client is not installed (package docker.io)"
+    if docker_answers; then
+        log "dockerd: already answering ($(docker version --format '{{.Server.Version}}' 2>/dev/null || echo '?'))"
+        return
+    fi
+    command -v dockerd >/dev/null || die "dockerd is not installed (package docker.io)"
+    # A pid file left by a dockerd that died makes the next one refuse to start.
+    local pidfile="$DOCKERD_PIDFILE"
+    if [[ -f "$pidfile" ]] && ! kill -0 "$(cat "$pidfile" 2>/dev/null)" 2>/dev/null; then
+        log "dockerd: removing stale $pidfile"
+        rm -f "$pidfile"
+    fi
+    if [[ -f "$pidfile" ]]; then
+        die "dockerd (pid $(cat "$pidfile")) is running but does not answer 'docker info'; see $DOCKERD_LOG"
+    fi
+    mkdir -p "$(dirname "$DOCKERD_LOG")"
+    log "dockerd: starting (--bridge=none --iptables=false --ip6tables=false), log in $DOCKERD_LOG"
+    # setsid: dockerd outlives this script and the make/CI step that ran it.
+    setsid dockerd --bridge=none --iptables=false --ip6tables=false --pidfile "$pidfile" \
+        "${dockerd_extra_args[@]}" >>"$DOCKERD_LOG" 2>&1 </dev/null &
+    local pid=$! waited=0
+    until docker_answers; do
+        if ! kill -0 "$pid" 2>/dev/null; then
+            tail -n 20 "$DOCKERD_LOG" >&2 || true
+            die "dockerd exited during start-up; the last lines of $DOCKERD_LOG are above"
+        fi
+        if ((waited >= DOCKERD_WAIT)); then
+            tail -n 20 "$DOCKERD_LOG" >&2 || true
+            die "dockerd (pid $pid) did not answer 'docker info' within ${DOCKERD_WAIT}s; see $DOCKERD_LOG"
+        fi
+        sleep 1
+        waited=$((waited + 1))
+    done
+    log "dockerd: answering after ${waited}s (pid $pid)"
+}
+
+# --- 3. images -------------------------------------------------------------------------------------
+image_label() { docker image inspect --format "{{ index .Config.Labels \"$2\" }}" "$1" 2>/dev/null || true; }
+
+image_is_current() {
+    local image="$1" version="$2"
+    [[ "${FORCE_IMAGES:-0}" != 1 ]] &&
+        [[ "$(image_label "$image" "$LABEL_PREFIX.package-version")" == "$version" ]] &&
+        [[ "$(image_label "$image" "$LABEL_PREFIX.recipe")" == "$IMAGE_RECIPE" ]]
+}
+
+package_version() { dpkg-query -W -f='${Version}' "$1" 2>/dev/null || die "package $1 is not installed"; }
+
+# Copies a dynamically linked executable's shared libraries (as ldd resolves them) into a rootfs.
+copy_libraries() {
+    local binary="$1" rootfs="$2" lib
+    if ! ldd "$binary" >/dev/null 2>&1; then
+        return # statically linked: nothing to copy
+    fi
+    while read -r lib; do
+        [[ -n "$lib" && -e "$lib" ]] || continue
+        mkdir -p "$rootfs$(dirname "$lib")"
+        cp -L "$lib" "$rootfs$lib"
+    done < <(ldd "$binary" | grep -o '/[^ )]*')
+}
+
+write_common_etc() {
+    local rootfs="$1"
+    mkdir -p "$rootfs/etc" "$rootfs/tmp"
+    chmod 1777 "$rootfs/tmp"
+    printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n' \
+        >"$rootfs/etc/passwd"
+    printf 'root:x:0:\nnogroup:x:65534:\n' >"$rootfs/etc/group"
+    printf 'hosts: files dns\n' >"$rootfs/etc/nsswitch.conf"
+}
+
+import_rootfs() {
+    local rootfs="$1" image="$2" version="$3"
+    shift 3
+    # Any further arguments are --change instructions.
+    tar -C "$rootfs" --numeric-owner --owner=0 --group=0 -cf - . |
+        docker import \
+            --change "LABEL $LABEL_PREFIX.package-version=$version" \
+            --change "LABEL $LABEL_PREFIX.recipe=$IMAGE_RECIPE" \
+            "$@" - "$image" >/dev/null ||
+        die "docker import of $image failed"
+}
+
+build_registry_image() {
+    local version
+    version="$(package_version docker-registry)"
+    if image_is_current "$REGISTRY_IMAGE" "$version"; then
+        log "image $REGISTRY_IMAGE: up to date (docker-registry $version)"
+        return
+    fi
+    local binary=/usr/bin/docker-registry
+    [[ -x "$binary" ]] || die "$binary is missing (package docker-registry)"
+    log "image $REGISTRY_IMAGE: building from docker-registry $version"
+    local rootfs
+    rootfs="$(mktemp -d /tmp/registry-rootfs.XXXXXX)"
+    scratch_dirs+=("$rootfs")
+
+    mkdir -p "$rootfs/usr/bin" "$rootfs/bin" "$rootfs/etc/docker/registry" "$rootfs/var/lib/registry" \
+        "$rootfs/etc/ssl/certs"
+    cp "$binary" "$rootfs/usr/bin/docker-registry"
+    ln -s ../usr/bin/docker-registry "$rootfs/bin/registry"
+    copy_libraries "$binary" "$rootfs"
+    write_common_etc "$rootfs"
+    if [[ -f /etc/ssl/certs/ca-certificates.crt ]]; then
+        cp /etc/ssl/certs/ca-certificates.crt "$rootfs/etc/ssl/certs/ca-certificates.crt"
+    else
+        log "warning: /etc/ssl/certs/ca-certificates.crt is missing; the image has no CA bundle"
+    fi
+    # The default configuration of the official registry:2 image; the charm mounts its own over it.
+    cat >"$rootfs/etc/docker/registry/config.yml" <<'YAML'
+version: 0.1
+log:
+  fields:
+    service: registry
+storage:
+  cache:
+    blobdescriptor: inmemory
+  filesystem:
+    rootdirectory: /var/lib/registry
+http:
+  addr: :5000
+  headers:
+    X-Content-Type-Options: [nosniff]
+health:
+  storagedriver:
+    enabled: true
+    interval: 10s
+    threshold: 3
+YAML
+    import_rootfs "$rootfs" "$REGISTRY_IMAGE" "$version" \
+        --change 'ENTRYPOINT ["/bin/registry"]' \
+        --change 'CMD ["serve", "/etc/docker/registry/config.yml"]' \
+        --change 'EXPOSE 5000' \
+        --change 'VOLUME ["/var/lib/registry"]' \
+        --change "LABEL org.opencontainers.image.title=registry" \
+        --change "LABEL org.opencontainers.image.version=$version"
+    log "image $REGISTRY_IMAGE: built ($(docker image inspect --format '{{.Size}}' "$REGISTRY_IMAGE") bytes)"
+}
+
+build_busybox_image() {
+    local version
+    version="$(package_version busybox-static)"
+    if image_is_current "$BUSYBOX_IMAGE" "$version"; then
+        log "image $BUSYBOX_IMAGE: up to date (busybox-static $version)"
+        return
+    fi
+    local binary=/bin/busybox
+    [[ -x "$binary" ]] || die "$binary is missing (package busybox-static)"
+    log "image $BUSYBOX_IMAGE: building from busybox-static $version"
+    local rootfs applet
+    rootfs="$(mktemp -d /tmp/busybox-rootfs.XXXXXX)"
+    scratch_dirs+=("$rootfs")
+    mkdir -p "$rootfs/bin"
+    cp "$binary" "$rootfs/bin/busybox"
+    copy_libraries "$binary" "$rootfs"
+    while read -r applet; do
+        [[ -n "$applet" && "$applet" != busybox ]] || continue
+        ln -sf busybox "$rootfs/bin/$applet"
+    done < <("$binary" --list)
+    write_common_etc "$rootfs"
+    import_rootfs "$rootfs" "$BUSYBOX_IMAGE" "$version" \
+        --change 'CMD ["sh"]' \
+        --change "LABEL org.opencontainers.image.title=busybox" \
+        --change "LABEL org.opencontainers.image.version=$version"
+    log "image $BUSYBOX_IMAGE: built ($(docker image inspect --format '{{.Size}}' "$BUSYBOX_IMAGE") bytes)"
+}
+
+# --- 5. charm-tools --------------------------------------------------------------------------------
+install_charm_tools() {
+    local proof="$CHARM_TOOLS_VENV/bin/charm-proof"
+    if [[ -x "$proof" ]] && "$proof" --help >/dev/null 2>&1 &&
+        [[ "$("$CHARM_TOOLS_VENV/bin/pip" show charm-tools 2>/dev/null | sed -n 's/^Version: //p')" == "$CHARM_TOOLS_VERSION" ]]; then
+        log "charm-tools $CHARM_TOOLS_VERSION: present in $CHARM_TOOLS_VENV"
+        return
+    fi
+    local python=/usr/bin/python3
+    [[ -x "$python" ]] || python="$(command -v python3)" || die "python3 is not installed"
+    log "charm-tools $CHARM_TOOLS_VERSION: installing into $CHARM_TOOLS_VENV (PyPI)"
+    if [[ ! -x "$CHARM_TOOLS_VENV/bin/pip" ]]; then
+        rm -rf "$CHARM_TOOLS_VENV"
+        "$python" -m venv "$CHARM_TOOLS_VENV" || die "could not create the venv $CHARM_TOOLS_VENV (package python3-venv)"
+    fi
+    "$CHARM_TOOLS_VENV/bin/pip" install --quiet --disable-pip-version-check "charm-tools==$CHARM_TOOLS_VERSION" </dev/null ||
+        die "pip install charm-tools==$CHARM_TOOLS_VERSION failed"
+    "$proof" --help >/dev/null 2>&1 || die "$proof does not run after installation"
+}
+
+install_packages
+start_dockerd
+build_registry_image
+build_busybox_image
+if [[ "${SKIP_SMOKE:-0}" == 1 ]]; then
+    log "smoke test: skipped (SKIP_SMOKE=1)"
+else
+    REGISTRY_IMAGE="$REGISTRY_IMAGE" BUSYBOX_IMAGE="$BUSYBOX_IMAGE" "$here/smoke-registry-image.sh"
+fi
+install_charm_tools
+
+log "ready"
+# For `eval "$(scripts/test-env.sh)"`; the Makefile exports the same values.
+echo "export REGISTRY_IMAGE=$REGISTRY_IMAGE"
+echo "export BUSYBOX_IMAGE=$BUSYBOX_IMAGE"
+echo "export CHARM_PROOF=$CHARM_TOOLS_VENV/bin/charm-proof"
