@@ -77,7 +77,7 @@ let package = Package(
         ),
         .testTarget(
             name: "JujuKitTests",
-            dependencies: ["JujuKit", "JujuKitTesting"],
+            dependencies: ["JujuKit", "JujuKitTesting", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),
         .testTarget(

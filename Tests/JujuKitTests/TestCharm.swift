@@ -1,0 +1,37 @@
+import JujuKit
+import JujuKitTesting
+
+/// A charm made of closures, for engine and dispatcher tests.
+struct TestCharm: Charm {
+    var handlerList: [Handler]
+    var status: (HookSession) async throws -> Void = { _ in }
+    var preparation: (HookSession) async throws -> Void = { _ in }
+
+    func prepare(_ session: HookSession) async throws { try await preparation(session) }
+    func handlers() -> [Handler] { handlerList }
+    func assessStatus(_ session: HookSession) async throws { try await status(session) }
+}
+
+/// A digest good enough for tests: the bytes in hex (distinct inputs give distinct digests).
+let hexDigest: @Sendable ([UInt8]) -> String = { bytes in
+    bytes.map { byte in
+        let digits = String(byte, radix: 16)
+        return digits.count == 1 ? "0" + digits : digits
+    }.joined()
+}
+
+/// Runs one event through the dispatcher with fake tools.
+func dispatch(
+    _ event: HookEvent,
+    _ charm: TestCharm,
+    tools: FakeHookTools
+) async -> CharmDispatcher.Outcome {
+    let context = HookContext(event: event, unitName: tools.model.unitName)
+    return await CharmDispatcher(context: context, tools: tools, digest: hexDigest).run(charm)
+}
+
+/// Records handler runs across closures.
+final class Trace: @unchecked Sendable {
+    var entries: [String] = []
+    func add(_ entry: String) { entries.append(entry) }
+}
