@@ -1,0 +1,120 @@
+# docker-registry charm (Swift). `make help` lists the targets.
+#
+#   make try     build the charm and charm-sim, prepare this machine, deploy the charm locally
+#   make test    the full test run (what CI runs through .ci/run)
+#   make charm   bin/docker-registry-charm (release, static Swift stdlib, stripped) + docker-registry.charm
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+.SUFFIXES:
+
+# Swift lives in /opt/swift on the test machines; find it even when it is not on PATH.
+ifeq ($(shell command -v swift 2>/dev/null),)
+  ifneq ($(wildcard /opt/swift/usr/bin/swift),)
+    export PATH := /opt/swift/usr/bin:$(PATH)
+  endif
+endif
+
+SWIFT ?= swift
+RELEASE_SCRATCH ?= .build-release
+RELEASE_FLAGS := -c release --static-swift-stdlib --scratch-path $(RELEASE_SCRATCH)
+CHARM_BINARY := bin/docker-registry-charm
+CHARM_FILE ?= docker-registry.charm
+SIM_STATE ?= .charm-sim
+CHARM_TOOLS_VENV ?= /opt/charm-tools-venv
+CHARM_PROOF ?= $(CHARM_TOOLS_VENV)/bin/charm-proof
+
+# Images built by scripts/test-env.sh; the integration tests and `make try` use these tags.
+REGISTRY_IMAGE ?= localhost/registry:test
+BUSYBOX_IMAGE ?= localhost/busybox:test
+export REGISTRY_IMAGE BUSYBOX_IMAGE CHARM_TOOLS_VENV CHARM_PROOF
+
+.PHONY: help
+help:
+	@echo "make try          build the charm and charm-sim, prepare this machine, deploy into $(SIM_STATE)"
+	@echo "make test         test-env, charm (+ binary check), charm-proof, swift build, swift test (integration on)"
+	@echo "make charm        $(CHARM_BINARY) (release, static Swift stdlib, stripped) and $(CHARM_FILE)"
+	@echo "make test-env     scripts/test-env.sh: packages, dockerd, $(REGISTRY_IMAGE), $(BUSYBOX_IMAGE), charm-tools"
+	@echo "make unit         swift test without the integration suites"
+	@echo "make lint         swift format lint --strict and charm-proof"
+	@echo "make clean        remove bin/, $(CHARM_FILE), $(RELEASE_SCRATCH)/ and $(SIM_STATE)/"
+
+## The full test run. Order matters: proof needs the built binary (dispatch and the hook links point
+## at it), and the integration suites run the built charm.
+.PHONY: test
+test:
+	scripts/test-env.sh >/dev/null
+	$(MAKE) --no-print-directory charm
+	$(MAKE) --no-print-directory proof
+	$(SWIFT) build --build-tests
+	CHARM_INTEGRATION=1 $(SWIFT) test
+
+.PHONY: unit
+unit:
+	$(SWIFT) test
+
+.PHONY: build
+build:
+	$(SWIFT) build
+
+.PHONY: test-env
+test-env:
+	scripts/test-env.sh >/dev/null
+
+## The charm binary: SwiftPM decides what to rebuild, so this always asks it.
+.PHONY: binary
+binary:
+	@echo "swift build $(RELEASE_FLAGS) --product docker-registry-charm"
+	@start=$$(date +%s); \
+	$(SWIFT) build $(RELEASE_FLAGS) --product docker-registry-charm; \
+	echo "release build: $$(( $$(date +%s) - start )) s"
+	mkdir -p bin
+	cp "$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/docker-registry-charm" $(CHARM_BINARY).tmp
+	strip $(CHARM_BINARY).tmp
+	chmod 0755 $(CHARM_BINARY).tmp
+	mv -f $(CHARM_BINARY).tmp $(CHARM_BINARY)
+
+.PHONY: check-binary
+check-binary:
+	scripts/check-binary.sh $(CHARM_BINARY)
+
+.PHONY: charm
+charm: binary
+	scripts/check-binary.sh $(CHARM_BINARY)
+	scripts/pack-charm.sh $(CHARM_FILE)
+
+.PHONY: proof
+proof:
+	scripts/proof.sh $(CHARM_FILE)
+
+.PHONY: format-lint
+format-lint:
+	$(SWIFT) format lint --strict -r Sources Tests
+
+.PHONY: lint
+lint: format-lint proof
+
+## Try the charm on this machine with the local unit agent (no Juju controller needed).
+## Every run starts from a fresh $(SIM_STATE); `make try-clean` removes it and the registry container.
+.PHONY: sim
+sim:
+	$(SWIFT) build --product charm-sim
+
+.PHONY: try
+try:
+	scripts/test-env.sh >/dev/null
+	$(MAKE) --no-print-directory charm
+	$(MAKE) --no-print-directory sim
+	rm -rf $(SIM_STATE)
+	sim="$$($(SWIFT) build --show-bin-path)/charm-sim"; \
+	"$$sim" --state-dir $(SIM_STATE) deploy . --config registry-image=$(REGISTRY_IMAGE); \
+	"$$sim" --state-dir $(SIM_STATE) status
+
+.PHONY: try-clean
+try-clean:
+	rm -rf $(SIM_STATE)
+	docker ps -aq --filter 'name=^/registry$$' --filter 'ancestor=$(REGISTRY_IMAGE)' | xargs -r docker rm -f
+
+.PHONY: clean
+clean:
+	rm -rf bin $(CHARM_FILE) $(RELEASE_SCRATCH) $(SIM_STATE)
