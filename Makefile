@@ -107,11 +107,15 @@ try:
 	$(MAKE) --no-print-directory sim
 	rm -rf $(SIM_STATE)
 	sim="$$($(SWIFT) build --show-bin-path)/charm-sim"; \
-	"$$sim" --state-dir $(SIM_STATE) deploy . --config registry-image=$(REGISTRY_IMAGE); \
+	"$$sim" --state-dir $(SIM_STATE) deploy . registry-image=$(REGISTRY_IMAGE); \
 	"$$sim" --state-dir $(SIM_STATE) status
 
+## Runs the charm's stop/remove hooks if a deployment exists, then removes the state and, as a
+## fallback, the registry container made from $(REGISTRY_IMAGE).
 .PHONY: try-clean
 try-clean:
+	sim="$$($(SWIFT) build --show-bin-path)/charm-sim"; \
+	if [[ -d $(SIM_STATE) && -x "$$sim" ]]; then "$$sim" --state-dir $(SIM_STATE) remove || true; fi
 	rm -rf $(SIM_STATE)
 	docker ps -aq --filter 'name=^/registry$$' --filter 'ancestor=$(REGISTRY_IMAGE)' | xargs -r docker rm -f
 
