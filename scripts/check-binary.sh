@@ -41,7 +41,7 @@ unexpected=()
 while read -r lib _; do
     [[ -z "$lib" ]] && continue
     [[ "$lib" =~ $allowed ]] || unexpected+=("$lib")
-done < <(sed -e 's/^[[:space:]]*//' <<<"$ldd_output")
+done <<<"$ldd_output"
 if ((${#unexpected[@]} > 0)); then
     fail "$binary needs libraries a stock Ubuntu unit may not have: ${unexpected[*]}"
 fi
