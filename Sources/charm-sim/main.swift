@@ -1,1 +1,9 @@
-print("charm-sim: not yet")
+import JujuSim
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
+
+exit(CharmSim.main(CommandLine.arguments))

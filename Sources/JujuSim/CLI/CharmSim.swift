@@ -1,0 +1,98 @@
+import Foundation
+import JujuKit
+
+/// The `charm-sim` executable: a hook tool when invoked through a tool-named symlink, else the operator CLI.
+public enum CharmSim {
+    /// Runs with the process arguments (`argv[0]` included) and returns the exit code.
+    public static func main(_ arguments: [String]) -> Int32 {
+        let name = ((arguments.first ?? "charm-sim") as NSString).lastPathComponent
+        if name != "charm-sim", ToolRegistry.tools[name] != nil {
+            return ToolMain.run(name: name, arguments: Array(arguments.dropFirst()))
+        }
+        return CLI.run(Array(arguments.dropFirst()))
+    }
+}
+
+/// The operator CLI.
+enum CLI {
+    static let synopsis = """
+        usage: charm-sim [--state-dir DIR] <command> [args]
+
+        commands:
+          deploy <charm-dir> [--app NAME] [--unit-count N] [--config FILE.yaml] [--juju-version 2.9|3.6|4.0] [k=v…]
+          config [k=v…] [--reset k1,k2] [--format yaml|json]
+          run <action> [--unit U] [--params FILE.yaml] [--string-args] [--format plain|yaml|json] [k=v…]
+          relate <endpoint> <remote-app> [--units N] [--unit-data FILE.yaml] [--app-data FILE.yaml] [--format json]
+          set-relation-data <rel-id> <unit-or-app> (FILE.yaml | k=v…)
+          relation-data <rel-id>
+          unrelate <rel-id>
+          status [--format yaml|json]
+          hook <name> [--unit U] [--relation ID] [--remote-unit U]
+          update-status
+          upgrade [<charm-dir>]
+          remove
+          resolve [--unit U] [--no-retry]
+          set-leader true|false [--unit U]
+          log [--unit U] [--format text|json]
+          history [--unit U] [--format yaml|json]
+
+        The state directory is --state-dir, else $CHARM_SIM_HOME, else ./.charm-sim.
+        """
+
+    private static let globalFlags: [FlagSpec] = [
+        .value("state-dir"), .value("format"), .value("app"), .value("unit-count"), .value("config"),
+        .value("juju-version"), .value("reset"), .value("unit"), .value("params"), .bool("string-args"),
+        .value("units"), .value("unit-data"), .value("app-data"), .value("relation"), .value("remote-unit"),
+        .bool("no-retry"),
+    ]
+
+    /// Parses and runs one command.
+    static func run(_ arguments: [String]) -> Int32 {
+        let parsed: ParsedArguments
+        do {
+            parsed = try FlagParser.parse(arguments, specs: globalFlags)
+        } catch {
+            if error == .help {
+                print(synopsis)
+                return 0
+            }
+            if case .usage(let message) = error { return fail(2, message) }
+            return fail(2, "\(error)")
+        }
+        guard let command = parsed.positionals.first else {
+            print(synopsis)
+            return 2
+        }
+        if command == "help" {
+            print(synopsis)
+            return 0
+        }
+        let paths = SimPaths.resolve(flag: parsed.value("state-dir"))
+        do {
+            try FileManager.default.createDirectory(atPath: paths.root, withIntermediateDirectories: true)
+            return try JSONFile.withLock(paths.lock) {
+                let simulator = try Simulator(paths: paths)
+                let code = try Commands.run(
+                    command, arguments: Array(parsed.positionals.dropFirst()), flags: parsed, simulator: simulator)
+                try simulator.save()
+                if code == 0 && !simulator.failures.isEmpty { return 1 }
+                return code
+            }
+        } catch let error as SimError {
+            return fail(error.message.hasPrefix("usage: ") ? 2 : 1, error.message)
+        } catch {
+            return fail(1, "\(error)")
+        }
+    }
+
+    /// Prints `ERROR <message>` and returns `code`.
+    static func fail(_ code: Int32, _ message: String) -> Int32 {
+        FileHandle.standardError.write(Data("ERROR \(message)\n".utf8))
+        return code
+    }
+
+    /// Writes text to stdout.
+    static func out(_ text: String) {
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+}

@@ -1,0 +1,213 @@
+import Foundation
+import JujuKit
+
+/// The CLI commands.
+enum Commands {
+    /// Runs `command`; returns the exit code (hook failures are added by the caller).
+    static func run(_ command: String, arguments: [String], flags: ParsedArguments, simulator: Simulator) throws
+        -> Int32
+    {
+        let format = flags.value("format")
+        switch command {
+        case "deploy":
+            guard let charm = arguments.first else { throw SimError("usage: deploy <charm-dir> [k=v…]") }
+            if let version = flags.value("juju-version") {
+                let known = ["2.9": "2.9.51", "3.6": "3.6.4", "4.0": "4.0.0"]
+                guard let full = known[version] ?? (version.split(separator: ".").count == 3 ? version : nil) else {
+                    throw SimError("usage: --juju-version must be 2.9, 3.6, 4.0 or a full version")
+                }
+                simulator.model.jujuVersion = full
+            }
+            let count = try integer(flags.value("unit-count") ?? "1", flag: "--unit-count")
+            var config: [String: JSONValue] = [:]
+            if let file = flags.value("config") { config = try readConfigFile(file, app: flags.value("app")) }
+            for (key, value) in try pairs(Array(arguments.dropFirst())) { config[key] = .string(value) }
+            try simulator.deploy(charm: charm, name: flags.value("app"), unitCount: count, config: config)
+            CLI.out("deployed \(simulator.model.application?.name ?? "") (\(count) unit\(count == 1 ? "" : "s"))\n")
+            return 0
+        case "config":
+            var values: [String: JSONValue] = [:]
+            for (key, value) in try pairs(arguments) { values[key] = .string(value) }
+            let reset = (flags.value("reset") ?? "").split(separator: ",").map(String.init)
+            if values.isEmpty && reset.isEmpty {
+                CLI.out(render(.object(try simulator.effectiveConfig()), format: format ?? "yaml"))
+                return 0
+            }
+            let changed = try simulator.configure(values, reset: reset)
+            if !changed { CLI.out("config unchanged; no config-changed hook\n") }
+            return 0
+        case "run":
+            guard let action = arguments.first else { throw SimError("usage: run <action> [k=v…]") }
+            var parameters: [String: JSONValue] = [:]
+            if let file = flags.value("params") {
+                parameters = try readYAMLMap(file).objectValue ?? [:]
+            }
+            let given = try ActionSchema.parseArguments(Array(arguments.dropFirst()), stringArgs: flags.flag("string-args"))
+            parameters.merge(given) { $1 }
+            let record = try simulator.runAction(action, unit: flags.value("unit"), parameters: parameters)
+            switch format ?? "plain" {
+            case "json": CLI.out(GoJSON.encode(Simulator.actionReport(record)) + "\n")
+            case "yaml": CLI.out(YAMLv2Emitter.emit(Simulator.actionReport(record)))
+            case "plain": CLI.out(Simulator.actionPlain(record))
+            default: throw SimError("usage: --format must be plain, yaml or json")
+            }
+            let code = record.results["return-code"]?.intValue ?? (record.status == "failed" ? 1 : 0)
+            if code >= 1 {
+                return CLI.fail(1, "the following task failed:\n - id \"\(record.id)\" with return code \(code)")
+            }
+            return 0
+        case "relate":
+            guard arguments.count == 2 else { throw SimError("usage: relate <endpoint> <remote-app>") }
+            let units = try integer(flags.value("units") ?? "1", flag: "--units")
+            let unitData = try flags.value("unit-data").map(readStringMap) ?? [:]
+            let appData = try flags.value("app-data").map(readStringMap) ?? [:]
+            let relation = try simulator.relate(
+                endpoint: arguments[0], remoteApp: arguments[1], units: units,
+                unitData: unitData.compactMapValues { $0 }, appData: appData.compactMapValues { $0 })
+            if format == "json" {
+                CLI.out(GoJSON.encode(.object(["id": .int(relation.id), "key": .string(relation.key)])) + "\n")
+            } else {
+                CLI.out("\(relation.id)\n")
+            }
+            return 0
+        case "set-relation-data":
+            guard arguments.count >= 3 else {
+                throw SimError("usage: set-relation-data <rel-id> <unit-or-app> (FILE.yaml | k=v…)")
+            }
+            let id = try relationID(arguments[0])
+            var updates: [String: String?] = [:]
+            if arguments.count == 3 && !arguments[2].contains("=") {
+                updates = try readStringMap(arguments[2])
+            } else {
+                for (key, value) in try pairs(Array(arguments.dropFirst(2))) { updates[key] = .some(value) }
+            }
+            try simulator.setRelationData(id, owner: arguments[1], updates: updates)
+            return 0
+        case "relation-data":
+            guard arguments.count == 1 else { throw SimError("usage: relation-data <rel-id>") }
+            let report = try simulator.relationReport(try relationID(arguments[0]))
+            CLI.out(render(report, format: format ?? "json"))
+            return 0
+        case "unrelate":
+            guard arguments.count == 1 else { throw SimError("usage: unrelate <rel-id>") }
+            try simulator.unrelate(try relationID(arguments[0]))
+            return 0
+        case "status":
+            CLI.out(render(simulator.statusReport(), format: format ?? "yaml"))
+            return 0
+        case "hook":
+            guard arguments.count == 1 else { throw SimError("usage: hook <name> [--relation ID] [--remote-unit U]") }
+            let relation = try flags.value("relation").map(relationID)
+            try simulator.runSingleHook(
+                arguments[0], unit: flags.value("unit"), relation: relation, remoteUnit: flags.value("remote-unit"))
+            return 0
+        case "update-status":
+            try noArguments(arguments, command)
+            try simulator.updateStatus()
+            return 0
+        case "upgrade":
+            guard arguments.count <= 1 else { throw SimError("usage: upgrade [<charm-dir>]") }
+            try simulator.upgrade(from: arguments.first)
+            return 0
+        case "remove":
+            try noArguments(arguments, command)
+            try simulator.remove()
+            return 0
+        case "resolve":
+            try noArguments(arguments, command)
+            try simulator.resolve(unit: flags.value("unit"), noRetry: flags.flag("no-retry"))
+            return 0
+        case "set-leader":
+            guard arguments.count == 1, let leader = FlagParser.parseBool(arguments[0]) else {
+                throw SimError("usage: set-leader true|false [--unit U]")
+            }
+            try simulator.setLeader(unit: flags.value("unit"), leader: leader)
+            return 0
+        case "log":
+            try noArguments(arguments, command)
+            let lines = simulator.model.logs.filter { flags.value("unit") == nil || $0.unit == flags.value("unit") }
+            if format == "json" {
+                let values: [JSONValue] = lines.map {
+                    .object([
+                        "unit": .string($0.unit), "level": .string($0.level), "message": .string($0.message),
+                        "time": .string($0.time),
+                    ])
+                }
+                CLI.out(GoJSON.encode(.array(values)) + "\n")
+            } else {
+                for line in lines {
+                    CLI.out("\(line.unit): \(line.time) \(line.level) unit.\(line.unit).juju-log \(line.message)\n")
+                }
+            }
+            return 0
+        case "history":
+            try noArguments(arguments, command)
+            CLI.out(render(simulator.historyReport(unit: flags.value("unit")), format: format ?? "yaml"))
+            return 0
+        default:
+            throw SimError("usage: unknown command \"\(command)\" (see charm-sim help)")
+        }
+    }
+
+    private static func render(_ value: JSONValue, format: String) -> String {
+        format == "json" ? GoJSON.encode(value) + "\n" : YAMLv2Emitter.emit(value)
+    }
+
+    private static func noArguments(_ arguments: [String], _ command: String) throws {
+        guard arguments.isEmpty else {
+            throw SimError("usage: \(command) takes no arguments, got \(ToolError.quotedList(arguments))")
+        }
+    }
+
+    private static func integer(_ text: String, flag: String) throws -> Int {
+        guard let value = Int(text) else { throw SimError("usage: \(flag) expects an integer, got \"\(text)\"") }
+        return value
+    }
+
+    private static func relationID(_ text: String) throws -> Int {
+        let digits = text.split(separator: ":").last.map(String.init) ?? text
+        guard let id = Int(digits) else { throw SimError("usage: invalid relation id \"\(text)\"") }
+        return id
+    }
+
+    private static func pairs(_ arguments: [String]) throws -> [(String, String)] {
+        do {
+            return try KeyValues.parse(arguments)
+        } catch {
+            if case .usage(let message) = error { throw SimError("usage: " + message) }
+            throw SimError("\(error)")
+        }
+    }
+
+    private static func readYAMLMap(_ path: String) throws -> JSONValue {
+        guard let data = FileManager.default.contents(atPath: path) else { throw SimError("cannot read \(path)") }
+        let value = try YAMLReader.parse(String(decoding: data, as: UTF8.self), source: path)
+        guard value == .null || value.objectValue != nil else { throw SimError("\(path): expected a YAML map") }
+        return value == .null ? .object([:]) : value
+    }
+
+    private static func readStringMap(_ path: String) throws -> [String: String?] {
+        var result: [String: String?] = [:]
+        for (key, value) in try readYAMLMap(path).objectValue ?? [:] {
+            switch value {
+            case .null: result[key] = .some(nil)
+            case .string(let text): result[key] = text
+            case .int(let number): result[key] = String(number)
+            case .double(let number): result[key] = GoFloat.formatG(number)
+            case .bool(let flag): result[key] = flag ? "true" : "false"
+            default: result[key] = GoJSON.encode(value)
+            }
+        }
+        return result
+    }
+
+    private static func readConfigFile(_ path: String, app: String?) throws -> [String: JSONValue] {
+        let document = try readYAMLMap(path).objectValue ?? [:]
+        if document.count == 1, let (key, value) = document.first, let nested = value.objectValue,
+            app == nil || app == key
+        {
+            return nested
+        }
+        return document
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
+
+/// Copies a charm directory into a unit's agent directory, honouring simple `.jujuignore` rules.
+enum CharmCopier {
+    private static let alwaysIgnored = [".git", ".svn", ".hg", ".bzr", ".tox", ".build*", ".swiftpm", ".charm-sim"]
+
+    /// Replaces `destination` with a copy of `source`.
+    static func copy(from source: String, to destination: String) throws {
+        let manager = FileManager.default
+        var isDirectory: ObjCBool = false
+        guard manager.fileExists(atPath: source, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw SimError("charm directory \(source) does not exist")
+        }
+        guard manager.fileExists(atPath: source + "/metadata.yaml") else {
+            throw SimError("charm missing from disk: no metadata.yaml in \(source)")
+        }
+        try? manager.removeItem(atPath: destination)
+        try manager.createDirectory(atPath: destination, withIntermediateDirectories: true)
+        var patterns = alwaysIgnored
+        if let data = manager.contents(atPath: source + "/.jujuignore") {
+            for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
+                let trimmed = String(line).trimmingSpaces()
+                if trimmed.isEmpty || trimmed.hasPrefix("#") || trimmed.hasPrefix("!") { continue }
+                patterns.append(trimmed)
+            }
+        }
+        try copyTree(source: source, destination: destination, relative: "", patterns: patterns)
+    }
+
+    private static func ignored(_ relative: String, name: String, isDirectory: Bool, patterns: [String]) -> Bool {
+        for var pattern in patterns {
+            if pattern.hasSuffix("/") {
+                guard isDirectory else { continue }
+                pattern.removeLast()
+            }
+            if pattern.hasPrefix("/") {
+                if fnmatch(String(pattern.dropFirst()), relative, 0) == 0 { return true }
+            } else if pattern.contains("/") {
+                if fnmatch(pattern, relative, 0) == 0 { return true }
+            } else if fnmatch(pattern, name, 0) == 0 {
+                return true
+            }
+        }
+        return false
+    }
+
+    private static func copyTree(source: String, destination: String, relative: String, patterns: [String]) throws {
+        let manager = FileManager.default
+        for name in try manager.contentsOfDirectory(atPath: source).sorted() {
+            let from = source + "/" + name
+            let to = destination + "/" + name
+            let path = relative.isEmpty ? name : relative + "/" + name
+            var info = stat()
+            guard lstat(from, &info) == 0 else { continue }
+            let kind = info.st_mode & S_IFMT
+            if ignored(path, name: name, isDirectory: kind == S_IFDIR, patterns: patterns) { continue }
+            if kind == S_IFLNK {
+                let target = try manager.destinationOfSymbolicLink(atPath: from)
+                try manager.createSymbolicLink(atPath: to, withDestinationPath: target)
+            } else if kind == S_IFDIR {
+                try manager.createDirectory(atPath: to, withIntermediateDirectories: true)
+                try copyTree(source: from, destination: to, relative: path, patterns: patterns)
+            } else if kind == S_IFREG {
+                try manager.copyItem(atPath: from, toPath: to)
+                chmod(to, info.st_mode & 0o7777)
+            }
+        }
+    }
+}

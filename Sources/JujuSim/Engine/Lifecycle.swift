@@ -1,0 +1,325 @@
+import Foundation
+import JujuKit
+
+/// Operator-facing lifecycle operations, each queueing Juju's hook sequence and draining the queue.
+extension Simulator {
+    /// `deploy`: install → peer relation-created → leader-elected / leader-settings-changed → config-changed →
+    /// start on each unit, then peer joined/changed among units.
+    func deploy(charm source: String, name: String?, unitCount: Int, config: [String: JSONValue]) throws {
+        guard model.application == nil else {
+            throw SimError("application \"\(model.application?.name ?? "")\" already deployed in \(paths.root)")
+        }
+        guard unitCount >= 1 else { throw SimError("--unit-count must be at least 1") }
+        let absolute = source.hasPrefix("/") ? source : FileManager.default.currentDirectoryPath + "/" + source
+        let sourceSpec = try CharmSpec(directory: absolute)
+        let appName = name ?? sourceSpec.name
+        let overrides = try coerceConfig(config, spec: sourceSpec)
+        var application = SimApplication(name: appName, charmSource: (absolute as NSString).standardizingPath)
+        application.configOverrides = overrides
+        model.application = application
+        for number in 0..<unitCount {
+            var unit = SimUnit(name: "\(appName)/\(number)", machine: String(number))
+            unit.leader = number == 0
+            unit.statusHistory.append(unit.status)
+            try CharmCopier.copy(from: absolute, to: paths.charm(unit.tag))
+            model.units.append(unit)
+        }
+        model.application?.nextUnitNumber = unitCount
+        invalidateSpec()
+        for peer in sourceSpec.peers {
+            var relation = SimRelation(
+                id: model.nextRelationID, endpoint: peer.name, interface: peer.interface, role: "peers",
+                remoteApp: appName)
+            model.nextRelationID += 1
+            relation.appData[appName] = [:]
+            for unit in model.units { relation.unitData[unit.name] = seededBag(address: unit.privateAddress) }
+            model.relations.append(relation)
+        }
+        let peers = model.relations.filter(\.isPeer)
+        for index in liveUnitIndices {
+            let unit = model.units[index]
+            enqueue(unit.name, "install")
+            for relation in peers { enqueue(unit.name, "\(relation.endpoint)-relation-created", relation: relation.id, remote: "") }
+            if unit.leader {
+                enqueue(unit.name, "leader-elected")
+            } else if model.hasLeaderSettings {
+                enqueue(unit.name, "leader-settings-changed")
+            }
+            enqueue(unit.name, "config-changed")
+            enqueue(unit.name, "start")
+        }
+        for relation in peers { queuePeerJoins(relation: relation.id) }
+        try drain()
+    }
+
+    /// Queues joined/changed between every pair of live units of a peer relation.
+    func queuePeerJoins(relation id: Int) {
+        guard let index = model.relationIndex(id) else { return }
+        let relation = model.relations[index]
+        let names = liveUnitIndices.map { model.units[$0].name }
+        for observer in names {
+            for remote in names where remote != observer {
+                guard !(relation.members[observer] ?? []).contains(remote) else { continue }
+                enqueue(observer, "\(relation.endpoint)-relation-joined", relation: id, remote: remote)
+                enqueue(observer, "\(relation.endpoint)-relation-changed", relation: id, remote: remote)
+            }
+        }
+    }
+
+    /// Converts operator config values to the options' types; unknown options are errors.
+    func coerceConfig(_ values: [String: JSONValue], spec: CharmSpec) throws -> [String: JSONValue] {
+        var result: [String: JSONValue] = [:]
+        for (key, value) in values {
+            guard let option = spec.options[key] else { throw SimError("unknown option \"\(key)\"") }
+            guard let coerced = ConfigCoercion.coerce(value, to: option.type) else {
+                throw SimError("option \"\(key)\" expected \(option.type), got \(GoJSON.encode(value))")
+            }
+            result[key] = coerced
+        }
+        return result
+    }
+
+    /// `config k=v…` / `--reset`: config-changed on every unit, only if the effective config changed.
+    func configure(_ values: [String: JSONValue], reset: [String]) throws -> Bool {
+        let before = try effectiveConfig()
+        let spec = try spec()
+        let coerced = try coerceConfig(values, spec: spec)
+        for key in reset {
+            guard spec.options[key] != nil else { throw SimError("unknown option \"\(key)\"") }
+            model.application?.configOverrides[key] = nil
+        }
+        for (key, value) in coerced { model.application?.configOverrides[key] = value }
+        let after = try effectiveConfig()
+        guard before != after else { return false }
+        for index in liveUnitIndices { enqueue(model.units[index].name, "config-changed") }
+        try drain()
+        return true
+    }
+
+    /// `relate`: created, then joined+changed per remote unit (sorted), then app-changed if remote app data.
+    func relate(
+        endpoint: String, remoteApp: String, units: Int, unitData: [String: String], appData: [String: String]
+    ) throws -> SimRelation {
+        let application = try requireApplication()
+        let spec = try spec()
+        guard let definition = spec.endpoints.first(where: { $0.name == endpoint }) else {
+            throw SimError("charm has no endpoint \"\(endpoint)\"")
+        }
+        guard definition.role != "peers" else { throw SimError("endpoint \"\(endpoint)\" is a peer endpoint") }
+        guard remoteApp != application.name, !remoteApp.isEmpty, !remoteApp.contains("/") else {
+            throw SimError("invalid remote application name \"\(remoteApp)\"")
+        }
+        guard units >= 0 else { throw SimError("--units must not be negative") }
+        var relation = SimRelation(
+            id: model.nextRelationID, endpoint: endpoint, interface: definition.interface, role: definition.role,
+            remoteApp: remoteApp)
+        model.nextRelationID += 1
+        relation.appData[application.name] = [:]
+        relation.appData[remoteApp] = appData
+        for index in liveUnitIndices {
+            let unit = model.units[index]
+            relation.unitData[unit.name] = seededBag(address: unit.privateAddress)
+        }
+        for number in 0..<units {
+            let name = "\(remoteApp)/\(number)"
+            relation.remoteUnits.append(name)
+            relation.unitData[name] = seededBag(address: "10.1.0.\(number + 10)").merging(unitData) { $1 }
+        }
+        model.relations.append(relation)
+        for index in liveUnitIndices {
+            let unit = model.units[index].name
+            enqueue(unit, "\(endpoint)-relation-created", relation: relation.id, remote: "")
+            for remote in relation.remoteUnits {
+                enqueue(unit, "\(endpoint)-relation-joined", relation: relation.id, remote: remote)
+                enqueue(unit, "\(endpoint)-relation-changed", relation: relation.id, remote: remote)
+            }
+            if !appData.isEmpty { enqueue(unit, "\(endpoint)-relation-changed", relation: relation.id, remote: "") }
+        }
+        try drain()
+        return relation
+    }
+
+    /// `unrelate`: departed per known unit (sorted), then broken, on every local unit.
+    func unrelate(_ id: Int) throws {
+        guard let index = model.relationIndex(id), !model.relations[index].broken else {
+            throw SimError("relation \(id) not found")
+        }
+        guard !model.relations[index].isPeer else { throw SimError("relation \(id) is a peer relation") }
+        model.relations[index].broken = true
+        queueTeardown(relation: index)
+        try drain()
+    }
+
+    /// Queues departed for each member then broken, on every local unit that created the relation.
+    func queueTeardown(relation index: Int, broken: Bool = true) {
+        let relation = model.relations[index]
+        for unitIndex in liveUnitIndices {
+            let unit = model.units[unitIndex].name
+            guard relation.created.contains(unit) || model.queue.contains(where: {
+                $0.unit == unit && $0.relationID == relation.id
+            }) else { continue }
+            let members = (relation.members[unit] ?? []).sorted { unitSortKey($0) < unitSortKey($1) }
+            for member in members {
+                enqueue(unit, "\(relation.endpoint)-relation-departed", relation: relation.id, remote: member,
+                    departing: member)
+            }
+            if broken { enqueue(unit, "\(relation.endpoint)-relation-broken", relation: relation.id, remote: "") }
+        }
+    }
+
+    /// `set-relation-data`: an operator (or the remote side) writes a bag; observers get relation-changed.
+    func setRelationData(_ id: Int, owner: String, updates: [String: String?]) throws {
+        guard let index = model.relationIndex(id), !model.relations[index].broken else {
+            throw SimError("relation \(id) not found")
+        }
+        let relation = model.relations[index]
+        let application = try requireApplication().name
+        let isApp = !owner.contains("/")
+        func apply(_ bag: [String: String]) -> [String: String] {
+            var bag = bag
+            for (key, value) in updates {
+                if let value, !value.isEmpty { bag[key] = value } else { bag[key] = nil }
+            }
+            return bag
+        }
+        if isApp {
+            guard owner == relation.remoteApp || owner == application else {
+                throw SimError("application \"\(owner)\" is not in relation \(id)")
+            }
+            model.relations[index].appData[owner] = apply(relation.appData[owner] ?? [:])
+        } else {
+            guard relation.unitData[owner] != nil else { throw SimError("unit \"\(owner)\" is not in relation \(id)") }
+            model.relations[index].unitData[owner] = apply(relation.unitData[owner] ?? [:])
+        }
+        let isLocal = owner == application || model.unitIndex(owner) != nil
+        if isLocal {
+            if relation.isPeer { notifyPeers(relation: index, writer: isApp ? "" : owner, remote: isApp ? "" : owner) }
+        } else {
+            for unitIndex in liveUnitIndices {
+                let unit = model.units[unitIndex].name
+                guard relation.created.contains(unit) else { continue }
+                if !isApp && !(relation.members[unit] ?? []).contains(owner) { continue }
+                enqueue(unit, "\(relation.endpoint)-relation-changed", relation: id, remote: isApp ? "" : owner)
+            }
+        }
+        try drain()
+    }
+
+    /// `hook <name>`: runs one hook now (refused while the unit is in error).
+    func runSingleHook(_ hook: String, unit name: String?, relation: Int?, remoteUnit: String?) throws {
+        let index = try unitIndex(name)
+        let unit = model.units[index]
+        if let failed = unit.failedHook {
+            throw SimError("unit \(unit.name) is in error (hook failed: \"\(failed.hook)\"); run resolve first")
+        }
+        var relationID = relation
+        var remote = remoteUnit
+        if let suffix = ["-relation-created", "-relation-joined", "-relation-changed", "-relation-departed",
+            "-relation-broken"].first(where: { hook.hasSuffix($0) })
+        {
+            let endpoint = String(hook.dropLast(suffix.count))
+            if relationID == nil {
+                relationID = model.relations.first { $0.endpoint == endpoint && !$0.broken }?.id
+            }
+            guard let id = relationID, let relationIndex = model.relationIndex(id),
+                model.relations[relationIndex].endpoint == endpoint
+            else { throw SimError("no relation found for hook \"\(hook)\"; pass --relation ID") }
+            if remote == nil && (suffix == "-relation-joined" || suffix == "-relation-changed" || suffix == "-relation-departed") {
+                remote = (model.relations[relationIndex].members[unit.name] ?? []).first
+                    ?? model.relations[relationIndex].remoteUnits.first ?? ""
+            }
+            if remote == nil { remote = "" }
+        } else if relationID != nil {
+            throw SimError("hook \"\(hook)\" is not a relation hook")
+        }
+        let departing = hook.hasSuffix("-relation-departed") ? remote : nil
+        model.queue.insert(
+            QueuedHook(unit: unit.name, hook: hook, relationID: relationID, remoteUnit: remote, departingUnit: departing),
+            at: 0)
+        try drain()
+    }
+
+    /// `update-status` on every unit.
+    func updateStatus() throws {
+        for index in liveUnitIndices { enqueue(model.units[index].name, "update-status") }
+        try drain()
+    }
+
+    /// `upgrade`: refresh the charm copy, then upgrade-charm → config-changed → [leader-settings-changed] → start.
+    func upgrade(from source: String?) throws {
+        let application = try requireApplication()
+        var path = source ?? application.charmSource
+        if !path.hasPrefix("/") { path = FileManager.default.currentDirectoryPath + "/" + path }
+        _ = try CharmSpec(directory: path)
+        for index in liveUnitIndices { try CharmCopier.copy(from: path, to: paths.charm(model.units[index].tag)) }
+        model.application?.charmSource = (path as NSString).standardizingPath
+        model.application?.charmRevision += 1
+        invalidateSpec()
+        let spec = try spec()
+        let kept = (model.application?.configOverrides ?? [:]).filter { spec.options[$0.key] != nil }
+        model.application?.configOverrides = kept
+        for index in liveUnitIndices {
+            let unit = model.units[index]
+            enqueue(unit.name, "upgrade-charm")
+            enqueue(unit.name, "config-changed")
+            if !unit.leader && model.hasLeaderSettings { enqueue(unit.name, "leader-settings-changed") }
+            enqueue(unit.name, "start")
+        }
+        try drain()
+    }
+
+    /// `remove`: relations departed/broken, then stop, then remove, on every unit.
+    func remove() throws {
+        _ = try requireApplication()
+        for index in model.relations.indices where !model.relations[index].broken {
+            model.relations[index].broken = true
+            queueTeardown(relation: index)
+        }
+        for index in liveUnitIndices {
+            enqueue(model.units[index].name, "stop")
+            enqueue(model.units[index].name, "remove")
+        }
+        try drain()
+    }
+
+    /// `resolve`: clears the error and re-runs the failed hook, or marks it done with `noRetry`.
+    func resolve(unit name: String?, noRetry: Bool) throws {
+        let targets: [Int]
+        if let name {
+            guard let index = model.unitIndex(name) else { throw SimError("unit \"\(name)\" not found") }
+            targets = [index]
+        } else {
+            targets = model.units.indices.filter { model.units[$0].failedHook != nil }
+        }
+        var resolved = 0
+        for index in targets.reversed() {
+            guard let failed = model.units[index].failedHook else {
+                if name != nil { throw SimError("unit \"\(model.units[index].name)\" is not in an error state") }
+                continue
+            }
+            model.units[index].failedHook = nil
+            model.units[index].agentStatus = StatusValue("idle")
+            resolved += 1
+            if noRetry {
+                try completeHook(failed, unit: index)
+            } else {
+                model.queue.insert(failed, at: 0)
+            }
+        }
+        guard resolved > 0 else { throw SimError("no unit is in an error state") }
+        try drain()
+    }
+
+    /// `set-leader`: gaining leadership queues leader-elected; the others lose it.
+    func setLeader(unit name: String?, leader: Bool) throws {
+        let index = try unitIndex(name ?? model.units.first(where: { !$0.removed })?.name)
+        if leader {
+            guard !model.units[index].leader else { return }
+            for other in model.units.indices { model.units[other].leader = other == index }
+            enqueue(model.units[index].name, "leader-elected")
+        } else {
+            model.units[index].leader = false
+        }
+        try drain()
+    }
+}

@@ -1,0 +1,204 @@
+import JujuKit
+
+/// Everything the simulated controller and unit agents know, persisted as `model.json`.
+struct SimModel: Codable, Sendable {
+    /// Model name (`JUJU_MODEL_NAME`).
+    var modelName = "sim"
+    /// Model UUID (`JUJU_MODEL_UUID`).
+    var modelUUID = "00000000-0000-4000-8000-000000000000"
+    /// Agent version (`JUJU_VERSION`).
+    var jujuVersion = "3.6.4"
+    /// The deployed application, if any.
+    var application: SimApplication?
+    /// Units of the application.
+    var units: [SimUnit] = []
+    /// Relations, including broken ones kept for history.
+    var relations: [SimRelation] = []
+    /// Hooks waiting to run, in order.
+    var queue: [QueuedHook] = []
+    /// The next relation id.
+    var nextRelationID = 0
+    /// The next action task id.
+    var nextTaskID = 2
+    /// A counter making context ids unique.
+    var contextCounter = 0
+    /// All juju-log lines.
+    var logs: [LogLine] = []
+    /// Every hook run, in order.
+    var hookHistory: [HookRecord] = []
+    /// Every action run, in order.
+    var actions: [ActionRecord] = []
+
+    /// The major.minor of the Juju version as a comparable pair.
+    var versionPair: (Int, Int) {
+        let parts = jujuVersion.split(separator: ".").compactMap { Int($0) }
+        return (parts.first ?? 3, parts.count > 1 ? parts[1] : 0)
+    }
+
+    /// Whether leader-get/leader-set and leader-settings-changed exist (gone in 4.0).
+    var hasLeaderSettings: Bool { versionPair.0 < 4 }
+
+    /// Index of the unit with this name.
+    func unitIndex(_ name: String) -> Int? { units.firstIndex { $0.name == name } }
+
+    /// Index of the relation with this id.
+    func relationIndex(_ id: Int) -> Int? { relations.firstIndex { $0.id == id } }
+}
+
+/// The deployed application.
+struct SimApplication: Codable, Sendable {
+    /// Application name.
+    var name: String
+    /// Where the charm was deployed from.
+    var charmSource: String
+    /// Operator-set config values (not defaults).
+    var configOverrides: [String: JSONValue] = [:]
+    /// Application status, set by the leader.
+    var status = StatusValue("unknown")
+    /// Application status history.
+    var statusHistory: [StatusValue] = []
+    /// Leader settings (3.x).
+    var leaderSettings: [String: String] = [:]
+    /// The workload version from application-version-set.
+    var workloadVersion = ""
+    /// The next unit number.
+    var nextUnitNumber = 0
+    /// Charm revision counter, bumped on upgrade.
+    var charmRevision = 0
+}
+
+/// One unit of the application.
+struct SimUnit: Codable, Sendable {
+    /// `app/N`.
+    var name: String
+    /// Machine id.
+    var machine: String
+    /// Private address.
+    var privateAddress = "127.0.0.1"
+    /// Public address.
+    var publicAddress = "127.0.0.1"
+    /// Whether it holds leadership.
+    var leader = false
+    /// Workload status.
+    var status = StatusValue("waiting", "waiting for machine")
+    /// Workload status history.
+    var statusHistory: [StatusValue] = []
+    /// Whether the charm ever called status-set.
+    var statusEverSet = false
+    /// Agent status (`idle`, `executing`, `error`).
+    var agentStatus = StatusValue("allocating")
+    /// The failed hook holding the unit in error, if any.
+    var failedHook: QueuedHook?
+    /// Whether install has succeeded.
+    var installed = false
+    /// Whether start has succeeded.
+    var started = false
+    /// Whether the unit has been removed.
+    var removed = false
+    /// Per-unit charm state (state-set).
+    var state: [String: String] = [:]
+    /// Opened ports.
+    var ports: [OpenedPort] = []
+
+    /// `unit-app-N`, the agent's tag.
+    var tag: String { "unit-" + name.replacingAll("/", with: "-") }
+
+    /// The application name.
+    var application: String { String(name.split(separator: "/").first ?? "") }
+}
+
+/// A relation between the application and a remote application (or its peers).
+struct SimRelation: Codable, Sendable {
+    /// Numeric id.
+    var id: Int
+    /// The local endpoint.
+    var endpoint: String
+    /// The interface name.
+    var interface: String
+    /// `provides`, `requires` or `peers`.
+    var role: String
+    /// The remote application (the local one for peers).
+    var remoteApp: String
+    /// Remote units (non-peer relations).
+    var remoteUnits: [String] = []
+    /// Application bags, keyed by application name.
+    var appData: [String: [String: String]] = [:]
+    /// Unit bags, keyed by unit name.
+    var unitData: [String: [String: String]] = [:]
+    /// For each local unit, the remote units it has seen join (and not depart).
+    var members: [String: [String]] = [:]
+    /// Local units that ran relation-created.
+    var created: [String] = []
+    /// Whether the relation has been removed.
+    var broken = false
+
+    /// Whether this is a peer relation.
+    var isPeer: Bool { role == "peers" }
+
+    /// `endpoint:id`.
+    var key: String { "\(endpoint):\(id)" }
+}
+
+/// A hook waiting to run, or the failed one.
+struct QueuedHook: Codable, Equatable, Sendable {
+    /// The unit it runs on.
+    var unit: String
+    /// The hook name (`install`, `db-relation-joined`, …).
+    var hook: String
+    /// The relation id for relation hooks.
+    var relationID: Int?
+    /// The remote unit for joined/changed/departed.
+    var remoteUnit: String?
+    /// The departing unit for departed.
+    var departingUnit: String?
+}
+
+/// One hook execution.
+struct HookRecord: Codable, Sendable {
+    /// The unit.
+    var unit: String
+    /// The hook name.
+    var hook: String
+    /// `JUJU_RELATION_ID`, if any.
+    var relationID: String?
+    /// `JUJU_REMOTE_UNIT`, if any.
+    var remoteUnit: String?
+    /// `ok`, `failed` or `skipped`.
+    var outcome: String
+    /// The exit code (nil when skipped).
+    var exitCode: Int32?
+    /// Captured stdout.
+    var stdout: String
+    /// Captured stderr.
+    var stderr: String
+    /// The context id.
+    var contextID: String
+    /// Start time.
+    var time: String
+}
+
+/// One action task.
+struct ActionRecord: Codable, Sendable {
+    /// Task id.
+    var id: String
+    /// Action name.
+    var name: String
+    /// The unit.
+    var unit: String
+    /// Parameters after validation and defaults.
+    var parameters: [String: JSONValue]
+    /// `completed` or `failed`.
+    var status: String
+    /// Failure message.
+    var message: String?
+    /// action-set results, plus return-code, stdout, stderr.
+    var results: [String: JSONValue]
+    /// action-log lines, timestamped.
+    var log: [String]
+    /// Timing.
+    var enqueued: String
+    /// Timing.
+    var started: String
+    /// Timing.
+    var completed: String
+}
