@@ -1,0 +1,125 @@
+public import JujuKit
+
+/// The docker command-line client, one `docker` process per call.
+///
+/// Each call costs a process spawn and a round trip to dockerd (about 20 ms), so callers ask for what they need in as
+/// few calls as possible. Containers are addressed by exact name in ``inspect(_:)`` and by id everywhere the caller
+/// has one: docker also resolves an argument as an id prefix, so a name alone could reach another container.
+public struct DockerCLI: Sendable {
+    private let runner: any CommandRunner
+    private let executable: String
+
+    /// Creates a client that runs `executable` (default `docker`, found on `PATH`) through `runner`.
+    public init(runner: any CommandRunner, executable: String = "docker") {
+        self.runner = runner
+        self.executable = executable
+    }
+
+    /// The container named exactly `name`, or `nil` when there is none.
+    public func inspect(_ name: String) async throws(DockerError) -> ContainerInfo? {
+        let result = try await docker(["container", "inspect", name])
+        guard result.succeeded else {
+            if Self.saysNoSuch(result) { return nil }
+            throw .containerCommandFailed(action: "inspect", container: name, message: result.standardError)
+        }
+        return try ContainerInfo.parse(inspectOutput: result.standardOutput, name: name)
+    }
+
+    /// Creates and starts a container from `spec`, labelled with `specDigest`; returns its id.
+    @discardableResult
+    public func run(_ spec: ContainerSpec, specDigest: String) async throws(DockerError) -> String {
+        try await create(spec, specDigest: specDigest, verb: ["run", "-d"])
+    }
+
+    /// Creates a container from `spec`, labelled with `specDigest`, without starting it; returns its id.
+    @discardableResult
+    public func create(_ spec: ContainerSpec, specDigest: String) async throws(DockerError) -> String {
+        try await create(spec, specDigest: specDigest, verb: ["container", "create"])
+    }
+
+    /// Starts the stopped container `container` (a name or id).
+    public func start(_ container: String) async throws(DockerError) {
+        try await containerCommand("start", ["container", "start", container], container: container)
+    }
+
+    /// Stops `container`, giving it `timeoutSeconds` to exit before docker kills it.
+    public func stop(_ container: String, timeoutSeconds: Int) async throws(DockerError) {
+        let arguments = ["container", "stop", "--time", String(max(0, timeoutSeconds)), container]
+        try await containerCommand("stop", arguments, container: container)
+    }
+
+    /// Removes the stopped container `container` with its anonymous volumes.
+    public func remove(_ container: String) async throws(DockerError) {
+        try await containerCommand("rm", ["container", "rm", "--volumes", container], container: container)
+    }
+
+    /// Removes `container` whatever its state (kills it if it runs).
+    public func forceRemove(_ container: String) async throws(DockerError) {
+        try await containerCommand("rm", ["container", "rm", "--force", "--volumes", container], container: container)
+    }
+
+    /// Renames `container` to `newName`.
+    public func rename(_ container: String, to newName: String) async throws(DockerError) {
+        try await containerCommand("rename", ["container", "rename", container, newName], container: container)
+    }
+
+    /// Pulls `image` from its registry.
+    public func pull(_ image: String) async throws(DockerError) {
+        let result = try await docker(["image", "pull", "--quiet", image])
+        guard result.succeeded else { throw .pullFailed(image: image, message: result.standardError) }
+    }
+
+    /// Whether `image` is in the local image store.
+    public func imageExists(_ image: String) async throws(DockerError) -> Bool {
+        let result = try await docker(["image", "inspect", "--format", "{{.Id}}", image])
+        if result.succeeded { return true }
+        if Self.saysNoSuch(result) { return false }
+        throw .imageLookupFailed(image: image, message: result.standardError)
+    }
+
+    /// Whether dockerd answers (`docker version` reaches the server); never throws.
+    public func isAnswering() async -> Bool {
+        guard let result = try? await docker(["version", "--format", "{{.Server.Version}}"]) else { return false }
+        return result.succeeded && !result.standardOutput.trimmingWhitespace().isEmpty
+    }
+
+    // MARK: - Helpers
+
+    private func create(_ spec: ContainerSpec, specDigest: String, verb: [String]) async throws(DockerError) -> String {
+        let arguments = try verb + spec.creationArguments(specDigest: specDigest)
+        let result = try await docker(arguments)
+        guard result.succeeded else {
+            throw .runFailed(container: spec.name, image: spec.image, message: result.standardError)
+        }
+        // `docker run -d` may print pull progress before the id; the id is the last line.
+        let lines = result.standardOutput.split(whereSeparator: \.isNewline)
+        return lines.last.map { $0.trimmingWhitespace() } ?? ""
+    }
+
+    private func containerCommand(_ action: String, _ arguments: [String], container: String) async throws(DockerError)
+    {
+        let result = try await docker(arguments)
+        guard result.succeeded else {
+            throw .containerCommandFailed(action: action, container: container, message: result.standardError)
+        }
+    }
+
+    private func docker(_ arguments: [String]) async throws(DockerError) -> CommandResult {
+        do throws(CommandError) {
+            return try await runner.run(Command(executable, arguments))
+        } catch {
+            throw .unavailable(reason: error.description)
+        }
+    }
+
+    /// Whether docker said the container or image does not exist.
+    static func saysNoSuch(_ result: CommandResult) -> Bool {
+        result.standardError.lowercased().contains("no such")
+    }
+
+    /// Whether a failed container command failed only because the container does not exist.
+    static func isNoSuchContainer(_ error: DockerError) -> Bool {
+        guard case .containerCommandFailed(_, _, let message) = error else { return false }
+        return message.lowercased().contains("no such container")
+    }
+}
