@@ -51,6 +51,7 @@ let package = Package(
             name: "RegistryCharm",
             dependencies: [
                 "JujuKit",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),

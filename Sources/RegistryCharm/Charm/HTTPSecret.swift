@@ -1,0 +1,42 @@
+import FoundationEssentials
+import JujuKit
+import Logging
+
+/// The registry's `http.secret`: generated once by the leader, then shared with every unit.
+///
+/// It lives in the application databag of the `peer` relation, written with `relation-set --app --file -`, so the
+/// value never appears on a command line (`leader-set` only takes `key=value` arguments). A secret left in leader
+/// settings by the reactive charm is adopted, so an upgraded application keeps its secret.
+struct HTTPSecret {
+    /// The databag key (the same name the reactive charm used in leader settings).
+    static let key = "http-secret"
+
+    let session: HookSession
+
+    /// The shared secret; the leader creates it when there is none. `nil` before the peer relation exists, or on a
+    /// follower until the leader has shared it.
+    func current() async throws -> String? {
+        let tools = session.tools
+        guard let relation = try await tools.relationIDs(endpoint: "peer").first else { return nil }
+        let application = session.context.applicationName
+        let shared = try await tools.relationGet(relationID: relation, member: application, application: true)
+        if let secret = shared[Self.key], !secret.isEmpty {
+            session.secrets.register(secret)
+            return secret
+        }
+        guard try await session.isLeader() else { return nil }
+        let adopted = try await tools.leaderGet()[Self.key].flatMap { $0.isEmpty ? nil : $0 }
+        let secret = adopted ?? Self.generate()
+        session.secrets.register(secret)
+        try await tools.relationSet(relationID: relation, application: true, values: [Self.key: secret])
+        session.logger.info(adopted == nil ? "generated the registry http secret" : "adopted the http secret from leader settings")
+        return secret
+    }
+
+    /// Base64 of 32 random bytes (44 characters), like the reactive charm's.
+    static func generate() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        return Data(bytes).base64EncodedString()
+    }
+}

@@ -1,0 +1,64 @@
+import JujuKit
+import Logging
+
+/// Works out the unit's status at the end of every hook, and restarts a registry that died on its own.
+struct RegistryStatus {
+    let charm: RegistryCharm
+    let session: HookSession
+
+    func report() async throws {
+        let flags = session.flags
+        let status = session.status
+        let name = charm.config.registryName
+        if flags.containsKnown(RegistryFlags.seriesUpgrade) {
+            status.report(.blocked("Series upgrade in progress; the registry resumes after post-series-upgrade."))
+            return
+        }
+        if session.context.event == .unit(.stop) || session.context.event == .unit(.remove) {
+            status.report(.maintenance("Removing the registry."))
+            return
+        }
+        if !charm.problems.isEmpty {
+            status.report(.blocked(charm.problems.blockedMessage))
+        }
+        if let failure = charm.startFailure {
+            status.report(.blocked("Could not start \(name): \(failure). Fix the configuration, e.g. registry-image."))
+        }
+        guard flags.containsKnown(RegistryFlags.dockerReady) else {
+            status.report(.waiting("Waiting for the docker engine to be installed."))
+            return
+        }
+        guard flags.containsKnown(RegistryFlags.configured) else {
+            status.report(.waiting("Waiting for a valid configuration to start the registry."))
+            return
+        }
+        let running = try await containerRunning(name: name)
+        if running {
+            let address = session.values[StateKeys.address]?.stringValue ?? "unknown"
+            let scheme = session.values[StateKeys.scheme]?.stringValue ?? "http"
+            status.report(.active("Ready at \(address) (\(scheme))."))
+        } else {
+            status.report(.blocked("\(name) container is stopped. Run the start action to start it."))
+        }
+    }
+
+    /// Whether the registry runs; starts it when it died on its own (not when an operator stopped it).
+    private func containerRunning(name: String) async throws -> Bool {
+        if case .some(.none) = charm.knownContainer {
+            // This hook just created or started it.
+            return true
+        }
+        let docker = charm.environment.docker
+        guard let info = try await docker.inspect(name) else { return false }
+        if info.isRunning || info.isRestarting { return true }
+        guard !session.flags.containsKnown(RegistryFlags.stoppedByOperator), charm.problems.isEmpty else { return false }
+        session.logger.warning("registry container \(name) had stopped (exit code \(info.exitCode)); starting it")
+        do {
+            try await docker.start(name)
+            return true
+        } catch {
+            session.logger.error("could not restart \(name): \(error.description)")
+            return false
+        }
+    }
+}
