@@ -1,0 +1,109 @@
+import JujuKit
+import RegistryCharm
+import Testing
+
+/// A named configuration whose rendered `config.yml` is kept as `Fixtures/<name>.yml`.
+struct RenderScenario: Sendable, CustomTestStringConvertible {
+    /// The fixture's base name.
+    let name: String
+    /// The charm options.
+    let options: [String: JSONValue]
+    /// What the charm knows besides config.
+    let inputs: RenderInputs
+
+    var testDescription: String { name }
+
+    var config: CharmConfig { CharmConfig(options: options) }
+    var registryConfig: RegistryConfig { RegistryConfig(config: config, inputs: inputs) }
+    var rendered: String { registryConfig.rendered() }
+}
+
+/// The golden configurations.
+enum RenderScenarios {
+    static let httpSecret = "dGVzdC1odHRwLXNlY3JldC1mb3ItZ29sZGVuLWZpbGVzIQ=="
+    static let base = RenderInputs(applicationName: "docker-registry", httpSecret: httpSecret)
+
+    /// A password full of YAML (and JSON) metacharacters, line breaks YAML 1.1 knows, and non-ASCII text.
+    static let nastyPassword =
+        "p@ss: #word\n- [x] {y} 'q' \"z\" \\ / % & * ! | > ? ` ~ null true 0x1F é 漢 \u{85}\u{2028}\u{7F}\t--- ..."
+
+    static let all: [RenderScenario] = [
+        RenderScenario(name: "default", options: [:], inputs: base),
+        RenderScenario(
+            name: "basic-auth", options: ["auth-basic-user": "admin", "auth-basic-password": "s3cret-pass"],
+            inputs: with(base) { $0.htpasswdPath = "/etc/docker/registry/htpasswd" }),
+        RenderScenario(
+            name: "token-auth",
+            options: [
+                "auth-token-issuer": "auth.example.com", "auth-token-realm": "https://auth.example.com/token",
+                "auth-token-service": "registry.example.com",
+                "auth-token-root-certs": .string(ConfigTestSupport.base64(ConfigTestSupport.certificatePEM)),
+            ],
+            inputs: with(base) { $0.tokenRootCertBundlePath = "/etc/docker/registry/auth_token.pem" }),
+        RenderScenario(
+            name: "tls-client-ca", options: ["http-host": "https://registry.example.com:5000/"],
+            inputs: with(base) {
+                $0.tls = TLSPaths(
+                    certificate: "/etc/docker/registry/registry.crt", key: "/etc/docker/registry/registry.key",
+                    clientCA: "/etc/docker/registry/ca.crt")
+            }),
+        RenderScenario(
+            name: "prometheus",
+            options: ["prometheus-metrics": true, "log-level": "debug", "registry-port": 5050, "debug-port": 5051],
+            inputs: base),
+        RenderScenario(
+            name: "pull-through-cache",
+            options: [
+                "cache-remoteurl": "https://registry-1.docker.io", "cache-username": "mirror-bot",
+                "cache-password": "mirror-pass",
+            ],
+            inputs: base),
+        RenderScenario(
+            name: "swift",
+            options: [
+                "storage-swift-authurl": "https://keystone.example.com:5000/v3", "storage-swift-username": "registry",
+                "storage-swift-password": "swift-pass", "storage-swift-container": "images",
+                "storage-swift-region": "RegionOne", "storage-swift-tenant": "services",
+                "storage-swift-domain": "Default",
+            ],
+            inputs: base),
+        RenderScenario(
+            name: "s3-full",
+            options: [
+                "storage-s3-region": "us-east-1", "storage-s3-bucket": "registry-images",
+                "storage-s3-accesskey": "AKIAEXAMPLE", "storage-s3-secretkey": "s3-secret/key+example",
+                "storage-s3-regionendpoint": "https://minio.example.com:9000", "storage-s3-forcepathstyle": true,
+                "storage-s3-encrypt": true, "storage-s3-keyid": "kms-key-1", "storage-s3-secure": true,
+                "storage-s3-skip-verify": true, "storage-s3-skip-v4-auth": true, "storage-s3-chunksize": 20_971_520,
+                "storage-s3-multipartcopychunksize": 67_108_864, "storage-s3-multipartcopymaxconcurrency": 50,
+                "storage-s3-multipartcopythresholdsize": 67_108_864, "storage-s3-rootdirectory": "/registry",
+                "storage-s3-storageclass": "REDUCED_REDUNDANCY", "storage-s3-useragent": "juju-docker-registry",
+                "storage-s3-usedualstack": false, "storage-s3-accelerate": false,
+                "storage-s3-objectacl": "bucket-owner-full-control", "storage-s3-loglevel": "debug",
+            ],
+            inputs: base),
+        RenderScenario(
+            name: "s3-minimal", options: ["storage-s3-region": "eu-west-1", "storage-s3-bucket": "registry-images"],
+            inputs: base),
+        RenderScenario(
+            name: "readonly-delete-nocache",
+            options: [
+                "storage-read-only": true, "storage-delete": true, "storage-cache": "disabled",
+                "storage-redirect-disable": false,
+            ],
+            inputs: base),
+        RenderScenario(
+            name: "yaml-metacharacters",
+            options: [
+                "cache-remoteurl": "https://mirror.example.com", "cache-username": "user: #name",
+                "cache-password": .string(nastyPassword),
+            ],
+            inputs: base),
+    ]
+
+    private static func with(_ inputs: RenderInputs, _ change: (inout RenderInputs) -> Void) -> RenderInputs {
+        var copy = inputs
+        change(&copy)
+        return copy
+    }
+}
