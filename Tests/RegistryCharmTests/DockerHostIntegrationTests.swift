@@ -1,0 +1,88 @@
+import Foundation
+import JujuKit
+import Testing
+@testable import RegistryCharm
+
+/// Against the machine's real dockerd: CI sets `CHARM_INTEGRATION=1` and runs dockerd by hand (no systemd), so the
+/// reload goes through `kill -HUP` of `/var/run/docker.pid`. It is not run where systemd manages dockerd, so that a
+/// developer's daemon is never reconfigured by a test.
+@Suite(
+    "DockerHost integration",
+    .serialized,
+    .enabled(if: ProcessInfo.processInfo.environment["CHARM_INTEGRATION"] == "1", "needs CHARM_INTEGRATION=1"),
+    .enabled(if: !FileManager.default.fileExists(atPath: "/run/systemd/system"), "dockerd must not be under systemd")
+)
+struct DockerHostIntegrationTests {
+    let files = LocalFileSystem()
+    let runner = SubprocessRunner()
+    let paths = HostPaths()
+    let probe = "127.0.0.1:5999"
+
+    var host: DockerHost {
+        DockerHost(
+            runner: runner, files: files, paths: paths, answerTimeout: .seconds(30), pollInterval: .milliseconds(200))
+    }
+
+    func pid() throws -> String {
+        String(decoding: try files.read(paths.dockerPIDFile) ?? [], as: UTF8.self).trimmingWhitespace()
+    }
+
+    /// Whether dockerd's live registry configuration lists `probe`.
+    func dockerdTrustsProbe() async throws -> Bool {
+        let json = try await runner.output(
+            Command("docker", ["info", "--format", "{{json .RegistryConfig.IndexConfigs}}"]))
+        let indexes = try JSONDecoder().decode([String: JSONValue].self, from: Data(json.utf8))
+        return indexes[probe] != nil
+    }
+
+    /// Polls until `trusted` matches, for up to ten seconds (a reload is asynchronous to its signal).
+    func waitUntil(trusted: Bool) async throws -> Bool {
+        for _ in 0..<50 {
+            if try await dockerdTrustsProbe() == trusted { return true }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        return false
+    }
+
+    @Test func insecureRegistriesAreAppliedBySIGHUPWithoutRestartingDockerd() async throws {
+        #expect(await host.isAnswering())
+        let pidBefore = try pid()
+        let original = try files.read(paths.daemonJSON)
+        let operatorOptions = try #require(DaemonConfiguration.parse(original), "daemon.json is not a json object")
+        try #require(!(try await dockerdTrustsProbe()), "dockerd already trusts \(probe)")
+        // The machine's own options (whoever wrote them) stay as daemon-opts: the only change is the probe entry.
+        let settings = DockerHostSettings(runtime: .apt, daemonOptions: operatorOptions)
+        var withoutKey = operatorOptions
+        withoutKey["insecure-registries"] = nil
+
+        var failure: (any Error)?
+        do {
+            #expect(try await host.applyDaemonConfiguration(settings, insecureRegistries: [probe]) == .reloaded)
+            #expect(try await waitUntil(trusted: true), "dockerd did not pick up \(probe)")
+            #expect(try pid() == pidBefore)
+
+            // Why the charm always writes the key: without it a reload keeps the running list.
+            try files.write(paths.daemonJSON, DaemonConfiguration.serialise(withoutKey), mode: .publicReadable)
+            try await host.reload()
+            try await Task.sleep(for: .seconds(2))
+            #expect(try await dockerdTrustsProbe(), "an absent insecure-registries key reset the list on reload")
+
+            #expect(try await host.applyDaemonConfiguration(settings, insecureRegistries: []) == .reloaded)
+            #expect(try await waitUntil(trusted: false), "dockerd still trusts \(probe)")
+            #expect(try await host.applyDaemonConfiguration(settings, insecureRegistries: []) == .unchanged)
+            #expect(try pid() == pidBefore)
+        } catch {
+            failure = error
+        }
+
+        // Put the machine back as it was.
+        if let original {
+            try files.write(paths.daemonJSON, original, mode: .publicReadable)
+        } else {
+            try files.remove(paths.daemonJSON)
+        }
+        try await host.reload()
+        #expect(try pid() == pidBefore)
+        if let failure { throw failure }
+    }
+}
