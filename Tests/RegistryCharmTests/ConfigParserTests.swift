@@ -19,7 +19,11 @@ struct ConfigParserTests {
     }
 
     @Test func flowLists() throws {
-        #expect(try YAMLScalarList.parse("[a, 'b c', \"d\\te\", null, ~, 'it''s']") == ["a", "b c", "d\te", nil, nil, "it's"])
+        #expect(
+            try YAMLScalarList.parse("[a, 'b c', \"d\\te\", null, ~, 'it''s']") == [
+                "a", "b c", "d\te", nil, nil, "it's",
+            ]
+        )
         #expect(try YAMLScalarList.parse("[a, b,]") == ["a", "b"])
         #expect(try YAMLScalarList.parse("[\n  a,\n  b\n]") == ["a", "b"])
         #expect(try YAMLScalarList.parse("['x, y', \"[z]\"]") == ["x, y", "[z]"])
@@ -37,7 +41,8 @@ struct ConfigParserTests {
         #expect(
             try YAMLScalarList.parse(text) == [
                 "ppa:user/tools", "deb http://example.com/ubuntu jammy main", nil, "plain continued on the next line",
-            ])
+            ]
+        )
     }
 
     @Test func blockScalarsKeepArmouredKeys() throws {
@@ -54,10 +59,12 @@ struct ConfigParserTests {
             """
         #expect(
             try YAMLScalarList.parse(text) == [
-                "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nmQINBFit2ioBEADhWpZ8/wvZ6hUTiXOwQHXMAlaFHcPH9hAtr4F1y2+OYdbtMuth\n"
+                "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\n"
+                    + "mQINBFit2ioBEADhWpZ8/wvZ6hUTiXOwQHXMAlaFHcPH9hAtr4F1y2+OYdbtMuth\n"
                     + "-----END PGP PUBLIC KEY BLOCK-----\n",
                 nil, "folded text",
-            ])
+            ]
+        )
     }
 
     @Test func malformedListsAreRefused() {
@@ -76,7 +83,11 @@ struct ConfigParserTests {
     @Test func shellWordsSplitLikeAShell() throws {
         #expect(try ShellWords.split("") == [])
         #expect(try ShellWords.split("  --a   b\t--c ") == ["--a", "b", "--c"])
-        #expect(try ShellWords.split(#"--x='a b' --y="c \"d\" \$e" --z=f\ g ''"#) == ["--x=a b", #"--y=c "d" $e"#, "--z=f g", ""])
+        #expect(
+            try ShellWords.split(#"--x='a b' --y="c \"d\" \$e" --z=f\ g ''"#) == [
+                "--x=a b", #"--y=c "d" $e"#, "--z=f g", "",
+            ]
+        )
         #expect(throws: ShellWordsError.unterminatedQuote) { try ShellWords.split("--x \"a") }
         #expect(throws: ShellWordsError.danglingEscape) { try ShellWords.split("--x \\") }
     }

@@ -32,13 +32,17 @@ enum ConfigTestSupport {
 
     /// The one problem of `options`, checked to be about `option` with exactly `message`.
     static func expectProblem(
-        _ options: [String: JSONValue], option: String, message: String,
+        _ options: [String: JSONValue],
+        option: String,
+        message: String,
         sourceLocation: SourceLocation = #_sourceLocation
     ) {
         let problems = CharmConfig(options: options).problems
         #expect(
             problems == [ConfigProblem(option: option, message: message)],
-            "problems: \(problems)", sourceLocation: sourceLocation)
+            "problems: \(problems)",
+            sourceLocation: sourceLocation
+        )
     }
 
     /// Checks `options` are valid.

@@ -27,7 +27,11 @@ struct ConfigTypedValuesTests {
         #expect(config.storageRedirectDisable)
         #expect(config.tls == TLSOptions())
         #expect(config.dockerRuntime == .auto)
-        #expect(config.daemonOpts == ["log-driver": "json-file", "log-opts": .object(["max-size": "10m", "max-file": "100"])])
+        #expect(
+            config.daemonOpts == [
+                "log-driver": "json-file", "log-opts": .object(["max-size": "10m", "max-file": "100"]),
+            ]
+        )
         #expect(config.dockerOpts == [])
         #expect(config.httpProxy == nil && config.httpsProxy == nil && config.noProxy == nil)
         #expect(config.nagiosContext == "juju")
@@ -84,8 +88,12 @@ struct ConfigTypedValuesTests {
         #expect(
             config.auth
                 == .token(
-                    issuer: "issuer", realm: "https://auth.example.com/token", service: "svc",
-                    rootCertsPEM: Array(Support.certificatePEM.utf8)))
+                    issuer: "issuer",
+                    realm: "https://auth.example.com/token",
+                    service: "svc",
+                    rootCertsPEM: Array(Support.certificatePEM.utf8)
+                )
+        )
     }
 
     @Test func storagePrioritySwiftThenS3ThenFilesystem() {
@@ -99,7 +107,15 @@ struct ConfigTypedValuesTests {
             Issue.record("expected swift, got \(both.storage)")
             return
         }
-        #expect(settings == SwiftStorage(authURL: "https://keystone/v3", username: "u", password: "p", container: "docker-registry"))
+        #expect(
+            settings
+                == SwiftStorage(
+                    authURL: "https://keystone/v3",
+                    username: "u",
+                    password: "p",
+                    container: "docker-registry"
+                )
+        )
         guard case .s3(let bucket) = Support.config(s3).storage else {
             Issue.record("expected s3")
             return
@@ -157,7 +173,8 @@ struct ConfigTypedValuesTests {
         #expect(
             two.blockedMessage
                 == "Invalid charm config: log-level, storage-cache — log-level: must be one of error, warn, info, "
-                + "debug; storage-cache: must be one of inmemory, disabled")
+                + "debug; storage-cache: must be one of inmemory, disabled"
+        )
         #expect([ConfigProblem]().blockedMessage == "Invalid charm config: ")
     }
 

@@ -14,7 +14,8 @@ struct RenderGoldenTests {
         #expect(actual == expected, "run with UPDATE_GOLDEN=1 to accept the new output")
     }
 
-    @Test func everyFixtureBelongsToAScenario() throws {
+    @Test(.disabled(if: RenderGolden.updating, "fixtures are being rewritten"))
+    func everyFixtureBelongsToAScenario() throws {
         let names = try FileManager.default.contentsOfDirectory(atPath: RenderGolden.directory.path)
             .filter { $0.hasSuffix(".yml") }.map { String($0.dropLast(4)) }
         #expect(Set(names) == Set(RenderScenarios.all.map(\.name)))
@@ -41,7 +42,9 @@ struct RenderGoldenTests {
         let without = RegistryConfig(config: config, inputs: RenderInputs(applicationName: "app"))
         #expect(without.auth == nil)
         let with = RegistryConfig(
-            config: config, inputs: RenderInputs(applicationName: "app", htpasswdPath: "/etc/docker/registry/htpasswd"))
+            config: config,
+            inputs: RenderInputs(applicationName: "app", htpasswdPath: "/etc/docker/registry/htpasswd")
+        )
         #expect(with.auth == .htpasswd(.init(realm: "app", path: "/etc/docker/registry/htpasswd")))
     }
 
@@ -49,7 +52,9 @@ struct RenderGoldenTests {
         let off = RegistryConfig(config: CharmConfig(options: [:]), inputs: RenderInputs(applicationName: "app"))
         #expect(off.http.debug == nil)
         let on = RegistryConfig(
-            config: CharmConfig(options: ["prometheus-metrics": true]), inputs: RenderInputs(applicationName: "app"))
+            config: CharmConfig(options: ["prometheus-metrics": true]),
+            inputs: RenderInputs(applicationName: "app")
+        )
         #expect(on.http.debug == .init(addr: ":5001"))
         #expect(on.http.addr == ":5000")
     }

@@ -56,18 +56,26 @@ enum RealRegistry {
     /// `ca.crt`, `registry.crt`, `registry.key`, `client.crt`, `client.key`.
     static func makeCertificates(in directory: URL) throws {
         let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
-        try openssl(["req", "-x509"] + ec + ["-keyout", "ca.key", "-out", "ca.crt", "-subj", "/CN=test-ca", "-days", "2"], in: directory)
+        try openssl(
+            ["req", "-x509"] + ec + ["-keyout", "ca.key", "-out", "ca.crt", "-subj", "/CN=test-ca", "-days", "2"],
+            in: directory
+        )
         try Data("subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n".utf8)
             .write(to: directory.appendingPathComponent("server.ext"))
         try Data("extendedKeyUsage=clientAuth\n".utf8).write(to: directory.appendingPathComponent("client.ext"))
         for (name, subject) in [("registry", "/CN=127.0.0.1"), ("client", "/CN=client")] {
-            try openssl(["req"] + ec + ["-keyout", "\(name).key", "-out", "\(name).csr", "-subj", subject], in: directory)
+            try openssl(
+                ["req"] + ec + ["-keyout", "\(name).key", "-out", "\(name).csr", "-subj", subject],
+                in: directory
+            )
             let ext = name == "registry" ? "server.ext" : "client.ext"
             try openssl(
                 [
                     "x509", "-req", "-in", "\(name).csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial",
                     "-out", "\(name).crt", "-days", "2", "-extfile", ext,
-                ], in: directory)
+                ],
+                in: directory
+            )
         }
     }
 
@@ -82,7 +90,10 @@ enum RealRegistry {
 
     /// `GET url` with curl (2 s limit); `nil` when nothing answered.
     static func get(_ url: String, _ options: [String] = []) throws -> Answer? {
-        let (status, output) = try run("/usr/bin/curl", ["-s", "-i", "--max-time", "2", "--noproxy", "*"] + options + [url])
+        let (status, output) = try run(
+            "/usr/bin/curl",
+            ["-s", "-i", "--max-time", "2", "--noproxy", "*"] + options + [url]
+        )
         guard status == 0 else { return nil }
         // The last header block (curl prints one per response).
         let blocks = output.components(separatedBy: "\r\n\r\n")
@@ -92,10 +103,15 @@ enum RealRegistry {
         var headers: [String: String] = [:]
         for line in lines.dropFirst() {
             guard let colon = line.firstIndex(of: ":") else { continue }
-            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(
+                in: .whitespaces
+            )
         }
         return Answer(
-            status: statusCode, headers: headers, body: blocks[(headerIndex + 1)...].joined(separator: "\r\n\r\n"))
+            status: statusCode,
+            headers: headers,
+            body: blocks[(headerIndex + 1)...].joined(separator: "\r\n\r\n")
+        )
     }
 
     enum ToolError: Error, CustomStringConvertible {

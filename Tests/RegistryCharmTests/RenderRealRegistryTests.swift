@@ -2,12 +2,16 @@ import Foundation
 import RegistryCharm
 import Testing
 
-/// Debian's real registry binary loads every golden file and serves `/v2/` (or, for swift, which needs a backend
-/// at start, gets past configuration parsing to the storage connection). Ports and paths are rewritten to loopback
-/// and a temporary directory; TLS and htpasswd files are made in the test; nothing but 127.0.0.1 is contacted.
+/// Debian's real registry binary loads every golden file and serves `/v2/`.
+///
+/// Swift, which needs its backend at start, must get past configuration parsing to the storage connection. Ports
+/// and paths are rewritten to loopback and a temporary directory; TLS and htpasswd files are made in the test;
+/// nothing but 127.0.0.1 is contacted.
 @Suite(
-    "Rendered config accepted by the real registry", .serialized,
-    .enabled(if: FileManager.default.isExecutableFile(atPath: RealRegistry.binary)))
+    "Rendered config accepted by the real registry",
+    .serialized,
+    .enabled(if: FileManager.default.isExecutableFile(atPath: RealRegistry.binary))
+)
 struct RenderRealRegistryTests {
     /// `s3cret-pass` hashed with bcrypt (cost 5), the only hash type the registry's htpasswd accepts.
     static let basicHash = "$2b$05$X6McoSFBz9UJuhs920S9g.6oeAk6HRUFzsw.NVi5YFsuC1P3HeLW2"
@@ -39,23 +43,33 @@ struct RenderRealRegistryTests {
             let (process, upstreamPort) = try await Self.startUpstream(in: directory)
             upstream = process
             try Self.replace(
-                &text, "\"remoteurl\" : \"\(cache.remoteURL.text)\"",
-                "\"remoteurl\" : \"http://127.0.0.1:\(upstreamPort)\"")
+                &text,
+                "\"remoteurl\" : \"\(cache.remoteURL.text)\"",
+                "\"remoteurl\" : \"http://127.0.0.1:\(upstreamPort)\""
+            )
         }
         let closedPort = try RealRegistry.freePort()
         switch config.storage {
         case .filesystem: break
         case .swift(let swift):
             try Self.replace(
-                &text, "\"authurl\" : \"\(swift.authURL)\"", "\"authurl\" : \"http://127.0.0.1:\(closedPort)/v3\"")
+                &text,
+                "\"authurl\" : \"\(swift.authURL)\"",
+                "\"authurl\" : \"http://127.0.0.1:\(closedPort)/v3\""
+            )
         case .s3(let s3):
             if let endpoint = s3.regionEndpoint {
                 try Self.replace(
-                    &text, "\"regionendpoint\" : \"\(endpoint)\"",
-                    "\"regionendpoint\" : \"http://127.0.0.1:\(closedPort)\"")
+                    &text,
+                    "\"regionendpoint\" : \"\(endpoint)\"",
+                    "\"regionendpoint\" : \"http://127.0.0.1:\(closedPort)\""
+                )
             } else {
                 try Self.replace(
-                    &text, "\"s3\" : {", "\"s3\" : {\n      \"regionendpoint\" : \"http://127.0.0.1:\(closedPort)\",")
+                    &text,
+                    "\"s3\" : {",
+                    "\"s3\" : {\n      \"regionendpoint\" : \"http://127.0.0.1:\(closedPort)\","
+                )
             }
         }
         if case .basic(let user, _) = config.auth {
@@ -64,7 +78,9 @@ struct RenderRealRegistryTests {
         if case .token = config.auth {
             try RealRegistry.makeCertificates(in: etc)
             try FileManager.default.copyItem(
-                at: etc.appendingPathComponent("ca.crt"), to: etc.appendingPathComponent("auth_token.pem"))
+                at: etc.appendingPathComponent("ca.crt"),
+                to: etc.appendingPathComponent("auth_token.pem")
+            )
         }
         if scenario.inputs.tls != nil {
             try RealRegistry.makeCertificates(in: etc)
@@ -91,7 +107,11 @@ struct RenderRealRegistryTests {
 
     /// What each configuration must do once it serves.
     static func checkBehaviour(
-        _ scenario: RenderScenario, answer: RealRegistry.Answer, base: String, tlsOptions: [String], debugPort: Int
+        _ scenario: RenderScenario,
+        answer: RealRegistry.Answer,
+        base: String,
+        tlsOptions: [String],
+        debugPort: Int
     ) throws {
         let config = scenario.config
         switch config.auth {
@@ -109,7 +129,9 @@ struct RenderRealRegistryTests {
         }
         if scenario.inputs.tls != nil {
             let withoutClientCertificate = try RealRegistry.get(
-                base + "/v2/", Array(tlsOptions.prefix(2)))
+                base + "/v2/",
+                Array(tlsOptions.prefix(2))
+            )
             #expect(withoutClientCertificate == nil || withoutClientCertificate?.status != 200)
             let plain = try RealRegistry.get(base.replacingOccurrences(of: "https://", with: "http://") + "/v2/")
             #expect(plain?.status != 200)
@@ -143,7 +165,9 @@ struct RenderRealRegistryTests {
 
     /// Polls `url` until the registry answers with its API version header (20 s at most).
     static func waitForAPI(
-        _ registry: RegistryProcess, url: String, options: [String]
+        _ registry: RegistryProcess,
+        url: String,
+        options: [String]
     ) async throws -> RealRegistry.Answer {
         let deadline = Date().addingTimeInterval(20)
         while Date() < deadline {
@@ -179,8 +203,13 @@ struct RenderRealRegistryTests {
         try FileManager.default.createDirectory(at: upstreamDirectory, withIntermediateDirectories: true)
         let port = try RealRegistry.freePort()
         let config = RegistryConfig(
-            log: .init(level: "info"), http: .init(addr: "127.0.0.1:\(port)"),
-            storage: .init(driver: .filesystem(rootdirectory: upstreamDirectory.path + "/data"), redirect: .init(disable: true)))
+            log: .init(level: "info"),
+            http: .init(addr: "127.0.0.1:\(port)"),
+            storage: .init(
+                driver: .filesystem(rootdirectory: upstreamDirectory.path + "/data"),
+                redirect: .init(disable: true)
+            )
+        )
         let file = upstreamDirectory.appendingPathComponent("config.yml")
         try Data(config.rendered().utf8).write(to: file)
         let process = try RegistryProcess(config: file, directory: upstreamDirectory)

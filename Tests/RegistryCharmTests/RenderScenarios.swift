@@ -30,8 +30,10 @@ enum RenderScenarios {
     static let all: [RenderScenario] = [
         RenderScenario(name: "default", options: [:], inputs: base),
         RenderScenario(
-            name: "basic-auth", options: ["auth-basic-user": "admin", "auth-basic-password": "s3cret-pass"],
-            inputs: with(base) { $0.htpasswdPath = "/etc/docker/registry/htpasswd" }),
+            name: "basic-auth",
+            options: ["auth-basic-user": "admin", "auth-basic-password": "s3cret-pass"],
+            inputs: with(base) { $0.htpasswdPath = "/etc/docker/registry/htpasswd" }
+        ),
         RenderScenario(
             name: "token-auth",
             options: [
@@ -39,25 +41,32 @@ enum RenderScenarios {
                 "auth-token-service": "registry.example.com",
                 "auth-token-root-certs": .string(ConfigTestSupport.base64(ConfigTestSupport.certificatePEM)),
             ],
-            inputs: with(base) { $0.tokenRootCertBundlePath = "/etc/docker/registry/auth_token.pem" }),
+            inputs: with(base) { $0.tokenRootCertBundlePath = "/etc/docker/registry/auth_token.pem" }
+        ),
         RenderScenario(
-            name: "tls-client-ca", options: ["http-host": "https://registry.example.com:5000/"],
+            name: "tls-client-ca",
+            options: ["http-host": "https://registry.example.com:5000/"],
             inputs: with(base) {
                 $0.tls = TLSPaths(
-                    certificate: "/etc/docker/registry/registry.crt", key: "/etc/docker/registry/registry.key",
-                    clientCA: "/etc/docker/registry/ca.crt")
-            }),
+                    certificate: "/etc/docker/registry/registry.crt",
+                    key: "/etc/docker/registry/registry.key",
+                    clientCA: "/etc/docker/registry/ca.crt"
+                )
+            }
+        ),
         RenderScenario(
             name: "prometheus",
             options: ["prometheus-metrics": true, "log-level": "debug", "registry-port": 5050, "debug-port": 5051],
-            inputs: base),
+            inputs: base
+        ),
         RenderScenario(
             name: "pull-through-cache",
             options: [
                 "cache-remoteurl": "https://registry-1.docker.io", "cache-username": "mirror-bot",
                 "cache-password": "mirror-pass",
             ],
-            inputs: base),
+            inputs: base
+        ),
         RenderScenario(
             name: "swift",
             options: [
@@ -66,7 +75,8 @@ enum RenderScenarios {
                 "storage-swift-region": "RegionOne", "storage-swift-tenant": "services",
                 "storage-swift-domain": "Default",
             ],
-            inputs: base),
+            inputs: base
+        ),
         RenderScenario(
             name: "s3-full",
             options: [
@@ -81,24 +91,29 @@ enum RenderScenarios {
                 "storage-s3-usedualstack": false, "storage-s3-accelerate": false,
                 "storage-s3-objectacl": "bucket-owner-full-control", "storage-s3-loglevel": "debug",
             ],
-            inputs: base),
+            inputs: base
+        ),
         RenderScenario(
-            name: "s3-minimal", options: ["storage-s3-region": "eu-west-1", "storage-s3-bucket": "registry-images"],
-            inputs: base),
+            name: "s3-minimal",
+            options: ["storage-s3-region": "eu-west-1", "storage-s3-bucket": "registry-images"],
+            inputs: base
+        ),
         RenderScenario(
             name: "readonly-delete-nocache",
             options: [
                 "storage-read-only": true, "storage-delete": true, "storage-cache": "disabled",
                 "storage-redirect-disable": false,
             ],
-            inputs: base),
+            inputs: base
+        ),
         RenderScenario(
             name: "yaml-metacharacters",
             options: [
                 "cache-remoteurl": "https://mirror.example.com", "cache-username": "user: #name",
                 "cache-password": .string(nastyPassword),
             ],
-            inputs: base),
+            inputs: base
+        ),
     ]
 
     private static func with(_ inputs: RenderInputs, _ change: (inout RenderInputs) -> Void) -> RenderInputs {

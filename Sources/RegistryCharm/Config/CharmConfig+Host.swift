@@ -19,14 +19,21 @@ extension CharmConfig {
             let because = "docker_runtime is custom"
             let otherwise = "choose another docker_runtime"
             require(&reader, "docker_runtime_repo", repo, because: because, otherwise: otherwise)
-            require(&reader, "docker_runtime_key_url", reader.trimmed("docker_runtime_key_url"), because: because,
-                otherwise: otherwise)
+            require(
+                &reader,
+                "docker_runtime_key_url",
+                reader.trimmed("docker_runtime_key_url"),
+                because: because,
+                otherwise: otherwise
+            )
             require(&reader, "docker_runtime_package", package, because: because, otherwise: otherwise)
         }
         if let repo, !(repo.hasPrefix("deb ") || repo.hasPrefix("deb-src ") || repo.hasPrefix("ppa:")) {
             reader.report(
                 "docker_runtime_repo",
-                "must be an apt source line such as deb [arch={ARCH}] https://download.docker.com/linux/ubuntu {CODE} stable")
+                "must be an apt source line such as "
+                    + "deb [arch={ARCH}] https://download.docker.com/linux/ubuntu {CODE} stable"
+            )
         }
         if let package, !isPackageName(package) {
             reader.report("docker_runtime_package", "is not a valid debian package name, e.g. docker-ce")
@@ -115,7 +122,8 @@ extension CharmConfig {
         if !keys.isEmpty, keys.count != sources.count, !reader.hasProblem("install_sources") {
             reader.report(
                 "install_keys",
-                "lists \(keys.count) keys for \(sources.count) install_sources: give one key (or null) per source")
+                "lists \(keys.count) keys for \(sources.count) install_sources: give one key (or null) per source"
+            )
         }
         return (sources, keys)
     }

@@ -15,7 +15,8 @@ extension CharmConfig {
             if !reader.hasProblem("registry-image") {
                 reader.report(
                     "registry-image",
-                    "is not a valid image reference (\(error)): set e.g. registry:2 or host:5000/registry:2")
+                    "is not a valid image reference (\(error)): set e.g. registry:2 or host:5000/registry:2"
+                )
             }
             image = "registry:2"
         }
@@ -25,14 +26,18 @@ extension CharmConfig {
                 reader.report(
                     "registry-name",
                     "must be a docker container name: at least 2 of letters, digits, '_', '.' and '-', "
-                        + "starting with a letter or digit")
+                        + "starting with a letter or digit"
+                )
             }
             name = "registry"
         }
         let registryPort = port(&reader, "registry-port")
         let debugPort = port(&reader, "debug-port")
         if registryPort == debugPort, !reader.hasProblem("registry-port"), !reader.hasProblem("debug-port") {
-            reader.report("debug-port", "must differ from registry-port (both are \(registryPort)): choose another port")
+            reader.report(
+                "debug-port",
+                "must differ from registry-port (both are \(registryPort)): choose another port"
+            )
         }
         return ContainerSettings(image: image, name: name, port: registryPort, debugPort: debugPort)
     }
@@ -61,7 +66,9 @@ extension CharmConfig {
             }
             if password.utf8.count > 72 {
                 reader.report(
-                    "auth-basic-password", "is longer than 72 bytes, which bcrypt ignores: set a shorter password")
+                    "auth-basic-password",
+                    "is longer than 72 bytes, which bcrypt ignores: set a shorter password"
+                )
             }
         }
         let tokenOptions = ["auth-token-issuer", "auth-token-realm", "auth-token-root-certs", "auth-token-service"]
@@ -71,18 +78,23 @@ extension CharmConfig {
         if tokenRequested {
             for (option, value) in zip(tokenOptions, tokenValues) where value == nil {
                 reader.report(
-                    option, "is required when another auth-token-* option is set: set all four auth-token-* or none")
+                    option,
+                    "is required when another auth-token-* option is set: set all four auth-token-* or none"
+                )
             }
             if let realm = tokenValues[1], !isHTTPURL(realm) {
                 reader.report(
-                    "auth-token-realm", "must be the token service's http(s) url, e.g. https://auth.example.com/token")
+                    "auth-token-realm",
+                    "must be the token service's http(s) url, e.g. https://auth.example.com/token"
+                )
             }
         }
         let basicRequested = !password.isEmpty
         if basicRequested && tokenRequested {
             reader.report(
                 "auth-basic-password",
-                "basic and token auth cannot both be on: clear auth-basic-password or the auth-token-* options")
+                "basic and token auth cannot both be on: clear auth-basic-password or the auth-token-* options"
+            )
         }
         if basicRequested, !user.isEmpty { return .basic(user: user, password: password) }
         if let issuer = tokenValues[0], let realm = tokenValues[1], let service = tokenValues[3], let certs {
@@ -115,9 +127,12 @@ extension CharmConfig {
             reader.report(missing, "is required when \(present) is set: set both or neither")
         }
         return TLSOptions(
-            caPEM: ca, certificatePEM: certificate, keyPEM: key,
+            caPEM: ca,
+            certificatePEM: certificate,
+            keyPEM: key,
             caPath: absolutePath(&reader, "tls-ca-path"),
             certificatePath: absolutePath(&reader, "tls-cert-path"),
-            keyPath: absolutePath(&reader, "tls-key-path"))
+            keyPath: absolutePath(&reader, "tls-key-path")
+        )
     }
 }

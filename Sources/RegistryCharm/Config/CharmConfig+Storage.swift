@@ -26,8 +26,14 @@ extension CharmConfig {
         require(&reader, "storage-swift-container", container, because: because, otherwise: otherwise)
         guard let authURL, let username, !password.isEmpty, let container else { return nil }
         return SwiftStorage(
-            authURL: authURL.text, username: username, password: password, container: container, region: region,
-            tenant: tenant, domain: domain)
+            authURL: authURL.text,
+            username: username,
+            password: password,
+            container: container,
+            region: region,
+            tenant: tenant,
+            domain: domain
+        )
     }
 
     static func readS3(_ reader: inout ConfigReader) -> S3Storage? {
@@ -83,7 +89,10 @@ extension CharmConfig {
     enum CaseFold { case none, upper, lower }
 
     private static func listed(
-        _ reader: inout ConfigReader, _ option: String, _ accepted: [String], fold: CaseFold
+        _ reader: inout ConfigReader,
+        _ option: String,
+        _ accepted: [String],
+        fold: CaseFold
     ) -> String {
         let text = reader.string(option).trimmingWhitespace
         let folded: String

@@ -94,7 +94,9 @@ public struct CharmConfig: Sendable, Equatable {
     public let packageStatus: PackageStatus
     /// `install_sources`: extra apt sources.
     public let installSources: [String]
-    /// `install_keys`: one key per source; "" where the list says `null` (no key needed). Empty when unset.
+    /// `install_keys`: one key per source, empty when unset.
+    ///
+    /// An item the list gives as `null` (no key needed) reads as "".
     public let installKeys: [String]
 
     // MARK: Outcome
@@ -158,7 +160,9 @@ public struct CharmConfig: Sendable, Equatable {
         installKeys = apt.keys
 
         let order = Dictionary(
-            CharmOptions.all.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
+            CharmOptions.all.enumerated().map { ($1.name, $0) },
+            uniquingKeysWith: { first, _ in first }
+        )
         problems = reader.problems.sorted { (order[$0.option] ?? .max) < (order[$1.option] ?? .max) }
         secretValues = Self.collectSecrets(reader)
     }

@@ -4,7 +4,10 @@ import JujuKit
 extension CharmConfig {
     /// An enumeration option; an unknown value is a problem listing the accepted ones.
     static func oneOf<Value: RawRepresentable & CaseIterable>(
-        _ reader: inout ConfigReader, _ option: String, fallback: Value, caseInsensitive: Bool = false
+        _ reader: inout ConfigReader,
+        _ option: String,
+        fallback: Value,
+        caseInsensitive: Bool = false
     ) -> Value where Value.RawValue == String {
         let text = reader.string(option).trimmingWhitespace
         if let value = Value(rawValue: caseInsensitive ? text.lowercased() : text) { return value }
@@ -27,8 +30,12 @@ extension CharmConfig {
 
     /// A URL option with an `http` or `https` scheme (or those in `schemes`); `nil` when unset or invalid.
     static func url(
-        _ reader: inout ConfigReader, _ option: String, schemes: [String] = ["http", "https"],
-        defaultScheme: String? = nil, allowCredentials: Bool = true, allowPath: Bool = true
+        _ reader: inout ConfigReader,
+        _ option: String,
+        schemes: [String] = ["http", "https"],
+        defaultScheme: String? = nil,
+        allowCredentials: Bool = true,
+        allowPath: Bool = true
     ) -> ParsedURL? {
         guard let text = reader.trimmed(option) else { return nil }
         let example = "such as https://host.example.com:5000"
@@ -87,14 +94,21 @@ extension CharmConfig {
         do {
             return try PEMBlob.decode(text, expecting: content)
         } catch {
-            reader.report(option, "must be base64 of a \(content.noun): \(error); set the output of `base64 -w0 <file>`")
+            reader.report(
+                option,
+                "must be base64 of a \(content.noun): \(error); set the output of `base64 -w0 <file>`"
+            )
             return nil
         }
     }
 
     /// Reports `option` as required when `value` is empty: "is required when <because>: set it or <otherwise>".
     static func require(
-        _ reader: inout ConfigReader, _ option: String, _ value: String?, because: String, otherwise: String
+        _ reader: inout ConfigReader,
+        _ option: String,
+        _ value: String?,
+        because: String,
+        otherwise: String
     ) {
         guard (value ?? "").isEmpty, !reader.hasProblem(option) else { return }
         reader.report(option, "is required when \(because): set it or \(otherwise)")

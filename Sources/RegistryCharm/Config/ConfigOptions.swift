@@ -12,7 +12,7 @@ public enum ConfigOptionType: String, Sendable, Equatable {
 
 /// One option of the charm's `config.yaml`: its name, type and default.
 public struct ConfigOptionSpec: Sendable, Equatable {
-    /// The option's name, e.g. `registry-port`.
+    /// The option's name, such as `registry-port`.
     public let name: String
     /// Its Juju type.
     public let type: ConfigOptionType
@@ -33,8 +33,16 @@ public struct ConfigOptionSpec: Sendable, Equatable {
 /// defaults for options missing from `config-get`.
 public enum CharmOptions {
     /// The default `daemon-opts`: json-file logs, 10 MB per file, at most 100 files.
-    public static let defaultDaemonOpts =
-        #"{"log-driver": "json-file", "log-opts": {"max-size": "10m", "max-file": "100"}}"#
+    public static let defaultDaemonOpts = """
+        {
+          "log-driver": "json-file",
+          "log-opts": {
+            "max-size": "10m",
+            "max-file": "100"
+          }
+        }
+
+        """
 
     /// All options, sorted by name.
     public static let all: [ConfigOptionSpec] = (registryOptions + storageOptions + layerOptions)

@@ -1,6 +1,6 @@
 /// One invalid charm option and what the operator must do about it.
 public struct ConfigProblem: Sendable, Equatable, CustomStringConvertible {
-    /// The option's name as in `config.yaml`, e.g. `registry-port`.
+    /// The option's name as in `config.yaml`, such as `registry-port`.
     public let option: String
     /// What is wrong and what to do, lower-case, without the option's name or any secret value.
     public let message: String

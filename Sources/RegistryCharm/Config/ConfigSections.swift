@@ -45,8 +45,11 @@ public struct TLSOptions: Sendable, Equatable {
 
     /// Creates TLS options.
     public init(
-        caPEM: [UInt8]? = nil, certificatePEM: [UInt8]? = nil, keyPEM: [UInt8]? = nil,
-        caPath: String = "/etc/docker/registry/ca.crt", certificatePath: String = "/etc/docker/registry/registry.crt",
+        caPEM: [UInt8]? = nil,
+        certificatePEM: [UInt8]? = nil,
+        keyPEM: [UInt8]? = nil,
+        caPath: String = "/etc/docker/registry/ca.crt",
+        certificatePath: String = "/etc/docker/registry/registry.crt",
         keyPath: String = "/etc/docker/registry/registry.key"
     ) {
         self.caPEM = caPEM
@@ -87,8 +90,13 @@ public struct SwiftStorage: Sendable, Equatable {
 
     /// Creates swift settings.
     public init(
-        authURL: String, username: String, password: String, container: String, region: String = "",
-        tenant: String = "", domain: String? = nil
+        authURL: String,
+        username: String,
+        password: String,
+        container: String,
+        region: String = "",
+        tenant: String = "",
+        domain: String? = nil
     ) {
         self.authURL = authURL
         self.username = username

@@ -3,7 +3,7 @@
 public struct ImageReference: Sendable, Equatable, CustomStringConvertible {
     /// The registry host (and port), if the reference names one.
     public let domain: String?
-    /// The repository path, e.g. `library/registry` or `registry`.
+    /// The repository path, such as `library/registry` or `registry`.
     public let path: String
     /// The tag, if any.
     public let tag: String?
@@ -55,8 +55,9 @@ public struct ImageReference: Sendable, Equatable, CustomStringConvertible {
         var separator = ""
         for character in component {
             if isAlnum(character) {
-                guard separator.isEmpty || separator == "." || separator == "_" || separator == "__"
-                    || separator.allSatisfy({ $0 == "-" })
+                guard
+                    separator.isEmpty || separator == "." || separator == "_" || separator == "__"
+                        || separator.allSatisfy({ $0 == "-" })
                 else { return false }
                 separator = ""
             } else if ".-_".contains(character) {

@@ -59,7 +59,8 @@ public enum PEMBlobError: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .notBase64: return "it is not valid base64"
         case .notPEM(.certificates): return "the decoded text is not PEM certificates (-----BEGIN CERTIFICATE-----)"
-        case .notPEM(.privateKey): return "the decoded text is not one PEM private key (-----BEGIN … PRIVATE KEY-----)"
+        case .notPEM(.privateKey):
+            return "the decoded text is not one PEM private key (-----BEGIN … PRIVATE KEY-----)"
         }
     }
 }

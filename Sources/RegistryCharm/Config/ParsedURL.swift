@@ -75,8 +75,15 @@ public struct ParsedURL: Sendable, Equatable {
         }
         let (host, port) = try splitHostPort(hostPort)
         return ParsedURL(
-            text: text, scheme: scheme, user: user, password: password, rawPassword: rawPassword, host: host, port: port,
-            path: String(path))
+            text: text,
+            scheme: scheme,
+            user: user,
+            password: password,
+            rawPassword: rawPassword,
+            host: host,
+            port: port,
+            path: String(path)
+        )
     }
 
     private static func splitHostPort(_ text: Substring) throws(URLParseError) -> (String, Int?) {

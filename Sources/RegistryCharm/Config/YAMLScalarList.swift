@@ -113,7 +113,9 @@ public enum YAMLScalarList {
     }
 
     private static func blockScalar(
-        header: String, lines: [Substring], parentIndent: Int
+        header: String,
+        lines: [Substring],
+        parentIndent: Int
     ) throws(YAMLListError) -> String {
         let folded = header.hasPrefix(">")
         let indicators = header.dropFirst().trimmingWhitespace

@@ -35,8 +35,12 @@ extension RegistryConfig {
 
         /// Creates an http section.
         public init(
-            addr: String, headers: [String: [String]] = ["X-Content-Type-Options": ["nosniff"]],
-            relativeurls: Bool = true, host: String? = nil, secret: String? = nil, tls: TLS? = nil,
+            addr: String,
+            headers: [String: [String]] = ["X-Content-Type-Options": ["nosniff"]],
+            relativeurls: Bool = true,
+            host: String? = nil,
+            secret: String? = nil,
+            tls: TLS? = nil,
             debug: Debug? = nil
         ) {
             self.addr = addr

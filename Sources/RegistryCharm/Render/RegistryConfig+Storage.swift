@@ -14,7 +14,10 @@ extension RegistryConfig {
 
         /// Creates a storage section.
         public init(
-            driver: Driver, delete: Enabled? = nil, maintenance: Maintenance? = nil, cache: Cache? = nil,
+            driver: Driver,
+            delete: Enabled? = nil,
+            maintenance: Maintenance? = nil,
+            cache: Cache? = nil,
             redirect: Redirect
         ) {
             self.driver = driver
@@ -37,7 +40,8 @@ extension RegistryConfig {
                 delete: config.storageDelete ? Enabled(enabled: true) : nil,
                 maintenance: config.storageReadOnly ? Maintenance(readonly: Enabled(enabled: true)) : nil,
                 cache: config.storageCache == .inmemory ? Cache(blobdescriptor: "inmemory") : nil,
-                redirect: Redirect(disable: config.storageRedirectDisable))
+                redirect: Redirect(disable: config.storageRedirectDisable)
+            )
         }
 
         /// A storage driver.
@@ -98,7 +102,8 @@ extension RegistryConfig {
         public func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: DriverKey.self)
             switch driver {
-            case .filesystem(let root): try container.encode(Filesystem(rootdirectory: root), forKey: DriverKey("filesystem"))
+            case .filesystem(let root):
+                try container.encode(Filesystem(rootdirectory: root), forKey: DriverKey("filesystem"))
             case .swift(let parameters): try container.encode(parameters, forKey: DriverKey("swift"))
             case .s3(let parameters): try container.encode(parameters, forKey: DriverKey("s3"))
             }

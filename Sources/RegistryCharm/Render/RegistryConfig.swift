@@ -20,8 +20,13 @@ public struct RegistryConfig: Encodable, Equatable, Sendable {
 
     /// Creates a configuration from its sections.
     public init(
-        version: String = "0.1", log: Log, http: HTTP, health: Health = Health(), auth: Auth? = nil,
-        proxy: Proxy? = nil, storage: Storage
+        version: String = "0.1",
+        log: Log,
+        http: HTTP,
+        health: Health = Health(),
+        auth: Auth? = nil,
+        proxy: Proxy? = nil,
+        storage: Storage
     ) {
         self.version = version
         self.log = log
@@ -39,11 +44,20 @@ public struct RegistryConfig: Encodable, Equatable, Sendable {
     public init(config: CharmConfig, inputs: RenderInputs) {
         let debug = config.prometheusMetrics ? HTTP.Debug(addr: ":\(config.debugPort)") : nil
         let http = HTTP(
-            addr: ":\(config.registryPort)", host: config.httpHost?.text, secret: inputs.httpSecret,
-            tls: inputs.tls.map { HTTP.TLS(certificate: $0.certificate, key: $0.key, clientcas: $0.clientCA.map { [$0] }) },
-            debug: debug)
+            addr: ":\(config.registryPort)",
+            host: config.httpHost?.text,
+            secret: inputs.httpSecret,
+            tls: inputs.tls.map {
+                HTTP.TLS(certificate: $0.certificate, key: $0.key, clientcas: $0.clientCA.map { [$0] })
+            },
+            debug: debug
+        )
         self.init(
-            log: Log(level: config.logLevel.rawValue), http: http, auth: Auth(config: config, inputs: inputs),
-            proxy: config.cache.map(Proxy.init), storage: Storage(config: config, inputs: inputs))
+            log: Log(level: config.logLevel.rawValue),
+            http: http,
+            auth: Auth(config: config, inputs: inputs),
+            proxy: config.cache.map(Proxy.init),
+            storage: Storage(config: config, inputs: inputs)
+        )
     }
 }

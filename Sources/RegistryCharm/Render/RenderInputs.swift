@@ -32,8 +32,12 @@ public struct RenderInputs: Sendable, Equatable {
 
     /// Creates render inputs.
     public init(
-        applicationName: String, httpSecret: String? = nil, htpasswdPath: String? = nil,
-        tokenRootCertBundlePath: String? = nil, tls: TLSPaths? = nil, filesystemRoot: String = "/var/lib/registry"
+        applicationName: String,
+        httpSecret: String? = nil,
+        htpasswdPath: String? = nil,
+        tokenRootCertBundlePath: String? = nil,
+        tls: TLSPaths? = nil,
+        filesystemRoot: String = "/var/lib/registry"
     ) {
         self.applicationName = applicationName
         self.httpSecret = httpSecret
