@@ -159,7 +159,8 @@ struct DockerHostReloadPolicyTests {
 @Suite("DockerHost docker-opts")
 struct DockerHostDockerOptsTests {
     @Test func flagsWithoutAnEquivalentAreWarnedAboutAndDropped() {
-        let result = DockerOptsTranslator.translate("-H tcp://0.0.0.0:2375 --registry-mirror=https://m --api-cors-header '*'")
+        let result = DockerOptsTranslator.translate(
+            "-H tcp://0.0.0.0:2375 --registry-mirror=https://m --api-cors-header '*'")
         #expect(result.options == ["registry-mirrors": .array(["https://m"])])
         #expect(
             result.warnings == [

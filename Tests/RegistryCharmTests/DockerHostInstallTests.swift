@@ -82,7 +82,8 @@ struct DockerHostInstallTests {
         #expect(
             fixture.lines.contains(
                 "curl -fsSL --retry 3 -o /etc/apt/keyrings/docker.gpg https://download.docker.com/linux/ubuntu/gpg"))
-        #expect(fixture.text("/etc/apt/sources.list.d/docker.list")?.contains("signed-by=/etc/apt/keyrings/docker.gpg") == true)
+        let list = fixture.text("/etc/apt/sources.list.d/docker.list")
+        #expect(list?.contains("signed-by=/etc/apt/keyrings/docker.gpg") == true)
     }
 
     @Test func nvidiaAddsTheToolkitRepositoryAndHoldsPinnedPackagesByName() async throws {
@@ -99,7 +100,8 @@ struct DockerHostInstallTests {
                 DockerHostFixture.probeLine, "dpkg --print-architecture",
                 "curl -fsSL --retry 3 https://download.docker.com/linux/ubuntu/gpg",
                 "curl -fsSL --retry 3 https://nvidia.github.io/libnvidia-container/gpgkey", Self.update,
-                "\(Self.install) docker-ce=5:27.5.1-1~ubuntu.24.04~noble nvidia-docker2=2.14.0-1 nvidia-container-runtime",
+                "\(Self.install) docker-ce=5:27.5.1-1~ubuntu.24.04~noble nvidia-docker2=2.14.0-1 "
+                    + "nvidia-container-runtime",
                 "apt-mark hold docker-ce nvidia-docker2 nvidia-container-runtime", DockerHostFixture.probeLine,
             ])
         #expect(
@@ -125,7 +127,8 @@ struct DockerHostInstallTests {
             ])
         #expect(
             fixture.text("/etc/apt/sources.list.d/docker.list")
-                == "deb [arch=amd64 signed-by=/etc/apt/keyrings/docker.asc] https://mirror.internal/docker noble stable\n")
+                == "deb [arch=amd64 signed-by=/etc/apt/keyrings/docker.asc] "
+                + "https://mirror.internal/docker noble stable\n")
     }
 
     @Test(arguments: [
@@ -144,16 +147,21 @@ struct DockerHostInstallTests {
     @Test func installSourcesComeFirstWithTheirKeys() async throws {
         let fixture = DockerHostFixture(answering: nil)
         fixture.runner.on("mktemp", result: CommandResult(standardOutput: "/tmp/tmp.abc\n"))
-        fixture.runner.on("gpg", ["--batch", "--homedir", "/tmp/tmp.abc", "--armor"], result: CommandResult(standardOutput: armouredKey))
+        fixture.runner.on(
+            "gpg", ["--batch", "--homedir", "/tmp/tmp.abc", "--armor"],
+            result: CommandResult(standardOutput: armouredKey))
         let settings = DockerHostSettings(
             runtime: .apt, extraPackages: ["jq", "docker.io"], packageStatus: .hold,
-            installSources: ["ppa:team/tools", "deb http://a.internal/ubuntu noble main", "deb http://b.internal/ubuntu noble main"],
+            installSources: [
+                "ppa:team/tools", "deb http://a.internal/ubuntu noble main", "deb http://b.internal/ubuntu noble main",
+            ],
             installKeys: ["null", armouredKey, "0xABCDEF0123456789"])
         _ = try await run(fixture, settings)
         #expect(
             fixture.lines == [
                 DockerHostFixture.probeLine, "add-apt-repository --yes ppa:team/tools", "mktemp -d",
-                "gpg --batch --homedir /tmp/tmp.abc --keyserver hkp://keyserver.ubuntu.com:80 --recv-keys ABCDEF0123456789",
+                "gpg --batch --homedir /tmp/tmp.abc --keyserver hkp://keyserver.ubuntu.com:80 "
+                    + "--recv-keys ABCDEF0123456789",
                 "gpg --batch --homedir /tmp/tmp.abc --armor --export ABCDEF0123456789", Self.update,
                 "\(Self.install) docker.io jq", "apt-mark hold docker.io jq", DockerHostFixture.probeLine,
             ])
@@ -166,7 +174,8 @@ struct DockerHostInstallTests {
 
     @Test func aFailedPackageInstallNamesThePackage() async {
         let fixture = DockerHostFixture(answering: false)
-        fixture.runner.on("apt-get", ["install"], result: CommandResult(exitCode: 100, standardError: "E: Unable to locate package docker.io"))
+        let missing = CommandResult(exitCode: 100, standardError: "E: Unable to locate package docker.io")
+        fixture.runner.on("apt-get", ["install"], result: missing)
         do {
             try await fixture.host.install(DockerHostSettings(runtime: .apt)) { _ in }
             Issue.record("install succeeded")

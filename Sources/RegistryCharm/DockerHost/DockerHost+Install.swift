@@ -22,7 +22,10 @@ extension DockerHost {
     /// answers, nothing but the probe runs.
     ///
     /// - Parameter progress: receives maintenance messages (the original charm's wording where it had one).
-    public func install(_ settings: DockerHostSettings, progress: (String) async -> Void) async throws(DockerHostError) {
+    public func install(
+        _ settings: DockerHostSettings,
+        progress: (String) async -> Void
+    ) async throws(DockerHostError) {
         if await isAnswering() { return }
         let runtime = try await resolve(settings)
         let packages: [String]
@@ -83,12 +86,15 @@ extension DockerHost {
         case .upstream: return .upstream
         case .nvidia: return .nvidia
         case .custom(let repo, let keyURL, let package):
-            for (value, name) in [(repo, "docker_runtime_repo"), (keyURL, "docker_runtime_key_url"),
-                (package, "docker_runtime_package")]
-            where value.trimmingWhitespace().isEmpty {
+            let options = [
+                (repo, "docker_runtime_repo"), (keyURL, "docker_runtime_key_url"), (package, "docker_runtime_package"),
+            ]
+            for (value, name) in options where value.trimmingWhitespace().isEmpty {
                 throw .incompleteCustomRuntime(missing: name)
             }
-            return .custom(repo: repo, keyURL: keyURL, package: package)
+            return .custom(
+                repo: repo.trimmingWhitespace(), keyURL: keyURL.trimmingWhitespace(),
+                package: package.trimmingWhitespace())
         case .auto:
             guard (try? await architecture()) == "amd64",
                 let devices = try? await runner.run(Command("lspci", ["-nnk"])), devices.succeeded,
@@ -112,7 +118,10 @@ extension DockerHost {
     }
 
     /// Writes the runtime's source list and key (nothing for `apt`).
-    func addRuntimeRepository(_ runtime: ResolvedRuntime, _ settings: DockerHostSettings) async throws(DockerHostError) {
+    func addRuntimeRepository(
+        _ runtime: ResolvedRuntime,
+        _ settings: DockerHostSettings
+    ) async throws(DockerHostError) {
         switch runtime {
         case .apt:
             return
@@ -124,9 +133,11 @@ extension DockerHost {
             }
             let repository = "\(Self.dockerRepository)/\(release.id)"
             let keyring = try await fetchKey(from: "\(repository)/gpg", named: "docker", settings)
-            try writeSource(named: "docker", lines: ["deb [arch=\(arch) signed-by=\(keyring)] \(repository) \(release.codename) stable"])
+            let line = "deb [arch=\(arch) signed-by=\(keyring)] \(repository) \(release.codename) stable"
+            try writeSource(named: "docker", lines: [line])
             if runtime == .nvidia {
-                let nvidiaKeyring = try await fetchKey(from: Self.nvidiaKeyURL, named: "nvidia-container-toolkit", settings)
+                let nvidiaKeyring = try await fetchKey(
+                    from: Self.nvidiaKeyURL, named: "nvidia-container-toolkit", settings)
                 try writeSource(
                     named: "nvidia-container-toolkit",
                     lines: ["deb [signed-by=\(nvidiaKeyring)] \(Self.nvidiaRepository)/\(arch) /"])
@@ -155,7 +166,8 @@ extension DockerHost {
             let name = "charm-install-source-\(index)"
             guard var line = AptSourceLine(source) else {
                 do {
-                    try await runner.output(Command("add-apt-repository", ["--yes", source], environment: env(settings)))
+                    let command = Command("add-apt-repository", ["--yes", source], environment: env(settings))
+                    try await runner.output(command)
                 } catch {
                     throw .installFailed(what: "install source '\(source)'", reason: error.description)
                 }
@@ -185,8 +197,8 @@ extension DockerHost {
             let home = try await runner.output(Command("mktemp", ["-d"])).trimmingWhitespace()
             defer { try? files.removeTree(home) }
             let gpg = ["--batch", "--homedir", home]
-            try await runner.output(
-                Command("gpg", gpg + ["--keyserver", settings.aptKeyServer, "--recv-keys", id], environment: env(settings)))
+            let receive = gpg + ["--keyserver", settings.aptKeyServer, "--recv-keys", id]
+            try await runner.output(Command("gpg", receive, environment: env(settings)))
             let armoured = try await runner.output(Command("gpg", gpg + ["--armor", "--export", id]))
             guard armoured.hasPrefix("-----BEGIN PGP PUBLIC KEY BLOCK-----") else {
                 throw CommandError.failed(command: "gpg --export \(id)", exitCode: 0, message: "no key exported")
