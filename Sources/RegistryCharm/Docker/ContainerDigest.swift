@@ -17,8 +17,7 @@ public enum ContainerDigest {
     /// A digest of the files the registry reads only at start, for ``ContainerSpec/inputsDigest``.
     ///
     /// Each input is a name (usually the path) and its content, `nil` for an absent file; the order does not matter.
-    public static func inputs(_ inputs: [(name: String, content: [UInt8]?)], digest: ([UInt8]) -> String) -> String
-    {
+    public static func inputs(_ inputs: [(name: String, content: [UInt8]?)], digest: ([UInt8]) -> String) -> String {
         let sorted = inputs.sorted { $0.name < $1.name }
         var bytes: [UInt8] = []
         for input in sorted {

@@ -36,7 +36,9 @@ public struct ContainerManager: Sendable {
     /// Bumped when the fixed part of the container definition changes, so that an upgraded charm re-creates it.
     static let layoutVersion = "docker-registry-container/1"
 
-    /// Creates a manager; `digest` hashes bytes to a printable string (e.g. ``ContainerDigest/sha256Hex(_:)``).
+    /// Creates a manager.
+    ///
+    /// `digest` hashes bytes to a printable string, such as ``ContainerDigest/sha256Hex(_:)``.
     public init(docker: DockerCLI, digest: @escaping @Sendable ([UInt8]) -> String, stopTimeoutSeconds: Int = 30) {
         self.docker = docker
         self.digest = digest

@@ -28,16 +28,19 @@ public struct Mount: Sendable, Hashable {
 public struct ContainerSpec: Sendable, Equatable {
     /// The container name (matched exactly, never as a substring or an id prefix).
     public var name: String
-    /// The image reference, e.g. `registry:2`. The reference, not the image id, is part of the spec: re-tagging
-    /// another image under the same reference does not re-create the container.
+    /// The image reference, such as `registry:2`.
+    ///
+    /// The reference, not the image id, is part of the spec: re-tagging another image under the same reference does
+    /// not re-create the container.
     public var image: String
     /// Bind mounts; their order does not matter.
     public var mounts: [Mount]
     /// A file of `KEY=value` lines handed to `docker run --env-file`, if any; it must exist when the container is
     /// created, and docker reads it only then (so its content belongs in ``inputsDigest``).
     public var environmentFile: String?
-    /// A digest, computed by the caller, of the content the registry reads only at start: `config.yml`, htpasswd,
-    /// certificates, the environment file. A change of it re-creates the container.
+    /// A digest, computed by the caller, of the files the registry reads only at start.
+    ///
+    /// Those are `config.yml`, htpasswd, certificates and the environment file; a change re-creates the container.
     public var inputsDigest: String
 
     /// Creates a spec.
@@ -101,7 +104,10 @@ extension ContainerSpec {
         for mount in mounts {
             for path in [mount.source, mount.target] {
                 guard path.hasPrefix("/"), !path.contains(":"), !path.contains(","), !path.contains("\n") else {
-                    throw .invalidSpec(container: name, reason: "mount path '\(path)' must be absolute, without ':' or ','")
+                    throw .invalidSpec(
+                        container: name,
+                        reason: "mount path '\(path)' must be absolute, without ':' or ','"
+                    )
                 }
             }
         }

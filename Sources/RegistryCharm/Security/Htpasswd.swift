@@ -1,5 +1,5 @@
-import JujuKit
 import HummingbirdBcrypt
+import JujuKit
 
 /// The registry's htpasswd file: one `user:bcrypt-hash` line per user (the registry accepts bcrypt only).
 ///
@@ -35,8 +35,10 @@ public enum Htpasswd {
         return false
     }
 
-    /// The file for one user: `existing` itself when it is exactly one line for `user` that verifies `password`,
-    /// otherwise a new file holding a fresh entry. The result ends with a newline.
+    /// The htpasswd file for one user, reusing `existing` when it still fits.
+    ///
+    /// That is `existing` itself when it is exactly one line for `user` that verifies `password`, otherwise a new
+    /// file holding a fresh entry. The result ends with a newline.
     public static func content(
         user: String,
         password: String,
@@ -65,7 +67,9 @@ public enum Htpasswd {
     }
 }
 
-/// Why an htpasswd entry cannot be made. No case holds the password.
+/// Why an htpasswd entry cannot be made.
+///
+/// No case holds the password.
 public enum HtpasswdError: Error, Equatable, CustomStringConvertible {
     /// The user name is empty.
     case emptyUser

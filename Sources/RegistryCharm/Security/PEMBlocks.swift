@@ -2,13 +2,14 @@ import JujuKit
 
 /// One `-----BEGIN <label>-----` … `-----END <label>-----` block of a PEM file.
 struct PEMBlock: Equatable {
-    /// The label, e.g. `CERTIFICATE` or `RSA PRIVATE KEY`.
+    /// The label, such as `CERTIFICATE` or `RSA PRIVATE KEY`.
     var label: String
     /// The block's text from its BEGIN line to its END line, ready for a single-document PEM parser.
     var text: String
 
-    /// The blocks of `text`, in order. Text outside blocks (comments, `Bag Attributes`) is skipped; a BEGIN without a
-    /// matching END ends the scan.
+    /// The blocks of `text`, in order.
+    ///
+    /// Text outside blocks (comments, `Bag Attributes`) is skipped; a BEGIN without a matching END ends the scan.
     static func blocks(in text: String) -> [PEMBlock] {
         var blocks: [PEMBlock] = []
         var label: String?

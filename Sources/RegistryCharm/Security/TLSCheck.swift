@@ -17,7 +17,9 @@ public enum TLSCheck {
     public static func errors(certificatePEM: [UInt8], keyPEM: [UInt8], caPEM: [UInt8]?, now: Date) -> [TLSError] {
         var errors: [TLSError] = []
         let certificates = collect(&errors) { () throws(TLSError) in
-            try TLSMaterial.certificates(in: certificatePEM, empty: .noCertificate) { .unreadableCertificate(index: $0) }
+            try TLSMaterial.certificates(in: certificatePEM, empty: .noCertificate) {
+                .unreadableCertificate(index: $0)
+            }
         }
         let key = collect(&errors) { () throws(TLSError) in try TLSMaterial.privateKey(in: keyPEM) }
         if let certificates, let key {

@@ -1,7 +1,7 @@
 public import FoundationEssentials
-public import X509
 // `Certificate(pemEncoded:)` is declared by SwiftASN1 (PEMParseable), a dependency of X509.
 import SwiftASN1
+public import X509
 
 /// A server certificate (with its chain), its private key, and an optional CA bundle, parsed from PEM.
 public struct TLSMaterial: Sendable {
@@ -30,6 +30,12 @@ public struct TLSMaterial: Sendable {
             try Self.certificates(in: pem, empty: .noCACertificate) { .unreadableCACertificate(index: $0) }
         }
     }
+
+    /// When the server certificate becomes valid.
+    public var notValidBefore: Date { leaf.notValidBefore }
+
+    /// When the server certificate expires.
+    public var notValidAfter: Date { leaf.notValidAfter }
 
     /// Wraps parsed parts; `certificates` must not be empty.
     init(certificates: [Certificate], privateKey: Certificate.PrivateKey, caCertificates: [Certificate]?) {

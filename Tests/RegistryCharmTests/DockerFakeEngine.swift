@@ -1,0 +1,244 @@
+import Foundation
+import JujuKit
+import JujuKitTesting
+import RegistryCharm
+import Synchronization
+
+/// A pretend dockerd behind `FakeCommandRunner`.
+///
+/// It keeps containers and images in memory, answers the docker verbs the charm uses the way the real CLI does (exit
+/// codes, stderr wording, inspect JSON), and lets a test make a verb fail. Every command stays recorded by the
+/// runner, so tests assert the exact argv.
+final class DockerFakeEngine: Sendable {
+    struct Container: Sendable {
+        var id: String
+        var name: String
+        var image: String
+        var running: Bool
+        var restarting: Bool = false
+        var labels: [String: String]
+        var arguments: [String] = []
+    }
+
+    private struct State {
+        var containers: [Container] = []
+        var images: Set<String> = []
+        var pullable: Set<String> = []
+        var failures: [String: String] = [:]
+        var nextID = 1
+    }
+
+    let runner = FakeCommandRunner(strict: true)
+    private let state = Mutex(State())
+
+    init() {
+        runner.respond { [self] command in
+            guard command.executable == "docker" else { return nil }
+            return self.answer(command.arguments)
+        }
+    }
+
+    /// The docker CLI wired to this engine.
+    var cli: DockerCLI { DockerCLI(runner: runner) }
+
+    /// Adds a container; returns its id.
+    @discardableResult
+    func addContainer(
+        name: String,
+        image: String = "registry:2",
+        running: Bool,
+        restarting: Bool = false,
+        labels: [String: String] = [:],
+        id: String? = nil
+    ) -> String {
+        state.withLock { state in
+            let id = id ?? Self.makeID(&state.nextID)
+            state.containers.append(
+                Container(id: id, name: name, image: image, running: running, restarting: restarting, labels: labels)
+            )
+            return id
+        }
+    }
+
+    /// Makes `image` present locally.
+    func addImage(_ image: String) { state.withLock { _ = $0.images.insert(image) } }
+    /// Makes `image` pullable from a registry.
+    func allowPull(_ image: String) { state.withLock { _ = $0.pullable.insert(image) } }
+    /// Makes every command whose argv starts with `verb` (`"run"`, `"container stop"`) fail with `stderr`.
+    func fail(_ verb: String, stderr: String) { state.withLock { $0.failures[verb] = stderr } }
+
+    /// The containers now, in creation order.
+    var containers: [Container] { state.withLock { $0.containers } }
+    /// The container named `name`.
+    func container(named name: String) -> Container? { containers.first { $0.name == name } }
+
+    /// The docker command lines run so far, without the program name.
+    var dockerLines: [String] {
+        runner.commands.filter { $0.executable == "docker" }.map { $0.arguments.joined(separator: " ") }
+    }
+
+    // MARK: - The pretend CLI
+
+    private func answer(_ arguments: [String]) -> CommandResult {
+        let joined = arguments.joined(separator: " ")
+        let failure = state.withLock { state in state.failures.first { joined.hasPrefix($0.key) }?.value }
+        if let failure { return CommandResult(exitCode: 1, standardError: failure) }
+        return state.withLock { state -> CommandResult in
+            switch Array(arguments.prefix(2)) {
+            case ["container", "inspect"]:
+                return Self.inspect(arguments[2], &state)
+            case ["image", "inspect"]:
+                let image = arguments.last ?? ""
+                return state.images.contains(image)
+                    ? CommandResult(standardOutput: "sha256:\(image.hashValue)\n")
+                    : CommandResult(
+                        exitCode: 1,
+                        standardError: "Error response from daemon: No such image: \(image)"
+                    )
+            case ["image", "pull"]:
+                let image = arguments.last ?? ""
+                guard state.pullable.contains(image) else {
+                    return CommandResult(
+                        exitCode: 1,
+                        standardError: "Error response from daemon: manifest for \(image) not found"
+                    )
+                }
+                state.images.insert(image)
+                return CommandResult(standardOutput: "\(image)\n")
+            case ["run", "-d"], ["container", "create"]:
+                return Self.create(Array(arguments.dropFirst(2)), start: arguments[0] == "run", &state)
+            case ["container", "start"]:
+                return Self.update(arguments[2], &state) { $0.running = true }
+            case ["container", "stop"]:
+                return Self.update(arguments.last ?? "", &state) {
+                    $0.running = false
+                    $0.restarting = false
+                }
+            case ["container", "rename"]:
+                let newName = arguments[3]
+                if state.containers.contains(where: { $0.name == newName }) {
+                    return CommandResult(
+                        exitCode: 1,
+                        standardError:
+                            "Error response from daemon: Conflict. The name \"/\(newName)\" is already in use"
+                    )
+                }
+                return Self.update(arguments[2], &state) { $0.name = newName }
+            case ["container", "rm"]:
+                let target = arguments.last ?? ""
+                guard let index = Self.resolve(target, state.containers) else { return Self.noSuchContainer(target) }
+                if state.containers[index].running, !arguments.contains("--force") {
+                    return CommandResult(
+                        exitCode: 1,
+                        standardError: "Error response from daemon: cannot remove a running container"
+                    )
+                }
+                state.containers.remove(at: index)
+                return CommandResult(standardOutput: "\(target)\n")
+            case ["version", "--format"]:
+                return CommandResult(standardOutput: "20.10.24+dfsg1\n")
+            default:
+                return CommandResult(exitCode: 1, standardError: "fake docker: unexpected command: \(joined)")
+            }
+        }
+    }
+
+    /// Docker resolves a reference as a full id, an exact name, then an id prefix.
+    private static func resolve(_ reference: String, _ containers: [Container]) -> Int? {
+        containers.firstIndex { $0.id == reference } ?? containers.firstIndex { $0.name == reference }
+            ?? containers.firstIndex { $0.id.hasPrefix(reference) }
+    }
+
+    private static func inspect(_ reference: String, _ state: inout State) -> CommandResult {
+        guard let index = resolve(reference, state.containers) else {
+            return CommandResult(
+                exitCode: 1,
+                standardOutput: "[]\n",
+                standardError: "Error response from daemon: No such container: \(reference)"
+            )
+        }
+        return CommandResult(standardOutput: inspectJSON(state.containers[index]))
+    }
+
+    private static func create(_ options: [String], start: Bool, _ state: inout State) -> CommandResult {
+        var name = ""
+        var labels: [String: String] = [:]
+        var index = 0
+        while index < options.count - 1 {
+            switch options[index] {
+            case "--name": name = options[index + 1]
+            case "--label":
+                let parts = options[index + 1].split(separator: "=", maxSplits: 1).map(String.init)
+                labels[parts[0]] = parts.count > 1 ? parts[1] : ""
+            default: break
+            }
+            index +=
+                ["--name", "--label", "--network", "--restart", "--env-file", "-v"].contains(options[index]) ? 2 : 1
+        }
+        let image = options.last ?? ""
+        if state.containers.contains(where: { $0.name == name }) {
+            return CommandResult(
+                exitCode: 125,
+                standardError:
+                    "docker: Error response from daemon: Conflict. The container name \"/\(name)\" is already in use."
+            )
+        }
+        guard state.images.contains(image) else {
+            return CommandResult(exitCode: 125, standardError: "Unable to find image '\(image)' locally")
+        }
+        let id = makeID(&state.nextID)
+        state.containers.append(
+            Container(id: id, name: name, image: image, running: start, labels: labels, arguments: options)
+        )
+        return CommandResult(standardOutput: "\(id)\n")
+    }
+
+    private static func update(_ reference: String, _ state: inout State, _ change: (inout Container) -> Void)
+        -> CommandResult
+    {
+        guard let index = resolve(reference, state.containers) else { return noSuchContainer(reference) }
+        change(&state.containers[index])
+        return CommandResult(standardOutput: "\(reference)\n")
+    }
+
+    private static func noSuchContainer(_ reference: String) -> CommandResult {
+        CommandResult(exitCode: 1, standardError: "Error response from daemon: No such container: \(reference)")
+    }
+
+    private static func makeID(_ next: inout Int) -> String {
+        defer { next += 1 }
+        let hex = String(next, radix: 16)
+        return String(String(repeating: "c0ffee", count: 11).prefix(64 - hex.count)) + hex
+    }
+
+    /// The shape of `docker container inspect` output, trimmed to the fields the charm reads (and `Env`, which it
+    /// must not read).
+    static func inspectJSON(_ container: Container) -> String {
+        let labels = container.labels.sorted { $0.key < $1.key }.map { "\"\($0.key)\": \"\($0.value)\"" }
+        let status = container.restarting ? "restarting" : container.running ? "running" : "exited"
+        return """
+            [
+                {
+                    "Id": "\(container.id)",
+                    "Name": "/\(container.name)",
+                    "RestartCount": 0,
+                    "Image": "sha256:0123",
+                    "State": {
+                        "Status": "\(status)",
+                        "Running": \(container.running || container.restarting),
+                        "Restarting": \(container.restarting),
+                        "ExitCode": \(container.running ? 0 : 2),
+                        "StartedAt": "2026-11-23T17:21:42.695025039Z",
+                        "FinishedAt": "0001-01-01T00:00:00Z"
+                    },
+                    "Config": {
+                        "Env": ["HTTP_PROXY=http://user:hunter2@proxy:3128"],
+                        "Image": "\(container.image)",
+                        "Labels": {\(labels.joined(separator: ", "))}
+                    }
+                }
+            ]
+
+            """
+    }
+}
