@@ -42,10 +42,12 @@ enum RelationTools {
             if wantApp {
                 target = String(target.split(separator: "/").first ?? Substring(target))
             } else {
-                guard target.contains("/") else {
-                    throw .usage("expected unit name, got application name \"\(target)\"")
+                guard isUnitName(target) else {
+                    if isApplicationName(target) {
+                        throw .usage("expected unit name, got application name \"\(target)\"")
+                    }
+                    throw .usage("invalid unit name \"\(target)\"")
                 }
-                guard isUnitName(target) else { throw .usage("invalid unit name \"\(target)\"") }
             }
         } else if !call.context.remoteUnit.isEmpty {
             target = call.context.remoteUnit
@@ -77,11 +79,20 @@ enum RelationTools {
         return .object(bag.mapValues(JSONValue.string))
     }
 
+    /// Whether `text` is a valid application name (lower-case letters, digits and hyphens, starting with a letter).
+    static func isApplicationName(_ text: Substring) -> Bool {
+        guard let first = text.first, first.isASCII, first.isLowercase, text.last != "-" else { return false }
+        return text.allSatisfy { ($0.isASCII && ($0.isLowercase || $0.isNumber)) || $0 == "-" }
+    }
+
+    /// Whether `text` is a valid application name.
+    static func isApplicationName(_ text: String) -> Bool { isApplicationName(Substring(text)) }
+
+    /// Whether `text` is a valid unit name (`app/N`).
     static func isUnitName(_ text: String) -> Bool {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 2, let app = parts.first, let number = parts.last, !number.isEmpty,
-            number.allSatisfy({ $0.isASCII && $0.isNumber }), let first = app.first, first.isLetter,
-            app.allSatisfy({ ($0.isASCII && ($0.isLowercase || $0.isNumber)) || $0 == "-" })
+            number.allSatisfy({ $0.isASCII && $0.isNumber }), isApplicationName(app)
         else { return false }
         return true
     }
