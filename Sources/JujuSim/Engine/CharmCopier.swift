@@ -10,8 +10,8 @@ import Foundation
 enum CharmCopier {
     private static let alwaysIgnored = [".git", ".svn", ".hg", ".bzr", ".tox", ".build*", ".swiftpm", ".charm-sim"]
 
-    /// Replaces `destination` with a copy of `source`.
-    static func copy(from source: String, to destination: String) throws {
+    /// Replaces `destination` with a copy of `source`, never descending into `excluding` (the state directory).
+    static func copy(from source: String, to destination: String, excluding: [String] = []) throws {
         let manager = FileManager.default
         var isDirectory: ObjCBool = false
         guard manager.fileExists(atPath: source, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -30,7 +30,9 @@ enum CharmCopier {
                 patterns.append(trimmed)
             }
         }
-        try copyTree(source: source, destination: destination, relative: "", patterns: patterns)
+        try copyTree(
+            source: source, destination: destination, relative: "", patterns: patterns,
+            excluding: Set(excluding + [destination]))
     }
 
     private static func ignored(_ relative: String, name: String, isDirectory: Bool, patterns: [String]) -> Bool {
@@ -50,12 +52,15 @@ enum CharmCopier {
         return false
     }
 
-    private static func copyTree(source: String, destination: String, relative: String, patterns: [String]) throws {
+    private static func copyTree(
+        source: String, destination: String, relative: String, patterns: [String], excluding: Set<String>
+    ) throws {
         let manager = FileManager.default
         for name in try manager.contentsOfDirectory(atPath: source).sorted() {
             let from = source + "/" + name
             let to = destination + "/" + name
             let path = relative.isEmpty ? name : relative + "/" + name
+            if excluding.contains((from as NSString).standardizingPath) { continue }
             var info = stat()
             guard lstat(from, &info) == 0 else { continue }
             let kind = info.st_mode & S_IFMT
@@ -65,7 +70,7 @@ enum CharmCopier {
                 try manager.createSymbolicLink(atPath: to, withDestinationPath: target)
             } else if kind == S_IFDIR {
                 try manager.createDirectory(atPath: to, withIntermediateDirectories: true)
-                try copyTree(source: from, destination: to, relative: path, patterns: patterns)
+                try copyTree(source: from, destination: to, relative: path, patterns: patterns, excluding: excluding)
             } else if kind == S_IFREG {
                 try manager.copyItem(atPath: from, toPath: to)
                 chmod(to, info.st_mode & 0o7777)

@@ -21,7 +21,7 @@ extension Simulator {
             var unit = SimUnit(name: "\(appName)/\(number)", machine: String(number))
             unit.leader = number == 0
             unit.statusHistory.append(unit.status)
-            try CharmCopier.copy(from: absolute, to: paths.charm(unit.tag))
+            try CharmCopier.copy(from: absolute, to: paths.charm(unit.tag), excluding: [paths.root])
             model.units.append(unit)
         }
         model.application?.nextUnitNumber = unitCount
@@ -251,7 +251,7 @@ extension Simulator {
         var path = source ?? application.charmSource
         if !path.hasPrefix("/") { path = FileManager.default.currentDirectoryPath + "/" + path }
         _ = try CharmSpec(directory: path)
-        for index in liveUnitIndices { try CharmCopier.copy(from: path, to: paths.charm(model.units[index].tag)) }
+        for index in liveUnitIndices { try CharmCopier.copy(from: path, to: paths.charm(model.units[index].tag), excluding: [paths.root]) }
         model.application?.charmSource = (path as NSString).standardizingPath
         model.application?.charmRevision += 1
         invalidateSpec()
