@@ -298,8 +298,10 @@ struct ContainerManagerTests {
     )
     func invalidSpec(_ spec: ContainerSpec) async throws {
         engine.addImage("registry:2")
+        let id = engine.addContainer(name: "registry", running: true)
         await #expect(throws: DockerError.self) { try await manager.reconcile(spec, startIfStopped: true) }
-        #expect(!engine.dockerLines.contains { $0.hasPrefix("run") })
+        #expect(engine.dockerLines.isEmpty)
+        #expect(engine.container(named: "registry")?.id == id)
     }
 
     @Test("proxy settings reach the container through --env-file only: no -e on argv")

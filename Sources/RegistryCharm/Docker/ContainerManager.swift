@@ -61,7 +61,11 @@ public struct ContainerManager: Sendable {
     /// - A container with another digest (or none, e.g. made by the reactive charm) is re-created, unless it is
     ///   stopped and `startIfStopped` is false: an operator's stop wins until the container may run again.
     /// - A missing container is created, unless `startIfStopped` is false.
+    ///
+    /// - Throws: `DockerError.invalidSpec` before any docker call when the spec cannot be run safely; other
+    ///   ``DockerError``s as docker reports them (the type documentation says what a failed re-creation leaves).
     public func reconcile(_ spec: ContainerSpec, startIfStopped: Bool) async throws(DockerError) -> ReconcileOutcome {
+        _ = try spec.definingArguments()
         let wanted = specDigest(spec)
         guard let current = try await docker.inspect(spec.name) else {
             guard startIfStopped else { return .keptStopped }
