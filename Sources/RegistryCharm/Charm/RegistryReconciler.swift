@@ -41,6 +41,10 @@ struct RegistryReconciler {
             environmentFile: environmentFilePresent ? paths.environmentFile : nil,
             inputsDigest: registryFiles.inputsDigest())
 
+        // dockerd first: should daemon.json need a restart, it happens before the new container exists.
+        let address = try await session.tools.privateAddress()
+        try await updateLocalTrust(address: address, files: registryFiles)
+
         let containers = environment.containers
         if let previous = session.values[StateKeys.containerName]?.stringValue, previous != config.registryName {
             session.logger.info("registry-name changed from \(previous) to \(config.registryName); removing \(previous)")
@@ -51,8 +55,6 @@ struct RegistryReconciler {
         session.values[StateKeys.containerName] = .string(config.registryName)
 
         try await updatePorts()
-        let address = try await session.tools.privateAddress()
-        try await updateLocalTrust(address: address, files: registryFiles)
         return Result(outcome: outcome, address: address, scheme: registryFiles.tlsEnabled ? "https" : "http")
     }
 

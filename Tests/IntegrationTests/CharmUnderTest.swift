@@ -1,0 +1,117 @@
+import Foundation
+
+/// The built charm deployed under `charm-sim` on this machine, against the real dockerd.
+///
+/// Each test gets a fresh charm directory and sim state; `tearDown()` removes the unit and anything left behind.
+final class CharmUnderTest {
+    static let enabled = ProcessInfo.processInfo.environment["CHARM_INTEGRATION"] == "1"
+    static let registryImage = ProcessInfo.processInfo.environment["REGISTRY_IMAGE"] ?? "localhost/registry:test"
+    static let busyboxImage = ProcessInfo.processInfo.environment["BUSYBOX_IMAGE"] ?? "localhost/busybox:test"
+
+    /// The repository root (this file is Tests/IntegrationTests/CharmUnderTest.swift).
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    /// Where the test binary and the products built with it live.
+    static let productsDirectory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+
+    /// The `charm-sim` binary: `CHARM_SIM_BIN`, else the one built beside the tests.
+    static var simBinary: String {
+        ProcessInfo.processInfo.environment["CHARM_SIM_BIN"] ?? productsDirectory.appendingPathComponent("charm-sim").path
+    }
+
+    /// The charm binary: `CHARM_BINARY` (CI points it at the shipped `bin/docker-registry-charm`), else the one built
+    /// beside the tests.
+    static var charmBinary: String {
+        ProcessInfo.processInfo.environment["CHARM_BINARY"]
+            ?? productsDirectory.appendingPathComponent("docker-registry-charm").path
+    }
+
+    let root: URL
+    let charmDirectory: URL
+    let stateDirectory: URL
+    private let daemonJSONBackup: Data?
+
+    init() throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("charm-it-\(UUID().uuidString)")
+        charmDirectory = root.appendingPathComponent("charm")
+        stateDirectory = root.appendingPathComponent("sim")
+        daemonJSONBackup = FileManager.default.contents(atPath: "/etc/docker/daemon.json")
+        try FileManager.default.createDirectory(at: charmDirectory.appendingPathComponent("bin"), withIntermediateDirectories: true)
+        for name in ["metadata.yaml", "config.yaml", "actions.yaml", "manifest.yaml"] {
+            try FileManager.default.copyItem(
+                at: Self.repository.appendingPathComponent(name), to: charmDirectory.appendingPathComponent(name))
+        }
+        for name in ["dispatch", "hooks", "actions"] {
+            try shell("cp", ["-a", Self.repository.appendingPathComponent(name).path, charmDirectory.path])
+        }
+        try FileManager.default.copyItem(
+            atPath: Self.charmBinary, toPath: charmDirectory.appendingPathComponent("bin/docker-registry-charm").path)
+        // A previous run may have left a container behind.
+        try shell("docker", ["rm", "-f", "registry"])
+    }
+
+    /// Runs `charm-sim` with this test's state directory.
+    @discardableResult
+    func sim(_ arguments: [String]) throws -> ProcessOutput {
+        try shell(Self.simBinary, ["--state-dir", stateDirectory.path] + arguments)
+    }
+
+    /// Deploys the charm with the test image and `config`.
+    func deploy(_ config: [String: String] = [:]) throws {
+        let settings = ["registry-image": Self.registryImage].merging(config) { $1 }
+        let output = try sim(["deploy", charmDirectory.path] + settings.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" })
+        guard output.succeeded else { throw TestFailure("deploy failed: \(output.stdout) \(output.stderr)") }
+    }
+
+    /// Sets config options (running config-changed).
+    func configure(_ settings: [String: String]) throws {
+        let output = try sim(["config"] + settings.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" })
+        guard output.succeeded else { throw TestFailure("config failed: \(output.stdout) \(output.stderr)") }
+    }
+
+    /// Resets options to their defaults.
+    func reset(_ options: [String]) throws {
+        let output = try sim(["config", "--reset", options.joined(separator: ",")])
+        guard output.succeeded else { throw TestFailure("config reset failed: \(output.stdout) \(output.stderr)") }
+    }
+
+    /// The unit's status as `charm-sim status --format json` reports it.
+    func unitStatus() throws -> (state: String, message: String, ports: [String]) {
+        let output = try sim(["status", "--format", "json"])
+        let json = try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any]
+        let units = (json?["application"] as? [String: Any])?["units"] as? [String: Any]
+        let unit = units?["docker-registry/0"] as? [String: Any]
+        let workload = unit?["workload-status"] as? [String: Any]
+        return (
+            workload?["current"] as? String ?? "", workload?["message"] as? String ?? "",
+            unit?["open-ports"] as? [String] ?? []
+        )
+    }
+
+    /// Every `juju-log` line of the unit.
+    func logText() throws -> String { try sim(["log"]).stdout }
+
+    /// The id of the registry container, `nil` when there is none.
+    func containerID(_ name: String = "registry") throws -> String? {
+        let output = try shell("docker", ["container", "inspect", "--format", "{{.Id}}", name])
+        return output.succeeded ? output.stdout.trimmingCharacters(in: .whitespacesAndNewlines) : nil
+    }
+
+    /// Removes the unit and whatever it left, and puts daemon.json back as it was.
+    func tearDown() {
+        _ = try? sim(["remove"])
+        _ = try? shell("docker", ["rm", "-f", "registry"])
+        if let daemonJSONBackup {
+            FileManager.default.createFile(atPath: "/etc/docker/daemon.json", contents: daemonJSONBackup)
+        } else {
+            try? FileManager.default.removeItem(atPath: "/etc/docker/daemon.json")
+        }
+        try? FileManager.default.removeItem(at: root)
+    }
+}
+
+/// A test-harness failure with a message.
+struct TestFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
