@@ -62,7 +62,9 @@ struct ActionTests {
 
     @Test("action-fail then exit 0: status failed, CLI exits 0, results and state writes committed")
     func actionFailExitZero() throws {
-        let sim = try deployed("action-set out.size=3 out.name=img; state-set pushed=1; action-log copying; action-fail 'registry down'; echo done")
+        let sim = try deployed(
+            "action-set out.size=3 out.name=img; state-set pushed=1; action-log copying; action-fail 'registry down'; echo done"
+        )
         let result = try sim.sim("run", "push", "image=x", "--format", "json")
         #expect(result.code == 0)
         let task = try task(result)
@@ -91,13 +93,15 @@ struct ActionTests {
 
     @Test("action-set key rules and action-get dotted paths")
     func actionSetRules() throws {
-        let sim = try deployed("""
+        let sim = try deployed(
+            """
             action-set stdout=x 2> ../e1; echo $? >> ../codes
             action-set Bad=x 2> ../e2; echo $? >> ../codes
             action-set novalue 2> ../e3; echo $? >> ../codes
             action-set a.b-c=1 a.d=2; echo $? >> ../codes
             action-get image > ../image
-            """)
+            """
+        )
         let result = try sim.sim("run", "push", "image=reg/x", "--format", "json")
         #expect(result.code == 0)
         let agent = sim.state + "/agents/unit-demo-0"

@@ -20,7 +20,9 @@ struct FormatterTests {
     @Test("json: null, sorted keys, Go escaping of <>&, floats like encoding/json")
     func json() {
         #expect(OutputFormat.json.render(nil) == "null\n")
-        #expect(OutputFormat.json.render(.object(["b": 1, "a": "<&>"])) == "{\"a\":\"\\u003c\\u0026\\u003e\",\"b\":1}\n")
+        #expect(
+            OutputFormat.json.render(.object(["b": 1, "a": "<&>"])) == "{\"a\":\"\\u003c\\u0026\\u003e\",\"b\":1}\n"
+        )
         #expect(GoJSON.encode(.double(1.0)) == "1")
         #expect(GoJSON.encode(.double(0.5)) == "0.5")
         #expect(GoJSON.encode(.double(1e21)) == "1e+21")
@@ -49,23 +51,25 @@ struct FormatterTests {
             "b": .object(["x": 1, "y": .array(["p", "q"])]), "a": .array([.object(["k": "v", "j": true])]),
             "e": .object([:]), "n": .null, "f": .double(0.25), "m": "line1\nline2",
         ])
-        #expect(YAMLv2Emitter.emit(value) == """
-            a:
-            - j: true
-              k: v
-            b:
-              x: 1
-              "y":
-              - p
-              - q
-            e: {}
-            f: 0.25
-            m: |-
-              line1
-              line2
-            "n": null
+        #expect(
+            YAMLv2Emitter.emit(value) == """
+                a:
+                - j: true
+                  k: v
+                b:
+                  x: 1
+                  "y":
+                  - p
+                  - q
+                e: {}
+                f: 0.25
+                m: |-
+                  line1
+                  line2
+                "n": null
 
-            """)
+                """
+        )
         #expect(YAMLv2Emitter.emit(.double(1e6)) == "1e+06\n")
         #expect(OutputFormat.yaml.render(nil) == "")
     }
@@ -73,7 +77,10 @@ struct FormatterTests {
     @Test("flag parser: long and short forms, bundling, bool values, -- and errors")
     func flags() throws {
         let specs: [FlagSpec] = [.value("r", "relation"), .bool("app"), .bool("a", "all"), .value("format")]
-        let parsed = try FlagParser.parse(["x", "-r3", "--app=False", "--format", "json", "-a", "--", "-y"], specs: specs)
+        let parsed = try FlagParser.parse(
+            ["x", "-r3", "--app=False", "--format", "json", "-a", "--", "-y"],
+            specs: specs
+        )
         #expect(parsed.value("relation") == "3")
         #expect(!parsed.flag("app"))
         #expect(parsed.flag("all"))

@@ -26,13 +26,17 @@ struct LifecycleTests {
     func multiUnitDeploy() throws {
         let sim = try SimHarness()
         try sim.deploy("--unit-count", "2")
-        #expect(try sim.hooks(unit: "demo/1", withRemote: true) == [
-            "install", "peer-relation-created()", "leader-settings-changed", "config-changed", "start",
-            "peer-relation-joined(demo/0)", "peer-relation-changed(demo/0)",
-        ])
-        #expect(try sim.hooks(unit: "demo/0", withRemote: true).suffix(2) == [
-            "peer-relation-joined(demo/1)", "peer-relation-changed(demo/1)",
-        ])
+        #expect(
+            try sim.hooks(unit: "demo/1", withRemote: true) == [
+                "install", "peer-relation-created()", "leader-settings-changed", "config-changed", "start",
+                "peer-relation-joined(demo/0)", "peer-relation-changed(demo/0)",
+            ]
+        )
+        #expect(
+            try sim.hooks(unit: "demo/0", withRemote: true).suffix(2) == [
+                "peer-relation-joined(demo/1)", "peer-relation-changed(demo/1)",
+            ]
+        )
     }
 
     @Test("Juju 4.0: no leader-settings-changed and no leader-* tools")
@@ -79,15 +83,19 @@ struct LifecycleTests {
         let relate = try sim.sim("relate", "db", "pg", "--units", "2", "--app-data", sim.root + "/app.yaml")
         #expect(relate.code == 0)
         #expect(relate.stdout == "1\n")
-        #expect(Array(try sim.hooks(withRemote: true).dropFirst(before)) == [
-            "db-relation-created()", "db-relation-joined(pg/0)", "db-relation-changed(pg/0)",
-            "db-relation-joined(pg/1)", "db-relation-changed(pg/1)", "db-relation-changed()",
-        ])
+        #expect(
+            Array(try sim.hooks(withRemote: true).dropFirst(before)) == [
+                "db-relation-created()", "db-relation-joined(pg/0)", "db-relation-changed(pg/0)",
+                "db-relation-joined(pg/1)", "db-relation-changed(pg/1)", "db-relation-changed()",
+            ]
+        )
         let middle = try sim.hooks().count
         #expect(try sim.sim("unrelate", "1").code == 0)
-        #expect(Array(try sim.hooks(withRemote: true).dropFirst(middle)) == [
-            "db-relation-departed(pg/0)", "db-relation-departed(pg/1)", "db-relation-broken()",
-        ])
+        #expect(
+            Array(try sim.hooks(withRemote: true).dropFirst(middle)) == [
+                "db-relation-departed(pg/0)", "db-relation-departed(pg/1)", "db-relation-broken()",
+            ]
+        )
         let agent = sim.state + "/agents/unit-demo-0"
         #expect(sim.read(agent + "/departing") == "pg/0\npg/1\n")
         #expect(sim.read(agent + "/broken-ids") == "")
@@ -162,9 +170,11 @@ struct LifecycleTests {
         #expect(sim.read(sim.state + "/agents/unit-demo-0/upgraded-with") == "v2\n")
         let middle = try sim.hooks().count
         #expect(try sim.sim("remove").code == 0)
-        #expect(Array(try sim.hooks(withRemote: true).dropFirst(middle)) == [
-            "peer-relation-broken()", "db-relation-departed(pg/0)", "db-relation-broken()", "stop", "remove",
-        ])
+        #expect(
+            Array(try sim.hooks(withRemote: true).dropFirst(middle)) == [
+                "peer-relation-broken()", "db-relation-departed(pg/0)", "db-relation-broken()", "stop", "remove",
+            ]
+        )
     }
 
     @Test("update-status runs on every unit")

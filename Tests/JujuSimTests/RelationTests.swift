@@ -9,8 +9,16 @@ struct RelationTests {
         try sim.write("role: primary\nport: 5432\n", to: sim.root + "/unit.yaml")
         try sim.write("database: reg\n", to: sim.root + "/app.yaml")
         let result = try sim.sim(
-            "relate", "db", "pg", "--units", "2", "--unit-data", sim.root + "/unit.yaml", "--app-data",
-            sim.root + "/app.yaml")
+            "relate",
+            "db",
+            "pg",
+            "--units",
+            "2",
+            "--unit-data",
+            sim.root + "/unit.yaml",
+            "--app-data",
+            sim.root + "/app.yaml"
+        )
         #expect(result.code == 0, "relate failed: \(result.stderr)")
         return try #require(Int(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)))
     }
@@ -19,19 +27,24 @@ struct RelationTests {
     func relationGet() throws {
         let sim = try SimHarness()
         let id = try related(sim)
-        let runs = try sim.tools([
-            "relation-get --format=json",
-            "relation-get - pg/1 --format=json",
-            "relation-get role",
-            "relation-get missing",
-            "relation-get missing --format=json",
-            "relation-get --app",
-            "relation-get - pg",
-            "relation-get - Bad!",
-            "relation-get --app database pg/0",
-            "relation-get - pg/7",
-            "relation-get a b c",
-        ], hook: "db-relation-changed", relation: id, remoteUnit: "pg/0")
+        let runs = try sim.tools(
+            [
+                "relation-get --format=json",
+                "relation-get - pg/1 --format=json",
+                "relation-get role",
+                "relation-get missing",
+                "relation-get missing --format=json",
+                "relation-get --app",
+                "relation-get - pg",
+                "relation-get - Bad!",
+                "relation-get --app database pg/0",
+                "relation-get - pg/7",
+                "relation-get a b c",
+            ],
+            hook: "db-relation-changed",
+            relation: id,
+            remoteUnit: "pg/0"
+        )
         let bag = try #require(try JSONSerialization.jsonObject(with: Data(runs[0].stdout.utf8)) as? [String: String])
         #expect(bag["role"] == "primary" && bag["port"] == "5432" && bag["private-address"] != nil)
         #expect(runs[1].stdout.contains("\"role\":\"primary\""))
@@ -44,8 +57,12 @@ struct RelationTests {
         #expect(runs[8].stdout == "reg\n")
         #expect(runs[9].code == 1)
         #expect(runs[10].code == 2)
-        let appHook = try sim.tools(["relation-get --format=json", "relation-get database"],
-            hook: "db-relation-changed", relation: id, remoteUnit: "")
+        let appHook = try sim.tools(
+            ["relation-get --format=json", "relation-get database"],
+            hook: "db-relation-changed",
+            relation: id,
+            remoteUnit: ""
+        )
         #expect(appHook[0].stdout == "{\"database\":\"reg\"}\n")
         #expect(appHook[1].stdout == "reg\n")
         let noTarget = try sim.tools(["relation-get -r \(id)"])
@@ -88,9 +105,13 @@ struct RelationTests {
         ])
         #expect(leader[0].code == 0)
         #expect(leader[1].stdout == "{\"url\":\"http://x\"}\n")
-        let follower = try sim.tools([
-            "relation-set -r \(id) --app url=y", "relation-get -r \(id) --app - demo", "relation-get -r \(id) --app - pg",
-        ], unit: "demo/1")
+        let follower = try sim.tools(
+            [
+                "relation-set -r \(id) --app url=y", "relation-get -r \(id) --app - demo",
+                "relation-get -r \(id) --app - pg",
+            ],
+            unit: "demo/1"
+        )
         #expect(follower[0].code == 1 && follower[0].stderr == "ERROR cannot write relation settings\n")
         #expect(follower[1].code == 1 && follower[1].stderr == "ERROR permission denied\n")
         #expect(follower[2].stdout == "database: reg\n")
@@ -102,17 +123,27 @@ struct RelationTests {
     func rollback() throws {
         let sim = try SimHarness()
         let id = try related(sim)
-        _ = try sim.tools([
-            "relation-set -r \(id) lost=yes", "state-set lost=yes", "open-port 9999", "status-set blocked kept",
-            "juju-log kept log",
-        ], hook: "db-relation-changed", relation: id, remoteUnit: "pg/0", exitCode: 3)
+        _ = try sim.tools(
+            [
+                "relation-set -r \(id) lost=yes", "state-set lost=yes", "open-port 9999", "status-set blocked kept",
+                "juju-log kept log",
+            ],
+            hook: "db-relation-changed",
+            relation: id,
+            remoteUnit: "pg/0",
+            exitCode: 3
+        )
         let data = try #require(try sim.json("relation-data", String(id)) as? [String: Any])
         #expect((data["unit-data"] as? [String: [String: String]])?["demo/0"]?["lost"] == nil)
         let status = try #require(try sim.json("status") as? [String: Any])
-        let unit = try #require(((status["application"] as? [String: Any])?["units"] as? [String: Any])?["demo/0"]
-            as? [String: Any])
+        let unit = try #require(
+            ((status["application"] as? [String: Any])?["units"] as? [String: Any])?["demo/0"]
+                as? [String: Any]
+        )
         #expect((unit["workload-status"] as? [String: Any])?["current"] as? String == "error")
-        #expect((unit["workload-status"] as? [String: Any])?["message"] as? String == "hook failed: \"db-relation-changed\"")
+        #expect(
+            (unit["workload-status"] as? [String: Any])?["message"] as? String == "hook failed: \"db-relation-changed\""
+        )
         #expect(unit["open-ports"] as? [String] == [])
         let log = try #require(try sim.json("log") as? [[String: Any]])
         #expect(log.contains { ($0["message"] as? String)?.hasSuffix("kept log") == true })

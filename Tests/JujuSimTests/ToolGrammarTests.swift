@@ -64,7 +64,9 @@ struct ToolGrammarTests {
         #expect(runs[3].stdout == "\"demo\"\n")
         #expect(runs[4].stdout == "demo\n")
         #expect(runs[5].stdout == "[\"peer:0\"]\n")
-        #expect(runs[6].code == 2 && runs[6].stderr == "ERROR invalid value \"peer:99\" for flag -r: relation not found\n")
+        #expect(
+            runs[6].code == 2 && runs[6].stderr == "ERROR invalid value \"peer:99\" for flag -r: relation not found\n"
+        )
         #expect(runs[7].code == 2 && runs[7].stderr == "ERROR flag provided but not defined: --foo\n")
         #expect(runs[8].code == 0 && runs[8].stdout.hasPrefix("Usage: config-get"))
         #expect(runs[9].code == 2)
@@ -117,18 +119,28 @@ struct ToolGrammarTests {
             "status-get --format=json",
         ])
         #expect(runs[0].code == 2)
-        #expect(runs[0].stderr == "ERROR invalid status \"bogus\", expected one of [maintenance blocked waiting active]\n")
+        #expect(
+            runs[0].stderr == "ERROR invalid status \"bogus\", expected one of [maintenance blocked waiting active]\n"
+        )
         #expect(runs[1].code == 2 && runs[1].stderr == "ERROR invalid args, require <status> [message]\n")
         #expect(runs[2].code == 2)
         #expect(runs[4].stdout == "active\n")
         #expect(runs[5].stdout == "{\"message\":\"ready\",\"status\":\"active\",\"status-data\":{}}\n")
         #expect(runs[6].code == 0)
         #expect(runs[7].stdout.hasPrefix("{\"application-status\":{\"message\":\"needs db\",\"status\":\"blocked\""))
-        #expect(runs[7].stdout.contains("\"units\":{\"demo/0\":{\"message\":\"ready\",\"status\":\"active\",\"status-data\":{}}"))
+        #expect(
+            runs[7].stdout.contains(
+                "\"units\":{\"demo/0\":{\"message\":\"ready\",\"status\":\"active\",\"status-data\":{}}"
+            )
+        )
         #expect(runs[8].stdout == "{\"status\":\"active\"}\n")
-        let follower = try sim.tools([
-            "status-set --application active x", "status-get --application", "status-set --application=false active",
-        ], unit: "demo/1")
+        let follower = try sim.tools(
+            [
+                "status-set --application active x", "status-get --application",
+                "status-set --application=false active",
+            ],
+            unit: "demo/1"
+        )
         #expect(follower[0].code == 1 && follower[0].stderr == "ERROR this unit is not the leader\n")
         #expect(follower[1].code == 1)
         #expect(follower[1].stderr == "ERROR finding application status: this unit is not the leader\n")
@@ -192,7 +204,8 @@ struct ToolGrammarTests {
         #expect(runs[4].code == 1 && runs[4].stderr == "ERROR no network config found for binding \"nope\"\n")
         #expect(runs[5].code == 2)
         let full = try #require(
-            try JSONSerialization.jsonObject(with: Data(runs[6].stdout.utf8)) as? [String: Any])
+            try JSONSerialization.jsonObject(with: Data(runs[6].stdout.utf8)) as? [String: Any]
+        )
         #expect(full["ingress-addresses"] as? [String] == ["127.0.0.1"])
         #expect(full["egress-subnets"] as? [String] == ["127.0.0.1/32"])
         #expect((full["bind-addresses"] as? [[String: Any]])?.first?["interface-name"] != nil)
@@ -226,7 +239,9 @@ struct ToolGrammarTests {
         let sim = try SimHarness()
         try sim.deploy("--unit-count", "2")
         let before = try sim.hooks(unit: "demo/1").filter { $0 == "leader-settings-changed" }.count
-        let leader = try sim.tools(["leader-set token=abc", "leader-get token", "leader-get --format=json", "leader-get a=b"])
+        let leader = try sim.tools([
+            "leader-set token=abc", "leader-get token", "leader-get --format=json", "leader-get a=b",
+        ])
         #expect(leader[1].stdout == "abc\n")
         #expect(leader[2].stdout == "{\"token\":\"abc\"}\n")
         #expect(leader[3].code == 2)
@@ -274,8 +289,14 @@ struct ToolGrammarTests {
         #expect(run.stderr == "ERROR bad request: bad context\n")
         #expect(run.stdout == "5000\n")
         let outside = try SimHarness.run(
-            sim.state + "/tools/unit-demo-0/config-get", ["port"], directory: sim.root,
-            environment: ["JUJU_CONTEXT_ID": "demo/0-x-1", "JUJU_AGENT_SOCKET_ADDRESS": "@\(sim.state)/agents/unit-demo-0/agent.socket"])
+            sim.state + "/tools/unit-demo-0/config-get",
+            ["port"],
+            directory: sim.root,
+            environment: [
+                "JUJU_CONTEXT_ID": "demo/0-x-1",
+                "JUJU_AGENT_SOCKET_ADDRESS": "@\(sim.state)/agents/unit-demo-0/agent.socket",
+            ]
+        )
         #expect(outside.code == 1 && outside.stderr == "ERROR bad request: bad context\n")
     }
 }

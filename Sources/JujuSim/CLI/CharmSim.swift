@@ -73,7 +73,11 @@ enum CLI {
             return try JSONFile.withLock(paths.lock) {
                 let simulator = try Simulator(paths: paths)
                 let code = try Commands.run(
-                    command, arguments: Array(parsed.positionals.dropFirst()), flags: parsed, simulator: simulator)
+                    command,
+                    arguments: Array(parsed.positionals.dropFirst()),
+                    flags: parsed,
+                    simulator: simulator
+                )
                 try simulator.save()
                 if code == 0 && !simulator.failures.isEmpty { return 1 }
                 return code

@@ -42,7 +42,10 @@ enum Commands {
             if let file = flags.value("params") {
                 parameters = try readYAMLMap(file).objectValue ?? [:]
             }
-            let given = try ActionSchema.parseArguments(Array(arguments.dropFirst()), stringArgs: flags.flag("string-args"))
+            let given = try ActionSchema.parseArguments(
+                Array(arguments.dropFirst()),
+                stringArgs: flags.flag("string-args")
+            )
             parameters.merge(given) { $1 }
             let record = try simulator.runAction(action, unit: flags.value("unit"), parameters: parameters)
             switch format ?? "plain" {
@@ -62,8 +65,12 @@ enum Commands {
             let unitData = try flags.value("unit-data").map(readStringMap) ?? [:]
             let appData = try flags.value("app-data").map(readStringMap) ?? [:]
             let relation = try simulator.relate(
-                endpoint: arguments[0], remoteApp: arguments[1], units: units,
-                unitData: unitData.compactMapValues { $0 }, appData: appData.compactMapValues { $0 })
+                endpoint: arguments[0],
+                remoteApp: arguments[1],
+                units: units,
+                unitData: unitData.compactMapValues { $0 },
+                appData: appData.compactMapValues { $0 }
+            )
             if format == "json" {
                 CLI.out(GoJSON.encode(.object(["id": .int(relation.id), "key": .string(relation.key)])) + "\n")
             } else {
@@ -99,7 +106,11 @@ enum Commands {
             guard arguments.count == 1 else { throw SimError("usage: hook <name> [--relation ID] [--remote-unit U]") }
             let relation = try flags.value("relation").map(relationID)
             try simulator.runSingleHook(
-                arguments[0], unit: flags.value("unit"), relation: relation, remoteUnit: flags.value("remote-unit"))
+                arguments[0],
+                unit: flags.value("unit"),
+                relation: relation,
+                remoteUnit: flags.value("remote-unit")
+            )
             return 0
         case "update-status":
             try noArguments(arguments, command)

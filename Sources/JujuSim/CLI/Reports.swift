@@ -35,12 +35,14 @@ extension Simulator {
         }
         var relations: [JSONValue] = []
         for relation in model.relations where !relation.broken {
-            relations.append(.object([
-                "id": .int(relation.id), "endpoint": .string(relation.endpoint),
-                "interface": .string(relation.interface), "role": .string(relation.role),
-                "remote-application": .string(relation.remoteApp),
-                "remote-units": .array((relation.isPeer ? [] : relation.remoteUnits).map(JSONValue.string)),
-            ]))
+            relations.append(
+                .object([
+                    "id": .int(relation.id), "endpoint": .string(relation.endpoint),
+                    "interface": .string(relation.interface), "role": .string(relation.role),
+                    "remote-application": .string(relation.remoteApp),
+                    "remote-units": .array((relation.isPeer ? [] : relation.remoteUnits).map(JSONValue.string)),
+                ])
+            )
         }
         var application: JSONValue = .null
         if let app = model.application {
@@ -77,17 +79,19 @@ extension Simulator {
 
     /// Hook history as JSON values.
     func historyReport(unit: String?) -> JSONValue {
-        .array(model.hookHistory.filter { unit == nil || $0.unit == unit }.map { record in
-            var entry: [String: JSONValue] = [
-                "unit": .string(record.unit), "hook": .string(record.hook), "outcome": .string(record.outcome),
-                "stdout": .string(record.stdout), "stderr": .string(record.stderr),
-                "context-id": .string(record.contextID), "time": .string(record.time),
-            ]
-            entry["exit-code"] = record.exitCode.map { .int(Int($0)) } ?? .null
-            if let relation = record.relationID { entry["relation-id"] = .string(relation) }
-            if let remote = record.remoteUnit { entry["remote-unit"] = .string(remote) }
-            return .object(entry)
-        })
+        .array(
+            model.hookHistory.filter { unit == nil || $0.unit == unit }.map { record in
+                var entry: [String: JSONValue] = [
+                    "unit": .string(record.unit), "hook": .string(record.hook), "outcome": .string(record.outcome),
+                    "stdout": .string(record.stdout), "stderr": .string(record.stderr),
+                    "context-id": .string(record.contextID), "time": .string(record.time),
+                ]
+                entry["exit-code"] = record.exitCode.map { .int(Int($0)) } ?? .null
+                if let relation = record.relationID { entry["relation-id"] = .string(relation) }
+                if let remote = record.remoteUnit { entry["remote-unit"] = .string(remote) }
+                return .object(entry)
+            }
+        )
     }
 
     /// An action record shaped like `juju run --format yaml`.

@@ -16,8 +16,18 @@ extension Simulator {
         let enqueued = Clock.now()
         let outcome = try execute(.action(name: name, id: id, parameters: validated), unit: index)
         var record = ActionRecord(
-            id: id, name: name, unit: unit.name, parameters: validated, status: "completed", message: nil,
-            results: [:], log: [], enqueued: enqueued, started: enqueued, completed: Clock.now())
+            id: id,
+            name: name,
+            unit: unit.name,
+            parameters: validated,
+            status: "completed",
+            message: nil,
+            results: [:],
+            log: [],
+            enqueued: enqueued,
+            started: enqueued,
+            completed: Clock.now()
+        )
         if outcome.missing {
             record.status = "failed"
             record.message = "action not implemented on unit \"\(unit.name)\""

@@ -31,8 +31,12 @@ enum CharmCopier {
             }
         }
         try copyTree(
-            source: source, destination: destination, relative: "", patterns: patterns,
-            excluding: Set(excluding + [destination]))
+            source: source,
+            destination: destination,
+            relative: "",
+            patterns: patterns,
+            excluding: Set(excluding + [destination])
+        )
     }
 
     private static func ignored(_ relative: String, name: String, isDirectory: Bool, patterns: [String]) -> Bool {
@@ -53,7 +57,11 @@ enum CharmCopier {
     }
 
     private static func copyTree(
-        source: String, destination: String, relative: String, patterns: [String], excluding: Set<String>
+        source: String,
+        destination: String,
+        relative: String,
+        patterns: [String],
+        excluding: Set<String>
     ) throws {
         let manager = FileManager.default
         for name in try manager.contentsOfDirectory(atPath: source).sorted() {

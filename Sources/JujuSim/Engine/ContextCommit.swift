@@ -38,28 +38,55 @@ extension Simulator {
             for (owner, bag) in relation.unitData { bags[owner] = bag }
             for (owner, bag) in relation.appData { bags[owner] = bag }
             let broken = relation.id == brokenRelation
-            relations.append(ContextRelation(
-                id: relation.id, endpoint: relation.endpoint, remoteApp: relation.remoteApp, isPeer: relation.isPeer,
-                broken: broken, members: broken ? [] : relation.members[unitValue.name] ?? [], bags: bags))
+            relations.append(
+                ContextRelation(
+                    id: relation.id,
+                    endpoint: relation.endpoint,
+                    remoteApp: relation.remoteApp,
+                    isPeer: relation.isPeer,
+                    broken: broken,
+                    members: broken ? [] : relation.members[unitValue.name] ?? [],
+                    bags: bags
+                )
+            )
         }
         var unitStatuses: [String: StatusValue] = [:]
         for other in model.units where !other.removed { unitStatuses[other.name] = other.status }
         return ToolContext(
-            id: id, unit: unitValue.name, app: application.name, hookName: hookName, relationID: hookRelation,
-            remoteUnit: remoteUnit, remoteApp: remoteApp, isLeader: unitValue.leader, jujuVersion: model.jujuVersion,
-            modelUUID: model.modelUUID, hasLeaderSettings: model.hasLeaderSettings,
-            privateAddress: unitValue.privateAddress, publicAddress: unitValue.publicAddress,
-            bindings: spec.endpoints.map(\.name) + spec.extraBindings, config: try effectiveConfig(),
-            relations: relations, state: unitValue.state, committedPorts: unitValue.ports,
-            unitStatus: unitValue.status, appStatus: application.status, unitStatuses: unitStatuses,
-            leaderSettings: application.leaderSettings, goalState: goalState(), action: action)
+            id: id,
+            unit: unitValue.name,
+            app: application.name,
+            hookName: hookName,
+            relationID: hookRelation,
+            remoteUnit: remoteUnit,
+            remoteApp: remoteApp,
+            isLeader: unitValue.leader,
+            jujuVersion: model.jujuVersion,
+            modelUUID: model.modelUUID,
+            hasLeaderSettings: model.hasLeaderSettings,
+            privateAddress: unitValue.privateAddress,
+            publicAddress: unitValue.publicAddress,
+            bindings: spec.endpoints.map(\.name) + spec.extraBindings,
+            config: try effectiveConfig(),
+            relations: relations,
+            state: unitValue.state,
+            committedPorts: unitValue.ports,
+            unitStatus: unitValue.status,
+            appStatus: application.status,
+            unitStatuses: unitStatuses,
+            leaderSettings: application.leaderSettings,
+            goalState: goalState(),
+            action: action
+        )
     }
 
     /// The goal-state document.
     func goalState() -> JSONValue {
         var units: [String: JSONValue] = [:]
         for unit in model.units where !unit.removed {
-            units[unit.name] = .object(["status": .string(unit.started ? "active" : "waiting"), "since": .string(unit.status.since)])
+            units[unit.name] = .object([
+                "status": .string(unit.started ? "active" : "waiting"), "since": .string(unit.status.since),
+            ])
         }
         var relations: [String: JSONValue] = [:]
         for relation in model.relations where !relation.broken {
@@ -99,8 +126,14 @@ extension Simulator {
             }
         }
         if context.rebootRequested {
-            model.logs.append(LogLine(unit: model.units[unit].name, level: "INFO",
-                message: "juju-reboot requested (not simulated)", time: Clock.now()))
+            model.logs.append(
+                LogLine(
+                    unit: model.units[unit].name,
+                    level: "INFO",
+                    message: "juju-reboot requested (not simulated)",
+                    time: Clock.now()
+                )
+            )
         }
     }
 

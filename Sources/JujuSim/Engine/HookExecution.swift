@@ -122,47 +122,79 @@ extension Simulator {
         let contextID = "\(unitValue.name)-\(invocation.label)-\(random)"
         let context = try buildContext(id: contextID, unit: unit, invocation: invocation)
         let environment = hookEnvironment(
-            context: context, invocation: invocation, unit: unitValue, charmDirectory: charmDirectory,
-            agentDirectory: agentDirectory, toolsDirectory: toolsDirectory)
+            context: context,
+            invocation: invocation,
+            unit: unitValue,
+            charmDirectory: charmDirectory,
+            agentDirectory: agentDirectory,
+            toolsDirectory: toolsDirectory
+        )
         let handler = resolveHandler(invocation, charmDirectory: charmDirectory)
         var outcome = ExecutionOutcome(outcome: "ok", exitCode: 0)
         switch handler {
         case .missing:
             outcome = ExecutionOutcome(outcome: "skipped", exitCode: nil, missing: true)
             if case .hook(let item) = invocation {
-                model.logs.append(LogLine(unit: unitValue.name, level: "INFO",
-                    message: "skipped \"\(item.hook)\" hook (missing)", time: Clock.now()))
+                model.logs.append(
+                    LogLine(
+                        unit: unitValue.name,
+                        level: "INFO",
+                        message: "skipped \"\(item.hook)\" hook (missing)",
+                        time: Clock.now()
+                    )
+                )
             }
         case .notExecutable(let path):
-            outcome = ExecutionOutcome(outcome: "failed", exitCode: 126,
-                stderr: "fork/exec \(path): permission denied\n")
+            outcome = ExecutionOutcome(
+                outcome: "failed",
+                exitCode: 126,
+                stderr: "fork/exec \(path): permission denied\n"
+            )
         case .executable(let path):
             model.units[unit].agentStatus = StatusValue("executing", "running \(invocation.label) hook")
             let lockPath = agentDirectory + "/context.lock"
             let contextPath = agentDirectory + "/context.json"
             try JSONFile.withLock(lockPath) { try JSONFile.write(context, to: contextPath) }
             let result = try ProcessRunner.run(
-                executable: path, directory: charmDirectory, environment: environment,
-                captureDirectory: agentDirectory)
+                executable: path,
+                directory: charmDirectory,
+                environment: environment,
+                captureDirectory: agentDirectory
+            )
             let after = try JSONFile.withLock(lockPath) { () throws -> ToolContext? in
                 let value = try JSONFile.read(ToolContext.self, from: contextPath)
                 try? FileManager.default.removeItem(atPath: contextPath)
                 return value
             }
             outcome = ExecutionOutcome(
-                outcome: result.exitCode == 0 ? "ok" : "failed", exitCode: result.exitCode, stdout: result.stdout,
-                stderr: result.stderr, context: after)
+                outcome: result.exitCode == 0 ? "ok" : "failed",
+                exitCode: result.exitCode,
+                stdout: result.stdout,
+                stderr: result.stderr,
+                context: after
+            )
             if let after {
                 applyImmediate(after, unit: unit)
                 if result.exitCode == 0 { try commit(after, unit: unit) }
             }
         }
         if case .hook(let item) = invocation {
-            model.hookHistory.append(HookRecord(
-                unit: unitValue.name, hook: item.hook, relationID: context.relationID.flatMap { id in
-                    context.relations.first { $0.id == id }?.key
-                }, remoteUnit: item.remoteUnit, outcome: outcome.outcome, exitCode: outcome.exitCode,
-                stdout: outcome.stdout, stderr: outcome.stderr, contextID: contextID, time: Clock.now()))
+            model.hookHistory.append(
+                HookRecord(
+                    unit: unitValue.name,
+                    hook: item.hook,
+                    relationID: context.relationID.flatMap { id in
+                        context.relations.first { $0.id == id }?.key
+                    },
+                    remoteUnit: item.remoteUnit,
+                    outcome: outcome.outcome,
+                    exitCode: outcome.exitCode,
+                    stdout: outcome.stdout,
+                    stderr: outcome.stderr,
+                    contextID: contextID,
+                    time: Clock.now()
+                )
+            )
         }
         return outcome
     }
@@ -193,8 +225,12 @@ extension Simulator {
 
     /// The exact hook environment of juju-hook-env.md §2.
     private func hookEnvironment(
-        context: ToolContext, invocation: Invocation, unit: SimUnit, charmDirectory: String,
-        agentDirectory: String, toolsDirectory: String
+        context: ToolContext,
+        invocation: Invocation,
+        unit: SimUnit,
+        charmDirectory: String,
+        agentDirectory: String,
+        toolsDirectory: String
     ) -> [String: String] {
         let inherited = ProcessInfo.processInfo.environment
         var environment: [String: String] = [
@@ -216,7 +252,8 @@ extension Simulator {
             "JUJU_CHARM_HTTPS_PROXY": "",
             "JUJU_CHARM_FTP_PROXY": "",
             "JUJU_CHARM_NO_PROXY": "",
-            "PATH": toolsDirectory + ":" + (inherited["PATH"] ?? "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"),
+            "PATH": toolsDirectory + ":"
+                + (inherited["PATH"] ?? "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"),
             "APT_LISTCHANGES_FRONTEND": "none",
             "DEBIAN_FRONTEND": "noninteractive",
             "LANG": "C.UTF-8",

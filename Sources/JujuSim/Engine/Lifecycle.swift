@@ -28,8 +28,12 @@ extension Simulator {
         invalidateSpec()
         for peer in sourceSpec.peers {
             var relation = SimRelation(
-                id: model.nextRelationID, endpoint: peer.name, interface: peer.interface, role: "peers",
-                remoteApp: appName)
+                id: model.nextRelationID,
+                endpoint: peer.name,
+                interface: peer.interface,
+                role: "peers",
+                remoteApp: appName
+            )
             model.nextRelationID += 1
             relation.appData[appName] = [:]
             for unit in model.units { relation.unitData[unit.name] = seededBag(address: unit.privateAddress) }
@@ -39,7 +43,9 @@ extension Simulator {
         for index in liveUnitIndices {
             let unit = model.units[index]
             enqueue(unit.name, "install")
-            for relation in peers { enqueue(unit.name, "\(relation.endpoint)-relation-created", relation: relation.id, remote: "") }
+            for relation in peers {
+                enqueue(unit.name, "\(relation.endpoint)-relation-created", relation: relation.id, remote: "")
+            }
             if unit.leader {
                 enqueue(unit.name, "leader-elected")
             } else if model.hasLeaderSettings {
@@ -98,7 +104,11 @@ extension Simulator {
 
     /// `relate`: created, then joined+changed per remote unit (sorted), then app-changed if remote app data.
     func relate(
-        endpoint: String, remoteApp: String, units: Int, unitData: [String: String], appData: [String: String]
+        endpoint: String,
+        remoteApp: String,
+        units: Int,
+        unitData: [String: String],
+        appData: [String: String]
     ) throws -> SimRelation {
         let application = try requireApplication()
         let spec = try spec()
@@ -111,8 +121,12 @@ extension Simulator {
         }
         guard units >= 0 else { throw SimError("--units must not be negative") }
         var relation = SimRelation(
-            id: model.nextRelationID, endpoint: endpoint, interface: definition.interface, role: definition.role,
-            remoteApp: remoteApp)
+            id: model.nextRelationID,
+            endpoint: endpoint,
+            interface: definition.interface,
+            role: definition.role,
+            remoteApp: remoteApp
+        )
         model.nextRelationID += 1
         relation.appData[application.name] = [:]
         relation.appData[remoteApp] = appData
@@ -155,13 +169,21 @@ extension Simulator {
         let relation = model.relations[index]
         for unitIndex in liveUnitIndices {
             let unit = model.units[unitIndex].name
-            guard relation.created.contains(unit) || model.queue.contains(where: {
-                $0.unit == unit && $0.relationID == relation.id
-            }) else { continue }
+            guard
+                relation.created.contains(unit)
+                    || model.queue.contains(where: {
+                        $0.unit == unit && $0.relationID == relation.id
+                    })
+            else { continue }
             let members = (relation.members[unit] ?? []).sorted { unitSortKey($0) < unitSortKey($1) }
             for member in members {
-                enqueue(unit, "\(relation.endpoint)-relation-departed", relation: relation.id, remote: member,
-                    departing: member)
+                enqueue(
+                    unit,
+                    "\(relation.endpoint)-relation-departed",
+                    relation: relation.id,
+                    remote: member,
+                    departing: member
+                )
             }
             if broken { enqueue(unit, "\(relation.endpoint)-relation-broken", relation: relation.id, remote: "") }
         }
@@ -214,9 +236,10 @@ extension Simulator {
         }
         var relationID = relation
         var remote = remoteUnit
-        if let suffix = ["-relation-created", "-relation-joined", "-relation-changed", "-relation-departed",
-            "-relation-broken"].first(where: { hook.hasSuffix($0) })
-        {
+        if let suffix = [
+            "-relation-created", "-relation-joined", "-relation-changed", "-relation-departed",
+            "-relation-broken",
+        ].first(where: { hook.hasSuffix($0) }) {
             let endpoint = String(hook.dropLast(suffix.count))
             if relationID == nil {
                 relationID = model.relations.first { $0.endpoint == endpoint && !$0.broken }?.id
@@ -224,8 +247,11 @@ extension Simulator {
             guard let id = relationID, let relationIndex = model.relationIndex(id),
                 model.relations[relationIndex].endpoint == endpoint
             else { throw SimError("no relation found for hook \"\(hook)\"; pass --relation ID") }
-            if remote == nil && (suffix == "-relation-joined" || suffix == "-relation-changed" || suffix == "-relation-departed") {
-                remote = (model.relations[relationIndex].members[unit.name] ?? []).first
+            if remote == nil
+                && (suffix == "-relation-joined" || suffix == "-relation-changed" || suffix == "-relation-departed")
+            {
+                remote =
+                    (model.relations[relationIndex].members[unit.name] ?? []).first
                     ?? model.relations[relationIndex].remoteUnits.first ?? ""
             }
             if remote == nil { remote = "" }
@@ -234,8 +260,15 @@ extension Simulator {
         }
         let departing = hook.hasSuffix("-relation-departed") ? remote : nil
         model.queue.insert(
-            QueuedHook(unit: unit.name, hook: hook, relationID: relationID, remoteUnit: remote, departingUnit: departing),
-            at: 0)
+            QueuedHook(
+                unit: unit.name,
+                hook: hook,
+                relationID: relationID,
+                remoteUnit: remote,
+                departingUnit: departing
+            ),
+            at: 0
+        )
         try drain()
     }
 
@@ -251,7 +284,9 @@ extension Simulator {
         var path = source ?? application.charmSource
         if !path.hasPrefix("/") { path = FileManager.default.currentDirectoryPath + "/" + path }
         _ = try CharmSpec(directory: path)
-        for index in liveUnitIndices { try CharmCopier.copy(from: path, to: paths.charm(model.units[index].tag), excluding: [paths.root]) }
+        for index in liveUnitIndices {
+            try CharmCopier.copy(from: path, to: paths.charm(model.units[index].tag), excluding: [paths.root])
+        }
         model.application?.charmSource = (path as NSString).standardizingPath
         model.application?.charmRevision += 1
         invalidateSpec()

@@ -14,7 +14,10 @@ struct ProcessResult: Sendable {
 enum ProcessRunner {
     /// Runs `executable` in `directory` with `environment`; stdin is empty.
     static func run(
-        executable: String, directory: String, environment: [String: String], captureDirectory: String
+        executable: String,
+        directory: String,
+        environment: [String: String],
+        captureDirectory: String
     ) throws -> ProcessResult {
         let stdoutPath = captureDirectory + "/hook.stdout"
         let stderrPath = captureDirectory + "/hook.stderr"

@@ -75,9 +75,11 @@ final class Simulator {
     }
 
     /// Appends a hook to the queue.
-    func enqueue(_ unit: String, _ hook: String, relation: Int? = nil, remote: String? = nil, departing: String? = nil) {
+    func enqueue(_ unit: String, _ hook: String, relation: Int? = nil, remote: String? = nil, departing: String? = nil)
+    {
         model.queue.append(
-            QueuedHook(unit: unit, hook: hook, relationID: relation, remoteUnit: remote, departingUnit: departing))
+            QueuedHook(unit: unit, hook: hook, relationID: relation, remoteUnit: remote, departingUnit: departing)
+        )
     }
 
     /// Runs queued hooks until none can run (units in error keep theirs).

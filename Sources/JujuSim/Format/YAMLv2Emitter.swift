@@ -52,14 +52,23 @@ enum YAMLv2Emitter {
                     lines.append(contentsOf: nested.dropFirst())
                 }
             default:
-                appendEntry(head: pad(indent) + "-", value: item, childIndent: indent + 2, listIndent: indent + 2,
-                    into: &lines)
+                appendEntry(
+                    head: pad(indent) + "-",
+                    value: item,
+                    childIndent: indent + 2,
+                    listIndent: indent + 2,
+                    into: &lines
+                )
             }
         }
     }
 
     private static func appendEntry(
-        head: String, value: JSONValue, childIndent: Int, listIndent: Int, into lines: inout [String]
+        head: String,
+        value: JSONValue,
+        childIndent: Int,
+        listIndent: Int,
+        into lines: inout [String]
     ) {
         switch value {
         case .object(let members) where !members.isEmpty:
@@ -163,7 +172,8 @@ enum YAMLv2Emitter {
                     output.unicodeScalars.append(scalar)
                 } else {
                     let digits = String(scalar.value, radix: 16, uppercase: true)
-                    output += scalar.value <= 0xFF
+                    output +=
+                        scalar.value <= 0xFF
                         ? "\\x" + String(repeating: "0", count: 2 - digits.count) + digits
                         : "\\u" + String(repeating: "0", count: max(0, 4 - digits.count)) + digits
                 }

@@ -6,7 +6,9 @@ enum ActionTools {
     private static let reserved: Set<String> = ["stdout", "stdout-encoding", "stderr", "stderr-encoding"]
 
     static let actionGet = ToolDefinition(
-        "action-get", usage: "action-get [options] [<key>[.<key>.<key>...]]", formats: [.smart, .yaml, .json]
+        "action-get",
+        usage: "action-get [options] [<key>[.<key>.<key>...]]",
+        formats: [.smart, .yaml, .json]
     ) { (call: inout ToolCall) throws(ToolError) -> ToolPrint in
         guard call.positionals.count <= 1 else { throw ToolError.unrecognized(Array(call.positionals.dropFirst())) }
         let action = try call.requireAction()
@@ -26,7 +28,8 @@ enum ActionTools {
     }
 
     static let actionSet = ToolDefinition(
-        "action-set", usage: "action-set <key>=<value> [<key>=<value> ...]"
+        "action-set",
+        usage: "action-set <key>=<value> [<key>=<value> ...]"
     ) { (call: inout ToolCall) throws(ToolError) -> ToolPrint in
         var pairs: [([String], String)] = []
         for argument in call.positionals {
@@ -37,8 +40,10 @@ enum ActionTools {
             let segments = key.split(separator: ".", omittingEmptySubsequences: false)
             for segment in segments {
                 guard isValidKey(segment) else {
-                    throw .usage("key \"\(segment)\" must start and end with lowercase alphanumeric, "
-                        + "and contain only lowercase alphanumeric, hyphens and periods")
+                    throw .usage(
+                        "key \"\(segment)\" must start and end with lowercase alphanumeric, "
+                            + "and contain only lowercase alphanumeric, hyphens and periods"
+                    )
                 }
                 if reserved.contains(String(segment)) { throw .usage("cannot set reserved action key \"\(segment)\"") }
             }
@@ -53,7 +58,9 @@ enum ActionTools {
         return .nothing
     }
 
-    private static func merged(_ map: [String: JSONValue], path: ArraySlice<String>, value: String) -> [String: JSONValue] {
+    private static func merged(_ map: [String: JSONValue], path: ArraySlice<String>, value: String) -> [String:
+        JSONValue]
+    {
         var map = map
         guard let head = path.first else { return map }
         if path.count == 1 {
@@ -65,7 +72,8 @@ enum ActionTools {
     }
 
     static let actionFail = ToolDefinition(
-        "action-fail", usage: "action-fail [\"<failure message>\"]"
+        "action-fail",
+        usage: "action-fail [\"<failure message>\"]"
     ) { (call: inout ToolCall) throws(ToolError) -> ToolPrint in
         guard call.positionals.count <= 1 else { throw ToolError.unrecognized(Array(call.positionals.dropFirst())) }
         var action = try call.requireAction()
@@ -77,7 +85,8 @@ enum ActionTools {
     }
 
     static let actionLog = ToolDefinition(
-        "action-log", usage: "action-log <message>"
+        "action-log",
+        usage: "action-log <message>"
     ) { (call: inout ToolCall) throws(ToolError) -> ToolPrint in
         guard !call.positionals.isEmpty else { throw .usage("no message specified") }
         var action = try call.requireAction()

@@ -5,14 +5,16 @@ enum PortTools {
     static let all: [ToolDefinition] = [openPort, closePort, openedPorts]
 
     static let openPort = ToolDefinition(
-        "open-port", usage: "open-port <port>[/<protocol>] or <from>-<to>[/<protocol>] or icmp",
+        "open-port",
+        usage: "open-port <port>[/<protocol>] or <from>-<to>[/<protocol>] or icmp",
         flags: [.value("endpoints"), .value("format")]
     ) { (call: inout ToolCall) throws(ToolError) -> ToolPrint in
         try change(&call, open: true)
     }
 
     static let closePort = ToolDefinition(
-        "close-port", usage: "close-port <port>[/<protocol>] or <from>-<to>[/<protocol>] or icmp",
+        "close-port",
+        usage: "close-port <port>[/<protocol>] or <from>-<to>[/<protocol>] or icmp",
         flags: [.value("endpoints"), .value("format")]
     ) { (call: inout ToolCall) throws(ToolError) -> ToolPrint in
         try change(&call, open: false)
@@ -35,7 +37,10 @@ enum PortTools {
     }
 
     static let openedPorts = ToolDefinition(
-        "opened-ports", usage: "opened-ports [options]", flags: [.bool("endpoints")], formats: [.smart, .yaml, .json]
+        "opened-ports",
+        usage: "opened-ports [options]",
+        flags: [.bool("endpoints")],
+        formats: [.smart, .yaml, .json]
     ) { (call: inout ToolCall) throws(ToolError) -> ToolPrint in
         guard call.positionals.isEmpty else { throw ToolError.unrecognized(call.positionals) }
         let showEndpoints = call.arguments.flag("endpoints")
@@ -51,7 +56,9 @@ enum PortTools {
 extension String {
     /// The string without leading and trailing spaces and tabs.
     func trimmingSpaces() -> String {
-        String(self.drop(while: { $0 == " " || $0 == "\t" }).reversed().drop(while: { $0 == " " || $0 == "\t" })
-            .reversed())
+        String(
+            self.drop(while: { $0 == " " || $0 == "\t" }).reversed().drop(while: { $0 == " " || $0 == "\t" })
+                .reversed()
+        )
     }
 }

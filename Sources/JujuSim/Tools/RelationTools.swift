@@ -5,7 +5,9 @@ enum RelationTools {
     static let all: [ToolDefinition] = [relationIDs, relationList, relationGet, relationSet]
 
     static let relationIDs = ToolDefinition(
-        "relation-ids", usage: "relation-ids [options] <name>", formats: [.smart, .yaml, .json]
+        "relation-ids",
+        usage: "relation-ids [options] <name>",
+        formats: [.smart, .yaml, .json]
     ) { (call: inout ToolCall) throws(ToolError) -> ToolPrint in
         guard call.positionals.count <= 1 else { throw ToolError.unrecognized(Array(call.positionals.dropFirst())) }
         var endpoint = call.positionals.first
@@ -18,7 +20,9 @@ enum RelationTools {
     }
 
     static let relationList = ToolDefinition(
-        "relation-list", usage: "relation-list [options]", flags: [.value("r", "relation"), .bool("app")],
+        "relation-list",
+        usage: "relation-list [options]",
+        flags: [.value("r", "relation"), .bool("app")],
         formats: [.smart, .yaml, .json]
     ) { (call: inout ToolCall) throws(ToolError) -> ToolPrint in
         guard call.positionals.isEmpty else { throw ToolError.unrecognized(call.positionals) }
@@ -29,8 +33,10 @@ enum RelationTools {
     }
 
     static let relationGet = ToolDefinition(
-        "relation-get", usage: "relation-get [options] <key> <unit id>",
-        flags: [.value("r", "relation"), .bool("app")], formats: [.smart, .yaml, .json]
+        "relation-get",
+        usage: "relation-get [options] <key> <unit id>",
+        flags: [.value("r", "relation"), .bool("app")],
+        formats: [.smart, .yaml, .json]
     ) { (call: inout ToolCall) throws(ToolError) -> ToolPrint in
         let positionals = call.positionals
         guard positionals.count <= 2 else { throw ToolError.unrecognized(Array(positionals.dropFirst(2))) }
@@ -68,8 +74,10 @@ enum RelationTools {
                 if target == call.context.app || target == relation.remoteApp { return .value(readBag([:], key)) }
                 throw .runtime("permission denied")
             }
-            throw .runtime("cannot read settings for unit \"\(target)\" in relation \"\(relation.key)\": "
-                + "unit \"\(target)\": settings not found")
+            throw .runtime(
+                "cannot read settings for unit \"\(target)\" in relation \"\(relation.key)\": "
+                    + "unit \"\(target)\": settings not found"
+            )
         }
         return .value(readBag(bag, key))
     }
@@ -98,7 +106,8 @@ enum RelationTools {
     }
 
     static let relationSet = ToolDefinition(
-        "relation-set", usage: "relation-set [options] key=value [key=value ...]",
+        "relation-set",
+        usage: "relation-set [options] key=value [key=value ...]",
         flags: [.value("r", "relation"), .bool("app"), .value("file"), .value("format")]
     ) { (call: inout ToolCall) throws(ToolError) -> ToolPrint in
         if call.arguments.value("format") != nil {

@@ -5,7 +5,10 @@ enum StateTools {
     static let all: [ToolDefinition] = [stateGet, stateSet, stateDelete, leaderGet, leaderSet]
 
     static let stateGet = ToolDefinition(
-        "state-get", usage: "state-get [options] [<key>]", flags: [.bool("strict")], formats: [.smart, .yaml, .json]
+        "state-get",
+        usage: "state-get [options] [<key>]",
+        flags: [.bool("strict")],
+        formats: [.smart, .yaml, .json]
     ) { (call: inout ToolCall) throws(ToolError) -> ToolPrint in
         guard call.positionals.count <= 1 else { throw ToolError.unrecognized(Array(call.positionals.dropFirst())) }
         let state = call.context.state
@@ -21,7 +24,9 @@ enum StateTools {
     }
 
     static let stateSet = ToolDefinition(
-        "state-set", usage: "state-set [options] key=value [key=value ...]", flags: [.value("file")]
+        "state-set",
+        usage: "state-set [options] key=value [key=value ...]",
+        flags: [.value("file")]
     ) { (call: inout ToolCall) throws(ToolError) -> ToolPrint in
         var updates: [String: String?] = [:]
         if let file = call.arguments.value("file") { updates = try KeyValues.readFile(call, path: file) }
@@ -34,7 +39,8 @@ enum StateTools {
     }
 
     static let stateDelete = ToolDefinition(
-        "state-delete", usage: "state-delete <key>"
+        "state-delete",
+        usage: "state-delete <key>"
     ) { (call: inout ToolCall) throws(ToolError) -> ToolPrint in
         guard call.positionals.count <= 1 else { throw ToolError.unrecognized(Array(call.positionals.dropFirst())) }
         if let key = call.positionals.first, call.context.state[key] != nil {
@@ -45,7 +51,9 @@ enum StateTools {
     }
 
     static let leaderGet = ToolDefinition(
-        "leader-get", usage: "leader-get [options] [<key>]", formats: [.smart, .yaml, .json]
+        "leader-get",
+        usage: "leader-get [options] [<key>]",
+        formats: [.smart, .yaml, .json]
     ) { (call: inout ToolCall) throws(ToolError) -> ToolPrint in
         guard call.positionals.count <= 1 else { throw ToolError.unrecognized(Array(call.positionals.dropFirst())) }
         let settings = call.context.leaderSettings
@@ -57,7 +65,8 @@ enum StateTools {
     }
 
     static let leaderSet = ToolDefinition(
-        "leader-set", usage: "leader-set <key>=<value> [...]"
+        "leader-set",
+        usage: "leader-set <key>=<value> [...]"
     ) { (call: inout ToolCall) throws(ToolError) -> ToolPrint in
         let pairs = try KeyValues.parse(call.positionals)
         guard call.context.isLeader else {

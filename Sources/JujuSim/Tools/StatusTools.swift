@@ -6,7 +6,8 @@ enum StatusTools {
     private static let settable = ["maintenance", "blocked", "waiting", "active"]
 
     static let statusSet = ToolDefinition(
-        "status-set", usage: "status-set [options] <maintenance | blocked | waiting | active> [message]",
+        "status-set",
+        usage: "status-set [options] <maintenance | blocked | waiting | active> [message]",
         flags: [.bool("application")]
     ) { (call: inout ToolCall) throws(ToolError) -> ToolPrint in
         let positionals = call.positionals
@@ -33,8 +34,10 @@ enum StatusTools {
     }
 
     static let statusGet = ToolDefinition(
-        "status-get", usage: "status-get [options] [--include-data] [--application]",
-        flags: [.bool("include-data"), .bool("application")], formats: [.smart, .yaml, .json]
+        "status-get",
+        usage: "status-get [options] [--include-data] [--application]",
+        flags: [.bool("include-data"), .bool("application")],
+        formats: [.smart, .yaml, .json]
     ) { (call: inout ToolCall) throws(ToolError) -> ToolPrint in
         guard call.positionals.isEmpty else { throw ToolError.unrecognized(call.positionals) }
         let includeData = call.arguments.flag("include-data")
@@ -46,7 +49,9 @@ enum StatusTools {
             ])
         }
         if call.arguments.flag("application") {
-            guard call.context.isLeader else { throw .runtime("finding application status: this unit is not the leader") }
+            guard call.context.isLeader else {
+                throw .runtime("finding application status: this unit is not the leader")
+            }
             var app = details(call.context.appStatus).objectValue ?? [:]
             app["units"] = .object(call.context.unitStatuses.mapValues(details))
             return .value(.object(["application-status": .object(app)]))
@@ -58,7 +63,8 @@ enum StatusTools {
     }
 
     static let applicationVersionSet = ToolDefinition(
-        "application-version-set", usage: "application-version-set <new-version>"
+        "application-version-set",
+        usage: "application-version-set <new-version>"
     ) { (call: inout ToolCall) throws(ToolError) -> ToolPrint in
         guard let version = call.positionals.first else { throw .usage("no version specified") }
         guard call.positionals.count == 1 else { throw ToolError.unrecognized(Array(call.positionals.dropFirst())) }
@@ -70,7 +76,8 @@ enum StatusTools {
     private static let levels = ["TRACE", "DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 
     static let jujuLog = ToolDefinition(
-        "juju-log", usage: "juju-log [options] <message>",
+        "juju-log",
+        usage: "juju-log [options] <message>",
         flags: [.value("l", "log-level"), .bool("debug"), .value("format")]
     ) { (call: inout ToolCall) throws(ToolError) -> ToolPrint in
         guard !call.positionals.isEmpty else { throw .usage("no message specified") }

@@ -73,7 +73,10 @@ struct ToolDefinition: Sendable {
 
     /// A tool.
     init(
-        _ name: String, usage: String, flags: [FlagSpec] = [], formats: [OutputFormat] = [],
+        _ name: String,
+        usage: String,
+        flags: [FlagSpec] = [],
+        formats: [OutputFormat] = [],
         run: @escaping @Sendable (inout ToolCall) throws(ToolError) -> ToolPrint
     ) {
         self.name = name

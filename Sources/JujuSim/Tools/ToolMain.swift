@@ -30,16 +30,21 @@ enum ToolMain {
     }
 
     private static func execute(
-        _ definition: ToolDefinition, arguments: [String], context: ToolContext, contextPath: String
+        _ definition: ToolDefinition,
+        arguments: [String],
+        context: ToolContext,
+        contextPath: String
     ) throws -> Int32 {
         let cwd = FileManager.default.currentDirectoryPath
         var call = ToolCall(
-            arguments: ParsedArguments(), context: context,
+            arguments: ParsedArguments(),
+            context: context,
             readStdin: { String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self) },
             readFile: { path in
                 let full = path.hasPrefix("/") ? path : cwd + "/" + path
                 return FileManager.default.contents(atPath: full).map { String(decoding: $0, as: UTF8.self) }
-            })
+            }
+        )
         var format = definition.formats.first ?? .smart
         let printed: ToolPrint
         do {

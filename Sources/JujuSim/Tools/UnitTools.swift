@@ -7,7 +7,9 @@ enum UnitTools {
     ]
 
     static let configGet = ToolDefinition(
-        "config-get", usage: "config-get [options] [<key>]", flags: [.bool("a", "all")],
+        "config-get",
+        usage: "config-get [options] [<key>]",
+        flags: [.bool("a", "all")],
         formats: [.smart, .yaml, .json]
     ) { (call: inout ToolCall) throws(ToolError) -> ToolPrint in
         guard call.positionals.count <= 1 else { throw ToolError.unrecognized(Array(call.positionals.dropFirst())) }
@@ -21,14 +23,18 @@ enum UnitTools {
     }
 
     static let isLeader = ToolDefinition(
-        "is-leader", usage: "is-leader [options]", formats: [.smart, .yaml, .json]
+        "is-leader",
+        usage: "is-leader [options]",
+        formats: [.smart, .yaml, .json]
     ) { (call: inout ToolCall) throws(ToolError) -> ToolPrint in
         guard call.positionals.isEmpty else { throw ToolError.unrecognized(call.positionals) }
         return .value(.bool(call.context.isLeader))
     }
 
     static let unitGet = ToolDefinition(
-        "unit-get", usage: "unit-get [options] <setting>", formats: [.smart, .yaml, .json]
+        "unit-get",
+        usage: "unit-get [options] <setting>",
+        formats: [.smart, .yaml, .json]
     ) { (call: inout ToolCall) throws(ToolError) -> ToolPrint in
         guard let setting = call.positionals.first else { throw .usage("no setting specified") }
         guard call.positionals.count == 1 else { throw ToolError.unrecognized(Array(call.positionals.dropFirst())) }
@@ -42,7 +48,8 @@ enum UnitTools {
     }
 
     static let networkGet = ToolDefinition(
-        "network-get", usage: "network-get [options] <binding-name> [--ingress-address] [--bind-address] "
+        "network-get",
+        usage: "network-get [options] <binding-name> [--ingress-address] [--bind-address] "
             + "[--egress-subnets]",
         flags: [
             .value("r", "relation"), .bool("ingress-address"), .bool("bind-address"), .bool("egress-subnets"),
@@ -61,7 +68,9 @@ enum UnitTools {
         let json = call.arguments.value("format") == "json"
         let loopback = address.hasPrefix("127.")
         let octets = address.split(separator: ".")
-        let cidr = loopback ? "127.0.0.0/8" : (octets.count == 4 ? octets.prefix(3).joined(separator: ".") + ".0/24" : address + "/32")
+        let cidr =
+            loopback
+            ? "127.0.0.0/8" : (octets.count == 4 ? octets.prefix(3).joined(separator: ".") + ".0/24" : address + "/32")
         var addressEntry: [String: JSONValue] = ["hostname": "", "value": .string(address), "cidr": .string(cidr)]
         var bindEntry: [String: JSONValue] = [
             "mac-address": loopback ? "" : "00:16:3e:00:00:01", "interface-name": loopback ? "lo" : "eth0",
@@ -80,27 +89,35 @@ enum UnitTools {
         if call.arguments.flag("egress-subnets") { selected["egress-subnets"] = egress }
         if selected.count == 1, let only = selected.first { return .value(only.value) }
         if selected.count > 1 { return .value(.object(selected)) }
-        return .value(.object([
-            "bind-addresses": .array([.object(bindEntry)]), "egress-subnets": egress, "ingress-addresses": ingress,
-        ]))
+        return .value(
+            .object([
+                "bind-addresses": .array([.object(bindEntry)]), "egress-subnets": egress, "ingress-addresses": ingress,
+            ])
+        )
     }
 
     static let goalState = ToolDefinition(
-        "goal-state", usage: "goal-state [options]", formats: [.yaml, .json]
+        "goal-state",
+        usage: "goal-state [options]",
+        formats: [.yaml, .json]
     ) { (call: inout ToolCall) throws(ToolError) -> ToolPrint in
         guard call.positionals.isEmpty else { throw ToolError.unrecognized(call.positionals) }
         return .value(call.context.goalState)
     }
 
     static let credentialGet = ToolDefinition(
-        "credential-get", usage: "credential-get [options]", formats: [.smart, .yaml, .json]
+        "credential-get",
+        usage: "credential-get [options]",
+        formats: [.smart, .yaml, .json]
     ) { (call: inout ToolCall) throws(ToolError) -> ToolPrint in
         guard call.positionals.isEmpty else { throw ToolError.unrecognized(call.positionals) }
         throw .runtime("cannot access cloud credentials: application \"\(call.context.app)\" is not trusted")
     }
 
     static let jujuReboot = ToolDefinition(
-        "juju-reboot", usage: "juju-reboot [--now]", flags: [.bool("now")]
+        "juju-reboot",
+        usage: "juju-reboot [--now]",
+        flags: [.bool("now")]
     ) { (call: inout ToolCall) throws(ToolError) -> ToolPrint in
         guard call.positionals.isEmpty else { throw ToolError.unrecognized(call.positionals) }
         if call.context.action != nil { throw .runtime("juju-reboot is not supported when running an action.") }
@@ -110,7 +127,9 @@ enum UnitTools {
     }
 
     static let relationModelGet = ToolDefinition(
-        "relation-model-get", usage: "relation-model-get [options]", flags: [.value("r", "relation")],
+        "relation-model-get",
+        usage: "relation-model-get [options]",
+        flags: [.value("r", "relation")],
         formats: [.smart, .yaml, .json]
     ) { (call: inout ToolCall) throws(ToolError) -> ToolPrint in
         guard call.positionals.isEmpty else { throw ToolError.unrecognized(call.positionals) }

@@ -36,7 +36,9 @@ enum SimBinary {
             candidates.append(directory.appendingPathComponent("charm-sim").path)
         }
         if let own = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
-            candidates.append(URL(fileURLWithPath: own).deletingLastPathComponent().appendingPathComponent("charm-sim").path)
+            candidates.append(
+                URL(fileURLWithPath: own).deletingLastPathComponent().appendingPathComponent("charm-sim").path
+            )
         }
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[0]
     }()
@@ -73,7 +75,9 @@ final class SimHarness {
     /// Writes a file.
     func write(_ text: String, to path: String, executable: Bool = false) throws {
         try FileManager.default.createDirectory(
-            atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            atPath: (path as NSString).deletingLastPathComponent,
+            withIntermediateDirectories: true
+        )
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: executable ? 0o755 : 0o644], ofItemAtPath: path)
     }
@@ -97,9 +101,14 @@ final class SimHarness {
     /// Runs `charm-sim --state-dir <state> …` with an argument array.
     @discardableResult
     func simArgs(_ arguments: [String], stdin: String? = nil) throws -> RunResult {
-        try Self.run(SimBinary.path, ["--state-dir", state] + arguments, directory: root, environment: [
-            "RESULTS": results, "CHARM_SIM_PASSTHROUGH_ENV": "RESULTS",
-        ])
+        try Self.run(
+            SimBinary.path,
+            ["--state-dir", state] + arguments,
+            directory: root,
+            environment: [
+                "RESULTS": results, "CHARM_SIM_PASSTHROUGH_ENV": "RESULTS",
+            ]
+        )
     }
 
     /// Deploys the fixture charm and requires success.
@@ -112,8 +121,12 @@ final class SimHarness {
     ///
     /// Each line is a shell command (it may use pipes); `exitCode` is the handler's final exit status.
     func tools(
-        _ lines: [String], hook: String = "update-status", unit: String = "demo/0", relation: Int? = nil,
-        remoteUnit: String? = nil, exitCode: Int = 0
+        _ lines: [String],
+        hook: String = "update-status",
+        unit: String = "demo/0",
+        relation: Int? = nil,
+        remoteUnit: String? = nil,
+        exitCode: Int = 0
     ) throws -> [ToolRun] {
         try? FileManager.default.removeItem(atPath: results)
         try FileManager.default.createDirectory(atPath: results, withIntermediateDirectories: true)
@@ -132,7 +145,9 @@ final class SimHarness {
         return lines.indices.map { index in
             ToolRun(
                 code: Int32(read(results + "/\(index).code").trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1,
-                stdout: read(results + "/\(index).out"), stderr: read(results + "/\(index).err"))
+                stdout: read(results + "/\(index).out"),
+                stderr: read(results + "/\(index).err")
+            )
         }
     }
 
@@ -198,6 +213,7 @@ final class SimHarness {
         return RunResult(
             code: process.terminationStatus,
             stdout: (try? String(contentsOfFile: capture + ".out", encoding: .utf8)) ?? "",
-            stderr: (try? String(contentsOfFile: capture + ".err", encoding: .utf8)) ?? "")
+            stderr: (try? String(contentsOfFile: capture + ".err", encoding: .utf8)) ?? ""
+        )
     }
 }
