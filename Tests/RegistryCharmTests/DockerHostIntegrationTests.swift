@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import JujuKit
 import Testing
 @testable import RegistryCharm
@@ -6,6 +7,9 @@ import Testing
 /// Against the machine's real dockerd: CI sets `CHARM_INTEGRATION=1` and runs dockerd by hand (no systemd), so the
 /// reload goes through `kill -HUP` of `/var/run/docker.pid`. It is not run where systemd manages dockerd, so that a
 /// developer's daemon is never reconfigured by a test.
+///
+/// Every test that changes `/etc/docker/daemon.json` (this one, the charm-sim integration tests) must hold
+/// `DaemonJSONLock` meanwhile: otherwise two writers race and both see the other's file.
 @Suite(
     "DockerHost integration",
     .serialized,
@@ -45,6 +49,8 @@ struct DockerHostIntegrationTests {
     }
 
     @Test func insecureRegistriesAreAppliedBySIGHUPWithoutRestartingDockerd() async throws {
+        let lock = try await DaemonJSONLock.acquire()
+        defer { lock.release() }
         #expect(await host.isAnswering())
         let pidBefore = try pid()
         let original = try files.read(paths.daemonJSON)
@@ -84,5 +90,30 @@ struct DockerHostIntegrationTests {
         try await host.reload()
         #expect(try pid() == pidBefore)
         if let failure { throw failure }
+    }
+}
+
+/// An exclusive `flock` on `/tmp/docker-registry-charm-daemon-json.lock`, shared by every test process that
+/// rewrites the machine's `daemon.json`.
+struct DaemonJSONLock {
+    static let path = "/tmp/docker-registry-charm-daemon-json.lock"
+    let descriptor: Int32
+
+    /// Waits (polling, so no thread is blocked) up to fifteen minutes for the lock.
+    static func acquire() async throws -> DaemonJSONLock {
+        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o666)
+        try #require(descriptor >= 0, "cannot open \(path): errno \(errno)")
+        for _ in 0..<1800 {
+            if flock(descriptor, LOCK_EX | LOCK_NB) == 0 { return DaemonJSONLock(descriptor: descriptor) }
+            try await Task.sleep(for: .milliseconds(500))
+        }
+        close(descriptor)
+        throw CommandError.failed(command: "flock \(path)", exitCode: 1, message: "held for fifteen minutes")
+    }
+
+    /// Releases the lock.
+    func release() {
+        flock(descriptor, LOCK_UN)
+        close(descriptor)
     }
 }
