@@ -1,6 +1,7 @@
 import JujuKit
 import JujuKitTesting
 import Testing
+
 @testable import RegistryCharm
 
 @Suite("DockerHost apply")
@@ -13,7 +14,9 @@ struct DockerHostApplyTests {
             let fixture = DockerHostFixture(systemd: systemd)
             try fixture.seedDaemonJSON(DockerHostSettings(), insecure: ["10.0.0.1:5000"])
             let change = try await fixture.host.applyDaemonConfiguration(
-                DockerHostSettings(), insecureRegistries: ["10.0.0.1:5000"])
+                DockerHostSettings(),
+                insecureRegistries: ["10.0.0.1:5000"]
+            )
             #expect(change == .unchanged)
             #expect(fixture.runner.commands.isEmpty)
             #expect(fixture.files.writes.isEmpty)
@@ -25,7 +28,9 @@ struct DockerHostApplyTests {
         try fixture.seedDaemonJSON(DockerHostSettings(), insecure: [])
         try fixture.files.write("/var/run/docker.pid", text: "4242", mode: .publicReadable)
         let change = try await fixture.host.applyDaemonConfiguration(
-            DockerHostSettings(), insecureRegistries: ["10.0.0.1:5000"])
+            DockerHostSettings(),
+            insecureRegistries: ["10.0.0.1:5000"]
+        )
         #expect(change == .reloaded)
         #expect(fixture.lines == ["kill -HUP 4242", DockerHostFixture.probeLine])
         #expect(fixture.text(daemonJSON)?.contains("\"10.0.0.1:5000\"") == true)
@@ -48,7 +53,8 @@ struct DockerHostApplyTests {
         let change = try await fixture.host.applyDaemonConfiguration(settings, insecureRegistries: [])
         #expect(change == .restarted)
         #expect(
-            fixture.lines == ["systemctl daemon-reload", "systemctl restart docker", DockerHostFixture.probeLine])
+            fixture.lines == ["systemctl daemon-reload", "systemctl restart docker", DockerHostFixture.probeLine]
+        )
     }
 
     @Test func aRestartIsOnlyReportedWithoutSystemd() async throws {
@@ -80,15 +86,20 @@ struct DockerHostApplyTests {
         // The next attempt sees the change again.
         fixture.runner.on("systemctl", ["reload"], result: CommandResult())
         let change = try await fixture.host.applyDaemonConfiguration(
-            DockerHostSettings(), insecureRegistries: ["a:5000"])
+            DockerHostSettings(),
+            insecureRegistries: ["a:5000"]
+        )
         #expect(change == .reloaded)
     }
 
     @Test func aReloadWithoutAPidFileFails() async throws {
         let fixture = DockerHostFixture(systemd: false)
         try fixture.seedDaemonJSON(DockerHostSettings(), insecure: [])
-        await #expect(throws: DockerHostError.daemonControlFailed(
-            action: "reload", reason: "'/var/run/docker.pid' holds no pid")
+        await #expect(
+            throws: DockerHostError.daemonControlFailed(
+                action: "reload",
+                reason: "'/var/run/docker.pid' holds no pid"
+            )
         ) {
             try await fixture.host.applyDaemonConfiguration(DockerHostSettings(), insecureRegistries: ["a:5000"])
         }
@@ -119,7 +130,9 @@ struct DockerHostProxyTests {
 
     @Test func noProxyIsWrittenVerbatimWithoutCIDRExpansion() throws {
         let settings = DockerHostSettings(
-            httpProxy: "http://squid.internal:3128", noProxy: "10.0.0.0/8,192.168.0.0/16,.internal,localhost")
+            httpProxy: "http://squid.internal:3128",
+            noProxy: "10.0.0.0/8,192.168.0.0/16,.internal,localhost"
+        )
         let text = try ProxyDropIn.render(settings.effectiveProxy)
         #expect(
             text == """
@@ -128,16 +141,21 @@ struct DockerHostProxyTests {
                 Environment="HTTP_PROXY=http://squid.internal:3128"
                 Environment="NO_PROXY=10.0.0.0/8,192.168.0.0/16,.internal,localhost"
 
-                """)
+                """
+        )
     }
 
     @Test func theModelProxyIsTheFallbackForEachEmptyOption() {
         let settings = DockerHostSettings(
-            httpProxy: "", httpsProxy: "http://charm:3128", noProxy: nil,
-            modelProxy: ProxySettings(http: "http://model:3128", https: "http://model:3129", noProxy: "10.0.0.0/8"))
+            httpProxy: "",
+            httpsProxy: "http://charm:3128",
+            noProxy: nil,
+            modelProxy: ProxySettings(http: "http://model:3128", https: "http://model:3129", noProxy: "10.0.0.0/8")
+        )
         #expect(
             settings.effectiveProxy
-                == ProxySettings(http: "http://model:3128", https: "http://charm:3128", noProxy: "10.0.0.0/8"))
+                == ProxySettings(http: "http://model:3128", https: "http://charm:3128", noProxy: "10.0.0.0/8")
+        )
     }
 
     @Test func valuesAreQuotedForSystemd() throws {
@@ -161,7 +179,8 @@ struct DockerHostProxyTests {
         #expect(fixture.text(dropIn)?.contains("Environment=\"HTTPS_PROXY=http://model:3128\"") == true)
         #expect(fixture.files.files[dropIn]?.mode == .publicReadable)
         #expect(
-            fixture.lines == ["systemctl daemon-reload", "systemctl restart docker", DockerHostFixture.probeLine])
+            fixture.lines == ["systemctl daemon-reload", "systemctl restart docker", DockerHostFixture.probeLine]
+        )
 
         fixture.runner.resetRecording()
         #expect(try await fixture.host.applyDaemonConfiguration(proxied, insecureRegistries: []) == .unchanged)

@@ -1,6 +1,7 @@
 import JujuKit
 import JujuKitTesting
 import Testing
+
 @testable import RegistryCharm
 
 @Suite("DockerHost daemon.json")
@@ -21,7 +22,8 @@ struct DockerHostDaemonJSONTests {
                   }
                 }
 
-                """)
+                """
+        )
     }
 
     @Test func ourNetlocIsAddedToTheOperatorsEntriesSortedWithoutDuplicates() throws {
@@ -52,7 +54,8 @@ struct DockerHostDaemonJSONTests {
     @Test func dockerOptsFlagsBecomeKeysAndDaemonOptsWins() throws {
         let settings = DockerHostSettings(
             daemonOptions: ["log-level": "warn"],
-            dockerOpts: "--insecure-registry old:5000 --log-level=debug -D --log-opt max-size=5m --mtu 1400")
+            dockerOpts: "--insecure-registry old:5000 --log-level=debug -D --log-opt max-size=5m --mtu 1400"
+        )
         let content = try DaemonConfiguration.render(settings, insecureRegistries: ["new:5000"])
         #expect(content["insecure-registries"] == .array(["new:5000", "old:5000"]))
         #expect(content["log-level"] == "warn")
@@ -160,13 +163,15 @@ struct DockerHostReloadPolicyTests {
 struct DockerHostDockerOptsTests {
     @Test func flagsWithoutAnEquivalentAreWarnedAboutAndDropped() {
         let result = DockerOptsTranslator.translate(
-            "-H tcp://0.0.0.0:2375 --registry-mirror=https://m --api-cors-header '*'")
+            "-H tcp://0.0.0.0:2375 --registry-mirror=https://m --api-cors-header '*'"
+        )
         #expect(result.options == ["registry-mirrors": .array(["https://m"])])
         #expect(
             result.warnings == [
                 "docker-opts: '--H' has no daemon.json equivalent and is ignored",
                 "docker-opts: '--api-cors-header' has no daemon.json equivalent and is ignored",
-            ])
+            ]
+        )
     }
 
     @Test func quotedValuesAndBooleans() {
@@ -180,7 +185,11 @@ struct DockerHostDockerOptsTests {
 
     @Test func settingsWarnAboutWhatTheCharmDoesNotDo() {
         let settings = DockerHostSettings(
-            runtime: .nvidia, cudaRepo: "10.0.130-1", dockerOpts: "--foo", enableCgroups: true)
+            runtime: .nvidia,
+            cudaRepo: "10.0.130-1",
+            dockerOpts: "--foo",
+            enableCgroups: true
+        )
         #expect(settings.warnings.count == 3)
         #expect(settings.warnings.allSatisfy { $0.first?.isLowercase ?? false })
     }

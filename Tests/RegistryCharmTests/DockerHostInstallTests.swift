@@ -1,6 +1,7 @@
 import JujuKit
 import JujuKitTesting
 import Testing
+
 @testable import RegistryCharm
 
 @Suite("DockerHost install")
@@ -33,7 +34,8 @@ struct DockerHostInstallTests {
         #expect(
             fixture.lines == [
                 DockerHostFixture.probeLine, Self.update, "\(Self.install) docker.io", DockerHostFixture.probeLine,
-            ])
+            ]
+        )
         let apt = fixture.runner.commands.filter { $0.executable == "apt-get" }
         #expect(apt.allSatisfy { $0.environment["DEBIAN_FRONTEND"] == "noninteractive" })
     }
@@ -46,7 +48,8 @@ struct DockerHostInstallTests {
             fixture.lines == [
                 DockerHostFixture.probeLine, "dpkg --print-architecture", "lspci -nnk", Self.update,
                 "\(Self.install) docker.io", DockerHostFixture.probeLine,
-            ])
+            ]
+        )
     }
 
     @Test func autoWithoutLspciIsApt() async throws {
@@ -66,13 +69,15 @@ struct DockerHostInstallTests {
                 DockerHostFixture.probeLine, "dpkg --print-architecture",
                 "curl -fsSL --retry 3 https://download.docker.com/linux/ubuntu/gpg", Self.update,
                 "\(Self.install) docker-ce", "systemctl enable --now docker", DockerHostFixture.probeLine,
-            ])
+            ]
+        )
         #expect(fixture.text("/etc/apt/keyrings/docker.asc") == armouredKey)
         #expect(fixture.files.files["/etc/apt/keyrings/docker.asc"]?.mode == .publicReadable)
         #expect(
             fixture.text("/etc/apt/sources.list.d/docker.list")
                 == "deb [arch=amd64 signed-by=/etc/apt/keyrings/docker.asc] "
-                + "https://download.docker.com/linux/ubuntu noble stable\n")
+                + "https://download.docker.com/linux/ubuntu noble stable\n"
+        )
     }
 
     @Test func aBinaryKeyIsLeftToCurlToWrite() async throws {
@@ -81,7 +86,9 @@ struct DockerHostInstallTests {
         _ = try await run(fixture, DockerHostSettings(runtime: .upstream))
         #expect(
             fixture.lines.contains(
-                "curl -fsSL --retry 3 -o /etc/apt/keyrings/docker.gpg https://download.docker.com/linux/ubuntu/gpg"))
+                "curl -fsSL --retry 3 -o /etc/apt/keyrings/docker.gpg https://download.docker.com/linux/ubuntu/gpg"
+            )
+        )
         let list = fixture.text("/etc/apt/sources.list.d/docker.list")
         #expect(list?.contains("signed-by=/etc/apt/keyrings/docker.gpg") == true)
     }
@@ -90,9 +97,12 @@ struct DockerHostInstallTests {
         let fixture = DockerHostFixture(answering: nil)
         fixture.runner.on("curl", result: CommandResult(standardOutput: armouredKey))
         let settings = DockerHostSettings(
-            runtime: .nvidia, dockerCEPackage: "docker-ce=5:27.5.1-1~ubuntu.24.04~noble",
-            nvidiaDockerPackage: "nvidia-docker2=2.14.0-1", nvidiaContainerRuntimePackage: "nvidia-container-runtime",
-            packageStatus: .hold)
+            runtime: .nvidia,
+            dockerCEPackage: "docker-ce=5:27.5.1-1~ubuntu.24.04~noble",
+            nvidiaDockerPackage: "nvidia-docker2=2.14.0-1",
+            nvidiaContainerRuntimePackage: "nvidia-container-runtime",
+            packageStatus: .hold
+        )
         let messages = try await run(fixture, settings)
         #expect(messages == ["Installing docker-engine from Nvidia PPA."])
         #expect(
@@ -103,11 +113,13 @@ struct DockerHostInstallTests {
                 "\(Self.install) docker-ce=5:27.5.1-1~ubuntu.24.04~noble nvidia-docker2=2.14.0-1 "
                     + "nvidia-container-runtime",
                 "apt-mark hold docker-ce nvidia-docker2 nvidia-container-runtime", DockerHostFixture.probeLine,
-            ])
+            ]
+        )
         #expect(
             fixture.text("/etc/apt/sources.list.d/nvidia-container-toolkit.list")
                 == "deb [signed-by=/etc/apt/keyrings/nvidia-container-toolkit.asc] "
-                + "https://nvidia.github.io/libnvidia-container/stable/deb/amd64 /\n")
+                + "https://nvidia.github.io/libnvidia-container/stable/deb/amd64 /\n"
+        )
     }
 
     @Test func customSubstitutesArchAndCodeAndSignsTheLine() async throws {
@@ -116,7 +128,10 @@ struct DockerHostInstallTests {
         let settings = DockerHostSettings(
             runtime: .custom(
                 repo: "deb [arch={ARCH}] https://mirror.internal/docker {CODE} stable",
-                keyURL: "https://mirror.internal/docker/gpg", package: "docker-ce"))
+                keyURL: "https://mirror.internal/docker/gpg",
+                package: "docker-ce"
+            )
+        )
         let messages = try await run(fixture, settings)
         #expect(messages == ["Installing Docker from custom repository."])
         #expect(
@@ -124,11 +139,13 @@ struct DockerHostInstallTests {
                 DockerHostFixture.probeLine, "dpkg --print-architecture",
                 "curl -fsSL --retry 3 https://mirror.internal/docker/gpg", Self.update, "\(Self.install) docker-ce",
                 DockerHostFixture.probeLine,
-            ])
+            ]
+        )
         #expect(
             fixture.text("/etc/apt/sources.list.d/docker.list")
                 == "deb [arch=amd64 signed-by=/etc/apt/keyrings/docker.asc] "
-                + "https://mirror.internal/docker noble stable\n")
+                + "https://mirror.internal/docker noble stable\n"
+        )
     }
 
     @Test(arguments: [
@@ -148,14 +165,19 @@ struct DockerHostInstallTests {
         let fixture = DockerHostFixture(answering: nil)
         fixture.runner.on("mktemp", result: CommandResult(standardOutput: "/tmp/tmp.abc\n"))
         fixture.runner.on(
-            "gpg", ["--batch", "--homedir", "/tmp/tmp.abc", "--armor"],
-            result: CommandResult(standardOutput: armouredKey))
+            "gpg",
+            ["--batch", "--homedir", "/tmp/tmp.abc", "--armor"],
+            result: CommandResult(standardOutput: armouredKey)
+        )
         let settings = DockerHostSettings(
-            runtime: .apt, extraPackages: ["jq", "docker.io"], packageStatus: .hold,
+            runtime: .apt,
+            extraPackages: ["jq", "docker.io"],
+            packageStatus: .hold,
             installSources: [
                 "ppa:team/tools", "deb http://a.internal/ubuntu noble main", "deb http://b.internal/ubuntu noble main",
             ],
-            installKeys: ["null", armouredKey, "0xABCDEF0123456789"])
+            installKeys: ["null", armouredKey, "0xABCDEF0123456789"]
+        )
         _ = try await run(fixture, settings)
         #expect(
             fixture.lines == [
@@ -164,10 +186,12 @@ struct DockerHostInstallTests {
                     + "--recv-keys ABCDEF0123456789",
                 "gpg --batch --homedir /tmp/tmp.abc --armor --export ABCDEF0123456789", Self.update,
                 "\(Self.install) docker.io jq", "apt-mark hold docker.io jq", DockerHostFixture.probeLine,
-            ])
+            ]
+        )
         #expect(
             fixture.text("/etc/apt/sources.list.d/charm-install-source-1.list")
-                == "deb [signed-by=/etc/apt/keyrings/charm-install-source-1.asc] http://a.internal/ubuntu noble main\n")
+                == "deb [signed-by=/etc/apt/keyrings/charm-install-source-1.asc] http://a.internal/ubuntu noble main\n"
+        )
         #expect(fixture.text("/etc/apt/keyrings/charm-install-source-1.asc") == armouredKey)
         #expect(fixture.text("/etc/apt/keyrings/charm-install-source-2.asc") == armouredKey)
     }
@@ -199,7 +223,8 @@ struct DockerHostInstallTests {
     @Test func extraPackagesAloneAreInstalledAndHeld() async throws {
         let fixture = DockerHostFixture()
         try await fixture.host.installExtraPackages(
-            DockerHostSettings(extraPackages: ["jq"], packageStatus: .hold)) { _ in }
+            DockerHostSettings(extraPackages: ["jq"], packageStatus: .hold)
+        ) { _ in }
         #expect(fixture.lines == [Self.update, "\(Self.install) jq", "apt-mark hold jq"])
         fixture.runner.resetRecording()
         try await fixture.host.installExtraPackages(DockerHostSettings()) { _ in }

@@ -2,10 +2,12 @@ import Foundation
 import Glibc
 import JujuKit
 import Testing
+
 @testable import RegistryCharm
 
-/// Against the machine's real dockerd: CI sets `CHARM_INTEGRATION=1` and runs dockerd by hand (no systemd), so the
-/// reload goes through `kill -HUP` of `/var/run/docker.pid`. It is not run where systemd manages dockerd, so that a
+/// Reload against the machine's real dockerd.
+///
+/// CI sets `CHARM_INTEGRATION=1` and runs dockerd by hand (no systemd), so the reload goes through `kill -HUP` of `/var/run/docker.pid`. It is not run where systemd manages dockerd, so that a
 /// developer's daemon is never reconfigured by a test.
 ///
 /// Every test that changes `/etc/docker/daemon.json` (this one, the charm-sim integration tests) must hold
@@ -24,7 +26,12 @@ struct DockerHostIntegrationTests {
 
     var host: DockerHost {
         DockerHost(
-            runner: runner, files: files, paths: paths, answerTimeout: .seconds(30), pollInterval: .milliseconds(200))
+            runner: runner,
+            files: files,
+            paths: paths,
+            answerTimeout: .seconds(30),
+            pollInterval: .milliseconds(200)
+        )
     }
 
     func pid() throws -> String {
@@ -34,7 +41,8 @@ struct DockerHostIntegrationTests {
     /// Whether dockerd's live registry configuration lists `probe`.
     func dockerdTrustsProbe() async throws -> Bool {
         let json = try await runner.output(
-            Command("docker", ["info", "--format", "{{json .RegistryConfig.IndexConfigs}}"]))
+            Command("docker", ["info", "--format", "{{json .RegistryConfig.IndexConfigs}}"])
+        )
         let indexes = try JSONDecoder().decode([String: JSONValue].self, from: Data(json.utf8))
         return indexes[probe] != nil
     }

@@ -1,5 +1,6 @@
 import JujuKit
 import JujuKitTesting
+
 @testable import RegistryCharm
 
 /// A docker host over fakes, with knobs for systemd and the engine's answer.
@@ -16,7 +17,12 @@ struct DockerHostFixture {
     ///   - answering: whether `docker info` succeeds; `nil` makes it succeed only once `apt-get install` ran.
     init(systemd: Bool = false, answering: Bool? = true) {
         host = DockerHost(
-            runner: runner, files: files, paths: HostPaths(), answerTimeout: .zero, pollInterval: .milliseconds(1))
+            runner: runner,
+            files: files,
+            paths: HostPaths(),
+            answerTimeout: .zero,
+            pollInterval: .milliseconds(1)
+        )
         if systemd { try? files.createDirectory("/run/systemd/system", mode: .publicDirectory) }
         try? files.write("/etc/os-release", text: Self.noble, mode: .publicReadable)
         let runner = self.runner

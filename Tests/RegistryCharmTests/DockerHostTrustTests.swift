@@ -1,6 +1,7 @@
 import JujuKit
 import JujuKitTesting
 import Testing
+
 @testable import RegistryCharm
 
 @Suite("DockerHost trust")
@@ -23,8 +24,10 @@ struct DockerHostTrustTests {
         try fixture.files.write("/etc/docker/registry/registry.crt", text: "CERT", mode: .publicReadable)
         try fixture.files.write("/etc/docker/registry/registry.key", text: "KEY", mode: .ownerOnly)
         try fixture.host.trust(
-            netloc: "registry.internal:5000", ca: ca,
-            clientCertificate: (cert: "/etc/docker/registry/registry.crt", key: "/etc/docker/registry/registry.key"))
+            netloc: "registry.internal:5000",
+            ca: ca,
+            clientCertificate: (cert: "/etc/docker/registry/registry.crt", key: "/etc/docker/registry/registry.key")
+        )
         #expect(fixture.text("\(directory)/client.cert") == "CERT")
         #expect(fixture.files.files["\(directory)/client.cert"]?.mode == .publicReadable)
         #expect(fixture.text("\(directory)/client.key") == "KEY")

@@ -48,9 +48,9 @@ struct AptSourceLine: Equatable {
 
 /// The fields of `/etc/os-release` the installer needs.
 struct OSRelease: Equatable {
-    /// `ID`, e.g. `ubuntu`.
+    /// `ID`, such as `ubuntu`.
     var id: String
-    /// `VERSION_CODENAME` (or `UBUNTU_CODENAME`), e.g. `noble`.
+    /// `VERSION_CODENAME`, else `UBUNTU_CODENAME`, such as `noble`.
     var codename: String
 
     /// Parses `KEY=value` lines, with or without quotes.

@@ -1,5 +1,5 @@
-public import JujuKit
 import FoundationEssentials
+public import JujuKit
 
 /// Builds `daemon.json`: the file is owned by the charm and its content is
 /// `docker-opts` (translated) ⊕ the charm's additions ⊕ `daemon-opts`, with `daemon-opts` winning on shared keys.
@@ -61,7 +61,9 @@ public enum DaemonConfiguration {
     static func validate(_ content: [String: JSONValue]) throws(DockerHostError) {
         if content["hosts"] != nil {
             throw .invalidDaemonOption(
-                key: "hosts", reason: "docker.service passes -H fd:// and dockerd refuses a key that is also a flag")
+                key: "hosts",
+                reason: "docker.service passes -H fd:// and dockerd refuses a key that is also a flag"
+            )
         }
         if let logOptions = content["log-opts"] {
             guard let map = logOptions.objectValue, map.values.allSatisfy({ $0.stringValue != nil }) else {

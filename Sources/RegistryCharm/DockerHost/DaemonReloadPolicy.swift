@@ -28,8 +28,9 @@ public enum DaemonReloadPolicy {
         "shutdown-timeout", "features",
     ]
 
-    /// Reloadable keys whose removal a reload does apply: dockerd resets these to their defaults (or replaces them)
-    /// when absent. For the other reloadable keys an absent key means "keep the running value" (moby
+    /// Reloadable keys whose removal a reload does apply.
+    ///
+    /// dockerd resets these to their defaults (or replaces them) when absent. For the other reloadable keys an absent key means "keep the running value" (moby
     /// `reload.go` checks `IsValueSet`), so removing one needs a restart. The charm therefore always writes
     /// `insecure-registries`, as `[]` when empty, so that untrusting the last registry stays a reload.
     public static let resetWhenAbsentKeys: Set<String> = [

@@ -49,7 +49,9 @@ extension DockerHost {
         let all = packages + settings.extraPackages.filter { !packages.contains($0) }
         try await apt(
             ["install", "-y", "-q", "-o", "Dpkg::Options::=--force-confold", "-o", "DPkg::Lock::Timeout=300"] + all,
-            settings, what: all.joined(separator: ", "))
+            settings,
+            what: all.joined(separator: ", ")
+        )
         if settings.packageStatus == .hold { try await hold(all) }
         if systemdIsRunning {
             do {
@@ -61,8 +63,10 @@ extension DockerHost {
         try await waitUntilAnswering(after: "installing \(packages.joined(separator: ", "))")
     }
 
-    /// Adds `install_sources` and installs `extra_packages` (holding them with `package_status: hold`), whether or
-    /// not the engine was just installed. Runs nothing when both are empty.
+    /// Adds `install_sources` and installs `extra_packages`, whether or not the engine was just installed.
+    ///
+    /// The packages are held with `package_status: hold`. Runs nothing when both options are empty; each call with
+    /// sources runs `apt-get update`, so call it when those options change, not on every hook.
     public func installExtraPackages(
         _ settings: DockerHostSettings,
         progress: (String) async -> Void
@@ -75,7 +79,9 @@ extension DockerHost {
         try await apt(
             ["install", "-y", "-q", "-o", "Dpkg::Options::=--force-confold", "-o", "DPkg::Lock::Timeout=300"]
                 + settings.extraPackages,
-            settings, what: settings.extraPackages.joined(separator: ", "))
+            settings,
+            what: settings.extraPackages.joined(separator: ", ")
+        )
         if settings.packageStatus == .hold { try await hold(settings.extraPackages) }
     }
 
@@ -93,8 +99,10 @@ extension DockerHost {
                 throw .incompleteCustomRuntime(missing: name)
             }
             return .custom(
-                repo: repo.trimmingWhitespace(), keyURL: keyURL.trimmingWhitespace(),
-                package: package.trimmingWhitespace())
+                repo: repo.trimmingWhitespace(),
+                keyURL: keyURL.trimmingWhitespace(),
+                package: package.trimmingWhitespace()
+            )
         case .auto:
             guard (try? await architecture()) == "amd64",
                 let devices = try? await runner.run(Command("lspci", ["-nnk"])), devices.succeeded,
@@ -104,7 +112,7 @@ extension DockerHost {
         }
     }
 
-    /// The dpkg architecture, e.g. `amd64`.
+    /// The dpkg architecture, such as `amd64`.
     func architecture() async throws(DockerHostError) -> String {
         do {
             return try await runner.output(Command("dpkg", ["--print-architecture"])).trimmingWhitespace()
@@ -137,10 +145,14 @@ extension DockerHost {
             try writeSource(named: "docker", lines: [line])
             if runtime == .nvidia {
                 let nvidiaKeyring = try await fetchKey(
-                    from: Self.nvidiaKeyURL, named: "nvidia-container-toolkit", settings)
+                    from: Self.nvidiaKeyURL,
+                    named: "nvidia-container-toolkit",
+                    settings
+                )
                 try writeSource(
                     named: "nvidia-container-toolkit",
-                    lines: ["deb [signed-by=\(nvidiaKeyring)] \(Self.nvidiaRepository)/\(arch) /"])
+                    lines: ["deb [signed-by=\(nvidiaKeyring)] \(Self.nvidiaRepository)/\(arch) /"]
+                )
             }
         case .custom(let repo, let keyURL, _):
             let arch = try await architecture()

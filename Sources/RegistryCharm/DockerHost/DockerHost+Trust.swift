@@ -44,7 +44,9 @@ extension DockerHost {
         return changed
     }
 
-    /// Removes `certs.d/<netloc>`; returns whether it existed. No daemon action is needed.
+    /// Removes `certs.d/<netloc>` and returns whether it existed.
+    ///
+    /// No daemon action is needed.
     @discardableResult
     public func untrust(netloc: String) throws(DockerHostError) -> Bool {
         let directory = try trustDirectory(for: netloc)

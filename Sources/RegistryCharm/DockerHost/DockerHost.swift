@@ -134,8 +134,9 @@ public struct DockerHost: Sendable {
         }
     }
 
-    /// Makes dockerd re-read `daemon.json` without stopping: `systemctl reload docker`, or `kill -HUP` of the pid in
-    /// `paths.dockerPIDFile` where systemd is absent. Then waits until the engine answers.
+    /// Makes dockerd re-read `daemon.json` without stopping, then waits until the engine answers.
+    ///
+    /// With systemd: `systemctl reload docker`; without: `kill -HUP` of the pid in `paths.dockerPIDFile`.
     public func reload() async throws(DockerHostError) {
         if systemdIsRunning {
             try await control(Command("systemctl", ["reload", "docker"]), action: "reload")

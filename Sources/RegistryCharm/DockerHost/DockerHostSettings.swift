@@ -1,4 +1,5 @@
 public import JujuKit
+
 // Note (lead): named EngineRuntime/EnginePackageStatus because Config/ConfigEnums.swift already defines
 // DockerRuntime/PackageStatus (the raw config options) in this module; keep these names.
 
@@ -137,7 +138,8 @@ public struct DockerHostSettings: Sendable, Equatable {
         if enableCgroups {
             messages.append(
                 "enable-cgroups is ignored: the charm never edits grub or reboots the machine "
-                    + "(22.04 and later enable the memory controller already)")
+                    + "(22.04 and later enable the memory controller already)"
+            )
         }
         if !cudaRepo.isEmpty, requestedRuntime == .nvidia {
             messages.append("cuda_repo is ignored: the charm installs the nvidia container toolkit, not cuda drivers")

@@ -18,7 +18,9 @@ public enum DockerOptsTranslator {
         case string, integer, boolean, list, keyValueMap
     }
 
-    /// Flag (without dashes) → (`daemon.json` key, kind). Short aliases are listed separately.
+    /// The `daemon.json` key and kind of each long flag, named without its dashes.
+    ///
+    /// Short aliases are listed separately.
     private static let flags: [String: (key: String, kind: Kind)] = [
         "insecure-registry": ("insecure-registries", .list),
         "registry-mirror": ("registry-mirrors", .list),
@@ -68,7 +70,7 @@ public enum DockerOptsTranslator {
         "D": "debug", "l": "log-level", "g": "graph", "s": "storage-driver", "b": "bridge",
     ]
 
-    /// Translates `dockerOpts` (e.g. `--insecure-registry 10.0.0.1:5000 --debug`).
+    /// Translates `dockerOpts`, such as `--insecure-registry 10.0.0.1:5000 --debug`.
     public static func translate(_ dockerOpts: String) -> Result {
         var options: [String: JSONValue] = [:]
         var warnings: [String] = []
