@@ -28,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
         .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
         // Yams needs ICU: it is for charm-sim and the tests only, never for the charm binary.
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
@@ -53,6 +54,7 @@ let package = Package(
                 "JujuKit",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             ],
@@ -81,10 +83,16 @@ let package = Package(
             dependencies: ["JujuKit", "JujuKitTesting", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),
+        .target(
+            name: "RegistryCharmTesting",
+            dependencies: ["RegistryCharm", "JujuKit", "JujuKitTesting"],
+            path: "Tests/RegistryCharmTesting",
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "RegistryCharmTests",
             dependencies: [
-                "RegistryCharm", "JujuKitTesting",
+                "RegistryCharm", "JujuKitTesting", "RegistryCharmTesting",
                 .product(name: "Yams", package: "Yams"),
             ],
             resources: [.copy("Fixtures")],
@@ -92,7 +100,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ScenarioTests",
-            dependencies: ["RegistryCharm", "JujuKit", "JujuKitTesting"],
+            dependencies: ["RegistryCharm", "JujuKit", "JujuKitTesting", "RegistryCharmTesting"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -51,7 +51,9 @@ struct BadConfigIntegrationTests {
         #expect(try curl("http://127.0.0.1:5000/v2/")?.status == 200)
         #expect(try charm.containerID() == id)
         #expect(try String(contentsOfFile: "/etc/docker/registry/config.yml", encoding: .utf8) == config)
-        try charm.reset(Array(bad.settings.keys))
+        // Back to the deployed settings: the test image, every other option at its default.
+        try charm.reset(bad.settings.keys.filter { $0 != "registry-image" })
+        if bad.settings["registry-image"] != nil { try charm.configure(["registry-image": CharmUnderTest.registryImage]) }
         #expect(try charm.unitStatus().message == "Ready at 127.0.0.1:5000 (http).")
     }
 }

@@ -10,8 +10,9 @@ struct ProcessHookToolsTests {
         runner.on("config-get", result: CommandResult(standardOutput: #"{"a":"x","n":5,"b":true}"# + "\n"))
         runner.on("is-leader", result: CommandResult(standardOutput: "true\n"))
         runner.on("state-get", result: CommandResult(standardOutput: "null\n"))
-        runner.on("relation-list", ["--format=json", "-r", "website:1", "--app"], result: CommandResult(standardOutput: #""haproxy""#))
+        // Later rules win: the general one first, the --app one after it.
         runner.on("relation-list", result: CommandResult(standardOutput: #"["haproxy/1","haproxy/0"]"#))
+        runner.on("relation-list", ["--format=json", "-r", "website:1", "--app"], result: CommandResult(standardOutput: #""haproxy""#))
         let tools = ProcessHookTools(runner: runner)
         #expect(try await tools.configGet() == ["a": "x", "n": 5, "b": true])
         #expect(try await tools.isLeader())

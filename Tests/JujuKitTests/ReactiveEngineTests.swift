@@ -22,14 +22,14 @@ struct ReactiveEngineTests {
         let tools = FakeHookTools()
         let counter = Trace()
         let charm = TestCharm(handlerList: [
-            Handler("watcher", when: ["configured"], whenAny: ["x", "configured"]) { _ in counter.add("watcher") },
             Handler("setup", whenNot: ["configured"]) { $0.flags.set("configured") },
+            Handler("watcher", when: ["configured"], whenAny: ["x", "configured"]) { _ in counter.add("watcher") },
             Handler("unrelated", when: ["configured"], whenNot: ["y"]) { $0.flags.set("y") },
             Handler("toggle-x", when: ["y"], whenNot: ["x"]) { $0.flags.set("x") },
         ])
         let outcome = await dispatch(.unit(.install), charm, tools: tools)
         #expect(outcome.exitCode == 0)
-        // watcher first runs after "configured" is set, and once more because "x" (which it watches) changed.
+        // watcher runs once "configured" is set, not again for "y" (unwatched), once more for "x" (watched).
         #expect(counter.entries == ["watcher", "watcher"])
     }
 

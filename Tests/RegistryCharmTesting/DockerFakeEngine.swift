@@ -1,7 +1,7 @@
 import Foundation
-import JujuKit
-import JujuKitTesting
-import RegistryCharm
+public import JujuKit
+public import JujuKitTesting
+public import RegistryCharm
 import Synchronization
 
 /// A pretend dockerd behind `FakeCommandRunner`.
@@ -9,29 +9,29 @@ import Synchronization
 /// It keeps containers and images in memory, answers the docker verbs the charm uses the way the real CLI does (exit
 /// codes, stderr wording, inspect JSON), and lets a test make a verb fail. Every command stays recorded by the
 /// runner, so tests assert the exact argv.
-final class DockerFakeEngine: Sendable {
-    struct Container: Sendable {
-        var id: String
-        var name: String
-        var image: String
-        var running: Bool
-        var restarting: Bool = false
-        var labels: [String: String]
-        var arguments: [String] = []
+public final class DockerFakeEngine: Sendable {
+    public struct Container: Sendable {
+        public var id: String
+        public var name: String
+        public var image: String
+        public var running: Bool
+        public var restarting: Bool = false
+        public var labels: [String: String]
+        public var arguments: [String] = []
     }
 
     private struct State {
-        var containers: [Container] = []
+        public var containers: [Container] = []
         var images: Set<String> = []
         var pullable: Set<String> = []
         var failures: [String: String] = [:]
         var nextID = 1
     }
 
-    let runner = FakeCommandRunner(strict: true)
+    public let runner = FakeCommandRunner(strict: true)
     private let state = Mutex(State())
 
-    init() {
+    public init() {
         runner.respond { [self] command in
             guard command.executable == "docker" else { return nil }
             return self.answer(command.arguments)
@@ -39,11 +39,11 @@ final class DockerFakeEngine: Sendable {
     }
 
     /// The docker CLI wired to this engine.
-    var cli: DockerCLI { DockerCLI(runner: runner) }
+    public var cli: DockerCLI { DockerCLI(runner: runner) }
 
     /// Adds a container; returns its id.
     @discardableResult
-    func addContainer(
+    public func addContainer(
         name: String,
         image: String = "registry:2",
         running: Bool,
@@ -61,19 +61,19 @@ final class DockerFakeEngine: Sendable {
     }
 
     /// Makes `image` present locally.
-    func addImage(_ image: String) { state.withLock { _ = $0.images.insert(image) } }
+    public func addImage(_ image: String) { state.withLock { _ = $0.images.insert(image) } }
     /// Makes `image` pullable from a registry.
-    func allowPull(_ image: String) { state.withLock { _ = $0.pullable.insert(image) } }
+    public func allowPull(_ image: String) { state.withLock { _ = $0.pullable.insert(image) } }
     /// Makes every command whose argv starts with `verb` (`"run"`, `"container stop"`) fail with `stderr`.
-    func fail(_ verb: String, stderr: String) { state.withLock { $0.failures[verb] = stderr } }
+    public func fail(_ verb: String, stderr: String) { state.withLock { $0.failures[verb] = stderr } }
 
     /// The containers now, in creation order.
-    var containers: [Container] { state.withLock { $0.containers } }
+    public var containers: [Container] { state.withLock { $0.containers } }
     /// The container named `name`.
-    func container(named name: String) -> Container? { containers.first { $0.name == name } }
+    public func container(named name: String) -> Container? { containers.first { $0.name == name } }
 
     /// The docker command lines run so far, without the program name.
-    var dockerLines: [String] {
+    public var dockerLines: [String] {
         runner.commands.filter { $0.executable == "docker" }.map { $0.arguments.joined(separator: " ") }
     }
 

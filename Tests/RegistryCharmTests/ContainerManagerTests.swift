@@ -1,6 +1,7 @@
 import JujuKit
 import JujuKitTesting
 import RegistryCharm
+import RegistryCharmTesting
 import Testing
 
 /// The container life-cycle against a pretend dockerd: which docker commands each situation costs, in which order.

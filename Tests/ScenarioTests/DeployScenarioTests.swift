@@ -1,0 +1,105 @@
+import JujuKit
+import JujuKitTesting
+import RegistryCharm
+import RegistryCharmTesting
+import Testing
+
+@Suite("Deploy and idle hooks")
+struct DeployScenarioTests {
+    @Test("the deploy sequence ends Ready, with one container created once and the port opened")
+    func deploy() async throws {
+        let scenario = Scenario()
+        await scenario.deploy()
+        #expect(scenario.status == .active("Ready at 10.0.0.5:5000 (http)."))
+        #expect(scenario.docker.containers.count == 1)
+        let runs = scenario.docker.runner.commands.filter { $0.arguments.first == "run" }
+        #expect(runs.count == 1)
+        let run = try #require(runs.first)
+        #expect(run.arguments.contains("--network") && run.arguments.contains("host"))
+        #expect(run.arguments.contains("unless-stopped"))
+        #expect(run.arguments.last == Scenario.image)
+        #expect(run.arguments.contains("/srv/registry:/var/lib/registry"))
+        #expect(scenario.tools.model.openedPorts == [PortRange(5000)])
+        let config = try #require(scenario.files.files["/etc/docker/registry/config.yml"])
+        #expect(config.mode == .ownerOnly)
+    }
+
+    @Test("the leader shares a 44-character http secret through peer app data, and config.yml uses it")
+    func httpSecret() async throws {
+        let scenario = Scenario()
+        await scenario.deploy()
+        let secret = try #require(scenario.tools.model.relations["peer:0"]?.localAppData["http-secret"])
+        #expect(secret.count == 44)
+        #expect(scenario.text("/etc/docker/registry/config.yml")?.contains(secret) == true)
+        #expect(!scenario.everythingPrinted.contains(secret))
+    }
+
+    @Test("a secret left in leader settings by the reactive charm is adopted")
+    func adoptsLegacySecret() async throws {
+        let scenario = Scenario()
+        let legacy = String(repeating: "A", count: 43) + "="
+        scenario.tools.update { $0.leaderSettings["http-secret"] = legacy }
+        await scenario.deploy()
+        #expect(scenario.tools.model.relations["peer:0"]?.localAppData["http-secret"] == legacy)
+    }
+
+    @Test("a follower without the shared secret still serves, and picks the secret up when it arrives")
+    func followerSecret() async throws {
+        let scenario = Scenario(leader: false)
+        await scenario.deploy()
+        #expect(scenario.status == .active("Ready at 10.0.0.5:5000 (http)."))
+        #expect(scenario.text("/etc/docker/registry/config.yml")?.contains("\"secret\"") == false)
+        let secret = "follower-visible-secret-value-0123456789abc="
+        scenario.tools.update { $0.relations["peer:0"]?.localAppData["http-secret"] = secret }
+        let before = scenario.docker.containers.first?.id
+        await scenario.run(.relation(endpoint: "peer", kind: .changed))
+        #expect(scenario.text("/etc/docker/registry/config.yml")?.contains(secret) == true)
+        #expect(scenario.docker.containers.first?.id != before)
+    }
+
+    @Test("update-status with nothing to do: two tool calls, one docker call, no writes")
+    func idleUpdateStatus() async {
+        let scenario = Scenario()
+        await scenario.deploy()
+        await scenario.run(.unit(.updateStatus))
+        scenario.resetRecording()
+        let outcome = await scenario.run(.unit(.updateStatus))
+        #expect(outcome.exitCode == 0)
+        #expect(scenario.tools.calls == ["state-get", "config-get"])
+        #expect(scenario.dockerLines == ["container inspect registry"])
+        #expect(scenario.files.writes.isEmpty)
+    }
+
+    @Test("a config-changed that changes nothing re-creates nothing and writes nothing")
+    func idleConfigChanged() async {
+        let scenario = Scenario()
+        await scenario.deploy()
+        scenario.resetRecording()
+        await scenario.run(.unit(.configChanged))
+        #expect(scenario.dockerLines == ["container inspect registry"])
+        #expect(scenario.files.writes.isEmpty)
+        #expect(!scenario.tools.calls.contains("status-set"))
+    }
+
+    @Test("update-status restarts a container that died on its own")
+    func restartsDeadContainer() async throws {
+        let scenario = Scenario()
+        await scenario.deploy()
+        let id = try #require(scenario.docker.containers.first?.id)
+        _ = try await scenario.docker.cli.stop(id, timeoutSeconds: 1)
+        scenario.resetRecording()
+        await scenario.run(.unit(.updateStatus))
+        #expect(scenario.dockerLines == ["container inspect registry", "container start registry"])
+        #expect(scenario.docker.containers.first?.running == true)
+        #expect(scenario.status == .active("Ready at 10.0.0.5:5000 (http)."))
+    }
+
+    @Test("actions of later revisions fail with a full sentence")
+    func actionsNotYetAvailable() async {
+        let scenario = Scenario()
+        await scenario.deploy()
+        let outcome = await scenario.run(.action("push"))
+        #expect(outcome.exitCode == 0)
+        #expect(scenario.tools.model.actionFailure == "The push action is not available in this revision of the charm.")
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+import JujuKit
+import JujuKitTesting
+import RegistryCharm
+import RegistryCharmTesting
+
+/// One unit of the charm on a pretend machine: fake hook tools, a fake docker engine, an in-memory disk.
+///
+/// `run(_:)` dispatches an event exactly as `main.swift` does, so a test is "hook in → effects out".
+final class Scenario: @unchecked Sendable {
+    let tools: FakeHookTools
+    let docker = DockerFakeEngine()
+    let files = InMemoryFileSystem()
+    let paths = HostPaths()
+    /// A minute from now: test certificates made a moment ago are valid.
+    var now = Date().addingTimeInterval(60)
+
+    static let image = "localhost/registry:test"
+
+    init(config: [String: JSONValue] = [:], leader: Bool = true) {
+        var model = FakeHookTools.Model()
+        model.config = ["registry-image": .string(Self.image)].merging(config) { $1 }
+        model.isLeader = leader
+        model.relations["peer:0"] = .init(endpoint: "peer", remoteApp: "docker-registry")
+        tools = FakeHookTools(model)
+        docker.addImage(Self.image)
+        // The engine answers, dockerd has a pid to reload, systemd is absent (as on the test machine).
+        docker.runner.on("docker", ["info"], result: CommandResult(standardOutput: "28.2.2\n"))
+        docker.runner.on("kill", ["-HUP"], result: CommandResult())
+        try? files.write("/var/run/docker.pid", text: "4242\n", mode: .publicReadable)
+    }
+
+    /// Runs one event and returns what the dispatcher reports.
+    @discardableResult
+    func run(_ event: HookEvent) async -> CharmDispatcher.Outcome {
+        let context = HookContext(event: event, unitName: tools.model.unitName)
+        let environment = CharmEnvironment(runner: docker.runner, files: files, paths: paths, now: { [now] in now })
+        return await CharmDispatcher(context: context, tools: tools, digest: ContainerDigest.sha256Hex)
+            .run(RegistryCharm(environment: environment))
+    }
+
+    /// Runs Juju's deploy sequence: install, peer relation-created, leader-elected, config-changed, start.
+    func deploy() async {
+        for event: HookEvent in [
+            .unit(.install), .relation(endpoint: "peer", kind: .created), .unit(.leaderElected),
+            .unit(.configChanged), .unit(.start),
+        ] {
+            await run(event)
+        }
+    }
+
+    /// Changes config and runs config-changed.
+    @discardableResult
+    func configure(_ changes: [String: JSONValue]) async -> CharmDispatcher.Outcome {
+        tools.update { $0.config.merge(changes) { $1 } }
+        return await run(.unit(.configChanged))
+    }
+
+    /// Forgets recorded calls, commands and writes, so a test can look at one hook's effects.
+    func resetRecording() {
+        tools.update { $0.calls = [] }
+        docker.runner.resetRecording()
+        files.resetRecording()
+    }
+
+    /// The last status set.
+    var status: WorkloadStatus? { tools.lastStatus }
+
+    /// A file's text.
+    func text(_ path: String) -> String? { files.files[path].map { String(decoding: $0.content, as: UTF8.self) } }
+
+    /// docker verbs run since the last reset, e.g. `container inspect registry`.
+    var dockerLines: [String] { docker.dockerLines }
+
+    /// Everything the charm said to the outside: logs, statuses, docker and tool arguments.
+    var everythingPrinted: String {
+        let model = tools.model
+        return (model.logs.map(\.message) + model.statusHistory.map(\.message)
+            + docker.runner.commands.map(\.description)).joined(separator: "\n")
+    }
+}
