@@ -47,7 +47,8 @@ test:
 	$(MAKE) --no-print-directory charm
 	$(MAKE) --no-print-directory proof
 	$(SWIFT) build --build-tests
-	CHARM_INTEGRATION=1 $(SWIFT) test
+	# Serial: the integration suites share one dockerd, /etc/docker and port 5000. They run the shipped binary.
+	CHARM_INTEGRATION=1 CHARM_BINARY=$(CURDIR)/$(CHARM_BINARY) $(SWIFT) test --no-parallel
 
 .PHONY: unit
 unit:

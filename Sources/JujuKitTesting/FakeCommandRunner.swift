@@ -48,6 +48,7 @@ public final class FakeCommandRunner: CommandRunner, Sendable {
         state.withLock { $0.commands.removeAll() }
     }
 
+    /// Records `command` and answers from the first matching responder.
     public func run(_ command: Command) async throws(CommandError) -> CommandResult {
         let responders = state.withLock { state -> [Responder] in
             state.commands.append(command)
@@ -56,6 +57,7 @@ public final class FakeCommandRunner: CommandRunner, Sendable {
         for responder in responders {
             if let result = responder(command) { return result }
         }
-        return strict ? CommandResult(exitCode: 127, standardError: "\(command.executable): not found") : CommandResult()
+        return strict
+            ? CommandResult(exitCode: 127, standardError: "\(command.executable): not found") : CommandResult()
     }
 }

@@ -104,7 +104,8 @@ public final class FakeHookTools: HookTools, Sendable {
     /// The last status set, if any.
     public var lastStatus: WorkloadStatus? { model.statusHistory.last }
 
-    private func record<T>(_ tool: String, _ body: (inout Model) throws(HookToolError) -> T) throws(HookToolError) -> T {
+    private func record<T>(_ tool: String, _ body: (inout Model) throws(HookToolError) -> T) throws(HookToolError) -> T
+    {
         try storage.withLock { (model: inout Model) throws(HookToolError) -> T in
             model.calls.append(tool)
             return try body(&model)
@@ -113,41 +114,52 @@ public final class FakeHookTools: HookTools, Sendable {
 
     private func relation(_ id: String, in model: Model, tool: String) throws(HookToolError) -> Relation {
         guard let relation = model.relations[id] else {
-            throw .failed(tool: tool, exitCode: 2, message: "ERROR invalid value \"\(id)\" for option -r: relation not found")
+            throw .failed(
+                tool: tool,
+                exitCode: 2,
+                message: "ERROR invalid value \"\(id)\" for option -r: relation not found"
+            )
         }
         return relation
     }
 
+    /// `HookTools` conformance, answered from and recorded in the in-memory model.
     public func configGet() async throws(HookToolError) -> [String: JSONValue] {
         try record("config-get") { $0.config.filter { !$0.value.isNull } }
     }
 
+    /// `HookTools` conformance, answered from and recorded in the in-memory model.
     public func isLeader() async throws(HookToolError) -> Bool {
         try record("is-leader") { $0.isLeader }
     }
 
+    /// `HookTools` conformance, answered from and recorded in the in-memory model.
     public func leaderGet() async throws(HookToolError) -> [String: String] {
         try record("leader-get") { $0.leaderSettings }
     }
 
+    /// `HookTools` conformance, answered from and recorded in the in-memory model.
     public func relationIDs(endpoint: String) async throws(HookToolError) -> [String] {
         try record("relation-ids") { model in
             model.relations.filter { $0.value.endpoint == endpoint }.keys.sorted()
         }
     }
 
+    /// `HookTools` conformance, answered from and recorded in the in-memory model.
     public func relationUnits(relationID: String) async throws(HookToolError) -> [String] {
         try record("relation-list") { model throws(HookToolError) in
             try relation(relationID, in: model, tool: "relation-list").remoteUnits.sorted()
         }
     }
 
+    /// `HookTools` conformance, answered from and recorded in the in-memory model.
     public func relationApplication(relationID: String) async throws(HookToolError) -> String? {
         try record("relation-list") { model throws(HookToolError) in
             try relation(relationID, in: model, tool: "relation-list").remoteApp
         }
     }
 
+    /// `HookTools` conformance, answered from and recorded in the in-memory model.
     public func relationGet(relationID: String, member: String, application: Bool) async throws(HookToolError)
         -> [String: String]
     {
@@ -166,6 +178,7 @@ public final class FakeHookTools: HookTools, Sendable {
         }
     }
 
+    /// `HookTools` conformance, answered from and recorded in the in-memory model.
     public func relationSet(relationID: String, application: Bool, values: [String: String?])
         async throws(HookToolError)
     {
@@ -182,62 +195,77 @@ public final class FakeHookTools: HookTools, Sendable {
         }
     }
 
+    /// `HookTools` conformance, answered from and recorded in the in-memory model.
     public func statusSet(_ status: WorkloadStatus, application: Bool) async throws(HookToolError) {
         try record("status-set") { $0.statusHistory.append(status) }
     }
 
+    /// `HookTools` conformance, answered from and recorded in the in-memory model.
     public func applicationVersionSet(_ version: String) async throws(HookToolError) {
         try record("application-version-set") { $0.applicationVersion = version }
     }
 
+    /// `HookTools` conformance, answered from and recorded in the in-memory model.
     public func jujuLog(_ message: String, level: JujuLogLevel) async throws(HookToolError) {
         try record("juju-log") { $0.logs.append((level, message)) }
     }
 
+    /// `HookTools` conformance, answered from and recorded in the in-memory model.
     public func actionGet() async throws(HookToolError) -> [String: JSONValue] {
         try record("action-get") { $0.actionParameters }
     }
 
+    /// `HookTools` conformance, answered from and recorded in the in-memory model.
     public func actionSet(_ results: [String: String]) async throws(HookToolError) {
         try record("action-set") { $0.actionResults.merge(results) { $1 } }
     }
 
+    /// `HookTools` conformance, answered from and recorded in the in-memory model.
     public func actionFail(_ message: String) async throws(HookToolError) {
         try record("action-fail") { $0.actionFailure = message }
     }
 
+    /// `HookTools` conformance, answered from and recorded in the in-memory model.
     public func actionLog(_ message: String) async throws(HookToolError) {
         try record("action-log") { $0.actionLogs.append(message) }
     }
 
+    /// `HookTools` conformance, answered from and recorded in the in-memory model.
     public func openPort(_ port: PortRange) async throws(HookToolError) {
         try record("open-port") { _ = $0.openedPorts.insert(port) }
     }
 
+    /// `HookTools` conformance, answered from and recorded in the in-memory model.
     public func closePort(_ port: PortRange) async throws(HookToolError) {
         try record("close-port") { _ = $0.openedPorts.remove(port) }
     }
 
+    /// `HookTools` conformance, answered from and recorded in the in-memory model.
     public func openedPorts() async throws(HookToolError) -> [PortRange] {
         try record("opened-ports") { $0.openedPorts.sorted() }
     }
 
+    /// `HookTools` conformance, answered from and recorded in the in-memory model.
     public func privateAddress() async throws(HookToolError) -> String {
         try record("unit-get") { $0.privateAddress }
     }
 
+    /// `HookTools` conformance, answered from and recorded in the in-memory model.
     public func ingressAddress(binding: String) async throws(HookToolError) -> String? {
         try record("network-get") { $0.ingressAddresses[binding] ?? $0.privateAddress }
     }
 
+    /// `HookTools` conformance, answered from and recorded in the in-memory model.
     public func stateGet() async throws(HookToolError) -> [String: String] {
         try record("state-get") { $0.state }
     }
 
+    /// `HookTools` conformance, answered from and recorded in the in-memory model.
     public func stateSet(_ values: [String: String]) async throws(HookToolError) {
         try record("state-set") { $0.state.merge(values) { $1 } }
     }
 
+    /// `HookTools` conformance, answered from and recorded in the in-memory model.
     public func stateDelete(_ key: String) async throws(HookToolError) {
         try record("state-delete") { $0.state[key] = nil }
     }

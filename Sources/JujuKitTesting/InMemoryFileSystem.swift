@@ -33,10 +33,12 @@ public final class InMemoryFileSystem: FileSystem, Sendable {
         state.withLock { $0.writes.removeAll() }
     }
 
+    /// `FileSystem` conformance in memory.
     public func read(_ path: String) throws(FileSystemError) -> [UInt8]? {
         state.withLock { $0.files[path]?.content }
     }
 
+    /// `FileSystem` conformance in memory.
     public func write(_ path: String, _ content: [UInt8], mode: FileMode) throws(FileSystemError) {
         guard path.hasPrefix("/"), !path.hasSuffix("/") else { throw .invalidPath(path) }
         try createDirectory(Path.directory(of: path), mode: .publicDirectory)
@@ -46,6 +48,7 @@ public final class InMemoryFileSystem: FileSystem, Sendable {
         }
     }
 
+    /// `FileSystem` conformance in memory.
     public func remove(_ path: String) throws(FileSystemError) {
         state.withLock {
             $0.files[path] = nil
@@ -53,6 +56,7 @@ public final class InMemoryFileSystem: FileSystem, Sendable {
         }
     }
 
+    /// `FileSystem` conformance in memory.
     public func removeTree(_ path: String) throws(FileSystemError) {
         let prefix = path.hasSuffix("/") ? path : path + "/"
         state.withLock { state in
@@ -61,6 +65,7 @@ public final class InMemoryFileSystem: FileSystem, Sendable {
         }
     }
 
+    /// `FileSystem` conformance in memory.
     public func createDirectory(_ path: String, mode: FileMode) throws(FileSystemError) {
         var current = path
         var added: [String] = []
@@ -71,10 +76,12 @@ public final class InMemoryFileSystem: FileSystem, Sendable {
         state.withLock { $0.directories.formUnion(added) }
     }
 
+    /// `FileSystem` conformance in memory.
     public func exists(_ path: String) -> Bool {
         state.withLock { $0.files[path] != nil || $0.directories.contains(path) }
     }
 
+    /// `FileSystem` conformance in memory.
     public func mode(of path: String) -> FileMode? {
         state.withLock { $0.files[path]?.mode }
     }

@@ -25,7 +25,9 @@ struct BadConfigIntegrationTests {
             settings: [
                 "auth-basic-password": "pw", "auth-token-issuer": "i", "auth-token-realm": "https://auth.example/token",
                 "auth-token-service": "s", "auth-token-root-certs": "bm8=",
-            ], option: "auth"),
+            ],
+            option: "auth"
+        ),
         Case(settings: ["storage-swift-authurl": "https://keystone.example/v3"], option: "storage-swift"),
         Case(settings: ["storage-s3-region": "us-east-1"], option: "storage-s3-bucket"),
         Case(settings: ["http-host": "not a url"], option: "http-host"),
@@ -53,7 +55,9 @@ struct BadConfigIntegrationTests {
         #expect(try String(contentsOfFile: "/etc/docker/registry/config.yml", encoding: .utf8) == config)
         // Back to the deployed settings: the test image, every other option at its default.
         try charm.reset(bad.settings.keys.filter { $0 != "registry-image" })
-        if bad.settings["registry-image"] != nil { try charm.configure(["registry-image": CharmUnderTest.registryImage]) }
+        if bad.settings["registry-image"] != nil {
+            try charm.configure(["registry-image": CharmUnderTest.registryImage])
+        }
         #expect(try charm.unitStatus().message == "Ready at 127.0.0.1:5000 (http).")
     }
 }

@@ -16,7 +16,8 @@ final class CharmUnderTest {
 
     /// The `charm-sim` binary: `CHARM_SIM_BIN`, else the one built beside the tests.
     static var simBinary: String {
-        ProcessInfo.processInfo.environment["CHARM_SIM_BIN"] ?? productsDirectory.appendingPathComponent("charm-sim").path
+        ProcessInfo.processInfo.environment["CHARM_SIM_BIN"]
+            ?? productsDirectory.appendingPathComponent("charm-sim").path
     }
 
     /// The charm binary: `CHARM_BINARY` (CI points it at the shipped `bin/docker-registry-charm`), else the one built
@@ -36,16 +37,23 @@ final class CharmUnderTest {
         charmDirectory = root.appendingPathComponent("charm")
         stateDirectory = root.appendingPathComponent("sim")
         daemonJSONBackup = FileManager.default.contents(atPath: "/etc/docker/daemon.json")
-        try FileManager.default.createDirectory(at: charmDirectory.appendingPathComponent("bin"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: charmDirectory.appendingPathComponent("bin"),
+            withIntermediateDirectories: true
+        )
         for name in ["metadata.yaml", "config.yaml", "actions.yaml", "manifest.yaml"] {
             try FileManager.default.copyItem(
-                at: Self.repository.appendingPathComponent(name), to: charmDirectory.appendingPathComponent(name))
+                at: Self.repository.appendingPathComponent(name),
+                to: charmDirectory.appendingPathComponent(name)
+            )
         }
         for name in ["dispatch", "hooks", "actions"] {
             try shell("cp", ["-a", Self.repository.appendingPathComponent(name).path, charmDirectory.path])
         }
         try FileManager.default.copyItem(
-            atPath: Self.charmBinary, toPath: charmDirectory.appendingPathComponent("bin/docker-registry-charm").path)
+            atPath: Self.charmBinary,
+            toPath: charmDirectory.appendingPathComponent("bin/docker-registry-charm").path
+        )
         // A previous run may have left a container behind.
         try shell("docker", ["rm", "-f", "registry"])
     }
@@ -59,7 +67,9 @@ final class CharmUnderTest {
     /// Deploys the charm with the test image and `config`.
     func deploy(_ config: [String: String] = [:]) throws {
         let settings = ["registry-image": Self.registryImage].merging(config) { $1 }
-        let output = try sim(["deploy", charmDirectory.path] + settings.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" })
+        let output = try sim(
+            ["deploy", charmDirectory.path] + settings.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+        )
         guard output.succeeded else { throw TestFailure("deploy failed: \(output.stdout) \(output.stderr)") }
     }
 

@@ -7,7 +7,9 @@ struct RegistryIntegrationTests {
     static let base = "http://127.0.0.1:5000"
 
     /// Tags the busybox test image as `<netloc>/<name>` and pushes it; returns whether docker accepted the push.
-    func push(_ name: String, to netloc: String = "127.0.0.1:5000", environment: [String: String] = [:]) throws -> ProcessOutput {
+    func push(_ name: String, to netloc: String = "127.0.0.1:5000", environment: [String: String] = [:]) throws
+        -> ProcessOutput
+    {
         try shell("docker", ["tag", CharmUnderTest.busyboxImage, "\(netloc)/\(name)"])
         return try shell("docker", ["push", "\(netloc)/\(name)"], environment: environment)
     }
@@ -32,7 +34,10 @@ struct RegistryIntegrationTests {
         #expect(answer.headers["docker-distribution-api-version"] == "registry/2.0")
         #expect(try push("it/busybox:deploy").succeeded)
         #expect(try pullBack("it/busybox:deploy").succeeded)
-        let inspect = try shell("docker", ["inspect", "--format", "{{.HostConfig.NetworkMode}} {{.HostConfig.RestartPolicy.Name}}", "registry"])
+        let inspect = try shell(
+            "docker",
+            ["inspect", "--format", "{{.HostConfig.NetworkMode}} {{.HostConfig.RestartPolicy.Name}}", "registry"]
+        )
         #expect(inspect.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "host unless-stopped")
     }
 
@@ -51,15 +56,24 @@ struct RegistryIntegrationTests {
         #expect(try curl("\(Self.base)/v2/", configLines: ["user = \"admin:\(escaped)\""])?.status == 200)
         #expect(try curl("\(Self.base)/v2/", configLines: ["user = \"admin:wrong\""])?.status == 401)
 
-        let dockerConfig = FileManager.default.temporaryDirectory.appendingPathComponent("docker-\(UUID().uuidString)").path
+        let dockerConfig = FileManager.default.temporaryDirectory.appendingPathComponent("docker-\(UUID().uuidString)")
+            .path
         defer { try? FileManager.default.removeItem(atPath: dockerConfig) }
         let environment = ["DOCKER_CONFIG": dockerConfig]
         let login = try shell(
-            "docker", ["login", "127.0.0.1:5000", "-u", "admin", "--password-stdin"], input: password, environment: environment)
+            "docker",
+            ["login", "127.0.0.1:5000", "-u", "admin", "--password-stdin"],
+            input: password,
+            environment: environment
+        )
         #expect(login.succeeded, "\(login.stderr)")
         #expect(try push("it/busybox:auth", environment: environment).succeeded)
         let wrong = try shell(
-            "docker", ["login", "127.0.0.1:5000", "-u", "admin", "--password-stdin"], input: "wrong", environment: environment)
+            "docker",
+            ["login", "127.0.0.1:5000", "-u", "admin", "--password-stdin"],
+            input: "wrong",
+            environment: environment
+        )
         #expect(!wrong.succeeded)
 
         let newPassword = "second-\(UUID().uuidString.prefix(8))"
@@ -75,11 +89,16 @@ struct RegistryIntegrationTests {
         #expect(!container.contains(newPassword))
         let htpasswd = try String(contentsOfFile: "/etc/docker/registry/htpasswd", encoding: .utf8)
         #expect(htpasswd.hasPrefix("admin:$2") && !htpasswd.contains(newPassword))
-        let grep = try shell("grep", ["-rl", "--", newPassword, "/etc/docker", charm.stateDirectory.appendingPathComponent("agents").path])
+        let grep = try shell(
+            "grep",
+            ["-rl", "--", newPassword, "/etc/docker", charm.stateDirectory.appendingPathComponent("agents").path]
+        )
         #expect(grep.stdout.isEmpty, "password found in: \(grep.stdout)")
     }
 
-    @Test("TLS from easy-rsa blobs: https verified against the CA, client certificates required with a CA, http refused")
+    @Test(
+        "TLS from easy-rsa blobs: https verified against the CA, client certificates required with a CA, http refused"
+    )
     func tlsFromBlobs() throws {
         let pki = try EasyRSA.make()
         defer { pki.remove() }
@@ -92,10 +111,16 @@ struct RegistryIntegrationTests {
         ])
         #expect(try charm.unitStatus().message == "Ready at 127.0.0.1:5000 (https).")
         let https = "https://127.0.0.1:5000/v2/"
-        let withClient = try curl(https, extra: ["--cacert", pki.caPath, "--cert", pki.clientCertificatePath, "--key", pki.clientKeyPath])
+        let withClient = try curl(
+            https,
+            extra: ["--cacert", pki.caPath, "--cert", pki.clientCertificatePath, "--key", pki.clientKeyPath]
+        )
         #expect(withClient?.status == 200)
         #expect(withClient?.headers["docker-distribution-api-version"] == "registry/2.0")
-        #expect(try curl(https, extra: ["--cacert", pki.caPath]) == nil, "a client without a certificate must be refused")
+        #expect(
+            try curl(https, extra: ["--cacert", pki.caPath]) == nil,
+            "a client without a certificate must be refused"
+        )
         #expect(try curl(https) == nil, "an unverified server must be refused by curl")
         let plain = try curl("\(Self.base)/v2/")
         #expect(plain?.status != 200)
@@ -118,9 +143,13 @@ struct RegistryIntegrationTests {
         #expect(try pullBack("it/busybox:ro").succeeded)
 
         try charm.configure(["storage-read-only": "false", "storage-delete": "true"])
-        let head = try #require(try curl(
-            "\(Self.base)/v2/it/busybox/manifests/ro", method: "HEAD",
-            extra: ["-H", "Accept: application/vnd.docker.distribution.manifest.v2+json", "-I"]))
+        let head = try #require(
+            try curl(
+                "\(Self.base)/v2/it/busybox/manifests/ro",
+                method: "HEAD",
+                extra: ["-H", "Accept: application/vnd.docker.distribution.manifest.v2+json", "-I"]
+            )
+        )
         let digest = try #require(head.headers["docker-content-digest"])
         #expect(try curl("\(Self.base)/v2/it/busybox/manifests/\(digest)", method: "DELETE")?.status == 202)
     }

@@ -38,8 +38,10 @@ func shell(_ executable: String, _ arguments: [String], input: String? = nil, en
     let outData = (try? Data(contentsOf: outURL)) ?? Data()
     let errData = (try? Data(contentsOf: errURL)) ?? Data()
     return ProcessOutput(
-        exitCode: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-        stderr: String(decoding: errData, as: UTF8.self))
+        exitCode: process.terminationStatus,
+        stdout: String(decoding: outData, as: UTF8.self),
+        stderr: String(decoding: errData, as: UTF8.self)
+    )
 }
 
 /// An HTTP answer from curl: status code, headers (lower-cased names) and body.
@@ -50,16 +52,22 @@ struct HTTPAnswer {
 }
 
 /// `curl` against the local registry; `nil` when no HTTP answer came (refused, TLS failure).
-func curl(_ url: String, method: String = "GET", extra: [String] = [], configLines: [String] = []) throws -> HTTPAnswer? {
+func curl(_ url: String, method: String = "GET", extra: [String] = [], configLines: [String] = []) throws -> HTTPAnswer?
+{
     // Credentials go through -K - (stdin), never argv.
     var arguments = ["-s", "-i", "--max-time", "10", "-X", method]
     if !configLines.isEmpty { arguments += ["-K", "-"] }
     let output = try shell(
-        "curl", arguments + extra + [url], input: configLines.isEmpty ? nil : configLines.joined(separator: "\n") + "\n")
+        "curl",
+        arguments + extra + [url],
+        input: configLines.isEmpty ? nil : configLines.joined(separator: "\n") + "\n"
+    )
     guard output.succeeded else { return nil }
     var text = output.stdout
     // Skip interim responses such as "100 Continue".
-    while text.hasPrefix("HTTP/1.1 100"), let range = text.range(of: "\r\n\r\n") { text = String(text[range.upperBound...]) }
+    while text.hasPrefix("HTTP/1.1 100"), let range = text.range(of: "\r\n\r\n") {
+        text = String(text[range.upperBound...])
+    }
     guard let split = text.range(of: "\r\n\r\n") else { return nil }
     let head = text[..<split.lowerBound].components(separatedBy: "\r\n")
     guard let statusLine = head.first, let status = Int(statusLine.split(separator: " ").dropFirst().first ?? "") else {

@@ -35,8 +35,11 @@ struct EasyRSA {
         // easy-rsa prints a text dump before the PEM block: keep the PEM only.
         let pem = issued.range(of: "-----BEGIN CERTIFICATE-----").map { String(issued[$0.lowerBound...]) } ?? issued
         return EasyRSA(
-            directory: directory, ca: try read("pki/ca.crt"), serverCertificate: pem,
-            serverKey: try read("pki/private/127.0.0.1.key"))
+            directory: directory,
+            ca: try read("pki/ca.crt"),
+            serverCertificate: pem,
+            serverKey: try read("pki/private/127.0.0.1.key")
+        )
     }
 
     func remove() { try? FileManager.default.removeItem(at: directory) }

@@ -1,6 +1,6 @@
 import JujuKit
-import Logging
 import JujuKitTesting
+import Logging
 import Testing
 
 @Suite("Charm dispatcher")
@@ -73,7 +73,8 @@ struct CharmDispatcherTests {
         let tools = Self.tools()
         let charm = TestCharm(
             handlerList: [Handler("configure", whenNot: ["configured"]) { $0.flags.set("configured") }],
-            status: { $0.status.report(.active("Ready.")) })
+            status: { $0.status.report(.active("Ready.")) }
+        )
         _ = await dispatch(.unit(.install), charm, tools: tools)
         tools.update { $0.calls = [] }
         let outcome = await dispatch(.unit(.updateStatus), charm, tools: tools)
@@ -106,7 +107,8 @@ struct CharmDispatcherTests {
                 session.status.report(.waiting("Waiting for a certificate."))
                 session.status.report(.blocked("Invalid charm config: storage-cache"))
                 session.status.report(.blocked("second blocked"))
-            })
+            }
+        )
         _ = await dispatch(.unit(.install), charm, tools: tools)
         #expect(tools.model.statusHistory == [.blocked("Invalid charm config: storage-cache")])
         _ = await dispatch(.unit(.updateStatus), charm, tools: tools)
@@ -118,7 +120,8 @@ struct CharmDispatcherTests {
         let tools = Self.tools()
         let charm = TestCharm(
             handlerList: [Handler("install") { try await $0.status.progress("Installing docker.io.") }],
-            status: { $0.status.report(.active("Ready.")) })
+            status: { $0.status.report(.active("Ready.")) }
+        )
         _ = await dispatch(.unit(.install), charm, tools: tools)
         #expect(tools.model.statusHistory == [.maintenance("Installing docker.io."), .active("Ready.")])
     }
@@ -149,7 +152,8 @@ struct CharmDispatcherTests {
                 }
             ],
             status: { session in session.status.report(.blocked("bad hunter2-secret")) },
-            preparation: { session in session.secrets.register("hunter2-secret") })
+            preparation: { session in session.secrets.register("hunter2-secret") }
+        )
         _ = await dispatch(.unit(.install), charm, tools: tools)
         #expect(tools.model.logs.map(\.message) == ["password is ***"])
         #expect(tools.model.statusHistory == [.blocked("bad ***")])

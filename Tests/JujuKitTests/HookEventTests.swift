@@ -48,7 +48,8 @@ struct HookEventTests {
         arguments: [
             "", "hooks", "hooks/", "hooks/bogus", "hooks/-relation-joined", "hooks/x-relation-exploded", "foo/install",
             "actions/Push", "actions/-push", "actions/push-", "hooks/install/extra",
-        ])
+        ]
+    )
     func rejected(path: String) {
         #expect(HookEvent(dispatchPath: path) == nil)
     }

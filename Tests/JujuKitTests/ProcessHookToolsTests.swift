@@ -12,7 +12,11 @@ struct ProcessHookToolsTests {
         runner.on("state-get", result: CommandResult(standardOutput: "null\n"))
         // Later rules win: the general one first, the --app one after it.
         runner.on("relation-list", result: CommandResult(standardOutput: #"["haproxy/1","haproxy/0"]"#))
-        runner.on("relation-list", ["--format=json", "-r", "website:1", "--app"], result: CommandResult(standardOutput: #""haproxy""#))
+        runner.on(
+            "relation-list",
+            ["--format=json", "-r", "website:1", "--app"],
+            result: CommandResult(standardOutput: #""haproxy""#)
+        )
         let tools = ProcessHookTools(runner: runner)
         #expect(try await tools.configGet() == ["a": "x", "n": 5, "b": true])
         #expect(try await tools.isLeader())
@@ -27,8 +31,10 @@ struct ProcessHookToolsTests {
         let runner = FakeCommandRunner()
         let tools = ProcessHookTools(runner: runner)
         try await tools.relationSet(
-            relationID: "docker-registry:4", application: false,
-            values: ["basic_password": "\"s3cr:et\"", "tls_ca": nil])
+            relationID: "docker-registry:4",
+            application: false,
+            values: ["basic_password": "\"s3cr:et\"", "tls_ca": nil]
+        )
         try await tools.stateSet(["charm-state": "{\"flags\":[]}"])
         let relationSet = try #require(runner.commands.first)
         #expect(relationSet.arguments == ["-r", "docker-registry:4", "--file", "-"])
@@ -50,7 +56,8 @@ struct ProcessHookToolsTests {
                 ["--application=False", "blocked", "--", "-x looks like a flag"],
                 ["--log-level", "WARNING", "--", "--help"],
                 ["--", "No image name(s) specified."],
-            ])
+            ]
+        )
     }
 
     @Test("a tool's non-zero exit becomes a typed error with its message")
@@ -59,7 +66,9 @@ struct ProcessHookToolsTests {
         runner.on("relation-get", result: CommandResult(exitCode: 2, standardError: "ERROR relation not found\n"))
         runner.on("config-get", result: CommandResult(standardOutput: "not json"))
         let tools = ProcessHookTools(runner: runner)
-        await #expect(throws: HookToolError.failed(tool: "relation-get", exitCode: 2, message: "ERROR relation not found\n")) {
+        await #expect(
+            throws: HookToolError.failed(tool: "relation-get", exitCode: 2, message: "ERROR relation not found\n")
+        ) {
             _ = try await tools.relationGet(relationID: "x:9", member: "a/0", application: false)
         }
         await #expect(throws: HookToolError.malformedOutput(tool: "config-get", output: "not json")) {

@@ -186,3 +186,21 @@ struct LifecycleTests {
         #expect(try sim.hooks(unit: "demo/1").last == "update-status")
     }
 }
+
+@Suite("Charm copy")
+struct CharmCopyTests {
+    @Test(".jujuignore is honoured like .gitignore: the last matching pattern wins and ! re-includes")
+    func jujuignoreNegation() throws {
+        let sim = try SimHarness()
+        try sim.write("# comment\n/bin/*\n!/bin/keep-me\n*.log\n", to: sim.charm + "/.jujuignore")
+        try sim.write("binary", to: sim.charm + "/bin/keep-me", executable: true)
+        try sim.write("junk", to: sim.charm + "/bin/drop-me")
+        try sim.write("log", to: sim.charm + "/handlers/debug.log")
+        try sim.deploy()
+        let copy = sim.unitCharm()
+        #expect(FileManager.default.fileExists(atPath: copy + "/bin/keep-me"))
+        #expect(!FileManager.default.fileExists(atPath: copy + "/bin/drop-me"))
+        #expect(!FileManager.default.fileExists(atPath: copy + "/handlers/debug.log"))
+        #expect(FileManager.default.fileExists(atPath: copy + "/metadata.yaml"))
+    }
+}

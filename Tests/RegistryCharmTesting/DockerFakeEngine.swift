@@ -10,17 +10,26 @@ import Synchronization
 /// codes, stderr wording, inspect JSON), and lets a test make a verb fail. Every command stays recorded by the
 /// runner, so tests assert the exact argv.
 public final class DockerFakeEngine: Sendable {
+    /// Part of the fake engine's test API.
     public struct Container: Sendable {
+        /// Part of the fake engine's test API.
         public var id: String
+        /// Part of the fake engine's test API.
         public var name: String
+        /// Part of the fake engine's test API.
         public var image: String
+        /// Part of the fake engine's test API.
         public var running: Bool
+        /// Part of the fake engine's test API.
         public var restarting: Bool = false
+        /// Part of the fake engine's test API.
         public var labels: [String: String]
+        /// Part of the fake engine's test API.
         public var arguments: [String] = []
     }
 
     private struct State {
+        /// Part of the fake engine's test API.
         public var containers: [Container] = []
         var images: Set<String> = []
         var pullable: Set<String> = []
@@ -28,9 +37,11 @@ public final class DockerFakeEngine: Sendable {
         var nextID = 1
     }
 
+    /// Part of the fake engine's test API.
     public let runner = FakeCommandRunner(strict: true)
     private let state = Mutex(State())
 
+    /// Part of the fake engine's test API.
     public init() {
         runner.respond { [self] command in
             guard command.executable == "docker" else { return nil }

@@ -99,9 +99,14 @@ struct ConfigScenarioTests {
         await scenario.configure(["registry-https-proxy": "http://user:pr0xy-pass@proxy.internal:3128"])
         let file = try #require(scenario.files.files["/etc/docker/registry/registry.env"])
         #expect(file.mode == .ownerOnly)
-        #expect(String(decoding: file.content, as: UTF8.self) == "HTTPS_PROXY=http://user:pr0xy-pass@proxy.internal:3128\n")
+        #expect(
+            String(decoding: file.content, as: UTF8.self) == "HTTPS_PROXY=http://user:pr0xy-pass@proxy.internal:3128\n"
+        )
         #expect(!scenario.everythingPrinted.contains("pr0xy-pass"))
-        #expect(scenario.docker.runner.commands.last { $0.arguments.first == "run" }?.arguments.contains("--env-file") == true)
+        #expect(
+            scenario.docker.runner.commands.last { $0.arguments.first == "run" }?.arguments.contains("--env-file")
+                == true
+        )
     }
 
     @Test("the unit is removed cleanly: container, port, files and trust go, images stay")
@@ -117,5 +122,22 @@ struct ConfigScenarioTests {
         #expect(scenario.files.files["/srv/registry/docker/registry/v2/blob"] != nil)
         let daemon = scenario.text("/etc/docker/daemon.json") ?? ""
         #expect(!daemon.contains("10.0.0.5:5000"))
+    }
+}
+
+@Suite("Machine packages")
+struct PackageScenarioTests {
+    @Test("extra_packages are installed when the option changes, not on every hook")
+    func extraPackages() async {
+        let scenario = Scenario()
+        scenario.docker.runner.on("apt-get", result: CommandResult())
+        await scenario.deploy()
+        #expect(scenario.docker.runner.lines(of: "apt-get").isEmpty)
+        await scenario.configure(["extra_packages": "jq tree"])
+        let apt = scenario.docker.runner.lines(of: "apt-get")
+        #expect(apt.contains { $0.contains("install") && $0.hasSuffix("jq tree") })
+        scenario.resetRecording()
+        await scenario.run(.unit(.configChanged))
+        #expect(scenario.docker.runner.lines(of: "apt-get").isEmpty)
     }
 }

@@ -69,13 +69,14 @@ final class Scenario: @unchecked Sendable {
     /// A file's text.
     func text(_ path: String) -> String? { files.files[path].map { String(decoding: $0.content, as: UTF8.self) } }
 
-    /// docker verbs run since the last reset, e.g. `container inspect registry`.
+    /// docker verbs run since the last reset (for example `container inspect registry`).
     var dockerLines: [String] { docker.dockerLines }
 
     /// Everything the charm said to the outside: logs, statuses, docker and tool arguments.
     var everythingPrinted: String {
         let model = tools.model
-        return (model.logs.map(\.message) + model.statusHistory.map(\.message)
+        return
+            (model.logs.map(\.message) + model.statusHistory.map(\.message)
             + docker.runner.commands.map(\.description)).joined(separator: "\n")
     }
 }

@@ -25,18 +25,33 @@ struct TestCertificates {
                 throw NSError(domain: "openssl", code: Int(process.terminationStatus))
             }
         }
-        try openssl(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.crt", "-days", "365", "-subj", "/CN=test-ca"])
-        try openssl(["req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=127.0.0.1"])
+        try openssl([
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.crt", "-days", "365",
+            "-subj", "/CN=test-ca",
+        ])
+        try openssl([
+            "req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.csr", "-subj",
+            "/CN=127.0.0.1",
+        ])
         try "subjectAltName=IP:127.0.0.1,DNS:localhost\n".write(
-            to: directory.appendingPathComponent("san.ext"), atomically: true, encoding: .utf8)
-        try openssl(["x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-out", "server.crt", "-days", "365", "-extfile", "san.ext"])
+            to: directory.appendingPathComponent("san.ext"),
+            atomically: true,
+            encoding: .utf8
+        )
+        try openssl([
+            "x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-out",
+            "server.crt", "-days", "365", "-extfile", "san.ext",
+        ])
         try openssl(["genrsa", "-out", "other.key", "2048"])
         func read(_ name: String) throws -> String {
             try String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8)
         }
         return TestCertificates(
-            caPEM: try read("ca.crt"), certificatePEM: try read("server.crt"), keyPEM: try read("server.key"),
-            otherKeyPEM: try read("other.key"))
+            caPEM: try read("ca.crt"),
+            certificatePEM: try read("server.crt"),
+            keyPEM: try read("server.key"),
+            otherKeyPEM: try read("other.key")
+        )
     }
 }
 

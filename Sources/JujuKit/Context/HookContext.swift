@@ -5,7 +5,7 @@
 public struct HookContext: Sendable, Equatable {
     /// The event being handled, from `JUJU_DISPATCH_PATH` or, for legacy hook links, `argv[0]`.
     public var event: HookEvent
-    /// The unit, e.g. `docker-registry/0`.
+    /// The unit (for example `docker-registry/0`).
     public var unitName: String
     /// The model's name.
     public var modelName: String
@@ -13,9 +13,9 @@ public struct HookContext: Sendable, Equatable {
     public var modelUUID: String
     /// The charm directory (`JUJU_CHARM_DIR`, else `CHARM_DIR`, else the working directory).
     public var charmDirectory: String
-    /// The agent's version, e.g. `3.6.4`.
+    /// The agent's version (for example `3.6.4`).
     public var jujuVersion: String
-    /// The relation the hook is about, for relation hooks (`JUJU_RELATION_ID`, e.g. `website:3`).
+    /// The relation the hook is about, for relation hooks (`JUJU_RELATION_ID` (for example `website:3`)).
     public var relationID: String?
     /// The remote unit of a relation hook, or `nil` when Juju left it empty.
     public var remoteUnit: String?

@@ -1,4 +1,6 @@
-/// The files a charm reads and writes. Production code uses `LocalFileSystem`; tests use `InMemoryFileSystem`.
+/// The files a charm reads and writes.
+///
+/// Production code uses `LocalFileSystem`; tests use `InMemoryFileSystem`.
 ///
 /// Writes are atomic: a reader sees the old content or the new, never half of it. A file is created with its
 /// final mode before its first byte is written, so a secret is never readable by others, even for a moment.
@@ -42,7 +44,7 @@ extension FileSystem {
 
 /// Unix permission bits.
 public struct FileMode: RawRepresentable, Sendable, Hashable, CustomStringConvertible {
-    /// The bits, e.g. `0o600`.
+    /// The bits (for example `0o600`).
     public var rawValue: UInt32
 
     /// Creates a mode from its bits.
@@ -57,7 +59,7 @@ public struct FileMode: RawRepresentable, Sendable, Hashable, CustomStringConver
     /// A directory only the owner may enter.
     public static let privateDirectory = FileMode(rawValue: 0o700)
 
-    /// The mode in octal, e.g. `0600`.
+    /// The mode in octal (for example `0600`).
     public var description: String {
         var digits = String(rawValue, radix: 8)
         while digits.count < 4 { digits = "0" + digits }

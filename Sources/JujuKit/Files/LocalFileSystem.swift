@@ -11,6 +11,7 @@ public struct LocalFileSystem: FileSystem {
     /// Creates the file system.
     public init() {}
 
+    /// `FileSystem` conformance on the real disk.
     public func read(_ path: String) throws(FileSystemError) -> [UInt8]? {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         if fd < 0 {
@@ -33,11 +34,15 @@ public struct LocalFileSystem: FileSystem {
         return content
     }
 
+    /// `FileSystem` conformance on the real disk.
     public func write(_ path: String, _ content: [UInt8], mode: FileMode) throws(FileSystemError) {
         guard path.hasPrefix("/"), !path.hasSuffix("/") else { throw .invalidPath(path) }
         let directory = Path.directory(of: path)
         try createDirectory(directory, mode: .publicDirectory)
-        let temporary = Path.join(directory, ".\(Path.basename(of: path)).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp")
+        let temporary = Path.join(
+            directory,
+            ".\(Path.basename(of: path)).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
+        )
         // The file is born with its final mode: a secret is never readable by others, not even empty.
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode_t(mode.rawValue))
         guard fd >= 0 else { throw .systemCall(operation: "create", path: temporary, errno: errno) }
@@ -68,6 +73,7 @@ public struct LocalFileSystem: FileSystem {
         }
     }
 
+    /// `FileSystem` conformance on the real disk.
     public func remove(_ path: String) throws(FileSystemError) {
         if unlink(path) == 0 || errno == ENOENT { return }
         if errno == EISDIR || errno == EPERM {
@@ -76,6 +82,7 @@ public struct LocalFileSystem: FileSystem {
         throw .systemCall(operation: "remove", path: path, errno: errno)
     }
 
+    /// `FileSystem` conformance on the real disk.
     public func removeTree(_ path: String) throws(FileSystemError) {
         var info = stat()
         guard lstat(path, &info) == 0 else {
@@ -99,6 +106,7 @@ public struct LocalFileSystem: FileSystem {
         }
     }
 
+    /// `FileSystem` conformance on the real disk.
     public func createDirectory(_ path: String, mode: FileMode) throws(FileSystemError) {
         if path.isEmpty || path == "/" || path == "." { return }
         var info = stat()
@@ -113,11 +121,13 @@ public struct LocalFileSystem: FileSystem {
         chmod(path, mode_t(mode.rawValue))
     }
 
+    /// `FileSystem` conformance on the real disk.
     public func exists(_ path: String) -> Bool {
         var info = stat()
         return lstat(path, &info) == 0
     }
 
+    /// `FileSystem` conformance on the real disk.
     public func mode(of path: String) -> FileMode? {
         var info = stat()
         guard stat(path, &info) == 0 else { return nil }

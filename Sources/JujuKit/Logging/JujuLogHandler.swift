@@ -54,7 +54,8 @@ public struct JujuLogHandler: LogHandler {
         var text = "\(event.message)"
         let merged = metadata.merging(event.metadata ?? [:]) { $1 }
         if !merged.isEmpty {
-            text += " " + merged.keys.sorted().map { "\($0)=\(merged[$0].map { "\($0)" } ?? "")" }.joined(separator: " ")
+            text +=
+                " " + merged.keys.sorted().map { "\($0)=\(merged[$0].map { "\($0)" } ?? "")" }.joined(separator: " ")
         }
         buffer.append(LogBuffer.Line(level: JujuLogLevel(event.level), message: secrets.mask(text)))
     }

@@ -59,7 +59,9 @@ public struct CommandResult: Sendable, Equatable {
     public var succeeded: Bool { exitCode == 0 }
 }
 
-/// Runs programs. Production code uses `SubprocessRunner`; tests use a fake that records commands.
+/// Runs programs.
+///
+/// Production code uses `SubprocessRunner`; tests use a fake that records commands.
 public protocol CommandRunner: Sendable {
     /// Runs `command` to completion and returns its exit code and output.
     ///

@@ -28,23 +28,41 @@ public struct SubprocessRunner: CommandRunner {
             switch (command.input, command.mergeErrorIntoOutput) {
             case (let bytes?, false):
                 let result = try await Subprocess.run(
-                    executable, arguments: Arguments(command.arguments), environment: environment,
-                    input: .array(bytes), output: .string(limit: outputLimit), error: .string(limit: outputLimit))
+                    executable,
+                    arguments: Arguments(command.arguments),
+                    environment: environment,
+                    input: .array(bytes),
+                    output: .string(limit: outputLimit),
+                    error: .string(limit: outputLimit)
+                )
                 (status, output, error) = (result.terminationStatus, result.standardOutput, result.standardError)
             case (let bytes?, true):
                 let result = try await Subprocess.run(
-                    executable, arguments: Arguments(command.arguments), environment: environment,
-                    input: .array(bytes), output: .string(limit: outputLimit), error: .combinedWithOutput)
+                    executable,
+                    arguments: Arguments(command.arguments),
+                    environment: environment,
+                    input: .array(bytes),
+                    output: .string(limit: outputLimit),
+                    error: .combinedWithOutput
+                )
                 (status, output, error) = (result.terminationStatus, result.standardOutput, "")
             case (nil, false):
                 let result = try await Subprocess.run(
-                    executable, arguments: Arguments(command.arguments), environment: environment,
-                    output: .string(limit: outputLimit), error: .string(limit: outputLimit))
+                    executable,
+                    arguments: Arguments(command.arguments),
+                    environment: environment,
+                    output: .string(limit: outputLimit),
+                    error: .string(limit: outputLimit)
+                )
                 (status, output, error) = (result.terminationStatus, result.standardOutput, result.standardError)
             case (nil, true):
                 let result = try await Subprocess.run(
-                    executable, arguments: Arguments(command.arguments), environment: environment,
-                    output: .string(limit: outputLimit), error: .combinedWithOutput)
+                    executable,
+                    arguments: Arguments(command.arguments),
+                    environment: environment,
+                    output: .string(limit: outputLimit),
+                    error: .combinedWithOutput
+                )
                 (status, output, error) = (result.terminationStatus, result.standardOutput, "")
             }
             switch status {

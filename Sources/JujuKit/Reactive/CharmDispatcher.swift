@@ -67,8 +67,17 @@ public struct CharmDispatcher {
 
             let status = StatusReporter(tools: tools, secrets: secrets, lastSet: state.status)
             let session = HookSession(
-                context: context, tools: tools, flags: flags, config: config, changedOptions: changed,
-                status: status, secrets: secrets, logger: logger, values: state.values, digest: digest)
+                context: context,
+                tools: tools,
+                flags: flags,
+                config: config,
+                changedOptions: changed,
+                status: status,
+                secrets: secrets,
+                logger: logger,
+                values: state.values,
+                digest: digest
+            )
 
             try await charm.prepare(session)
             let engine = ReactiveEngine(handlers: charm.handlers()) { _ in await flush(buffer) }
@@ -78,8 +87,11 @@ public struct CharmDispatcher {
             await flush(buffer)
 
             let newState = UnitState(
-                flags: flags.persistent, configDigests: configDigests, values: session.values,
-                status: status.lastSet)
+                flags: flags.persistent,
+                configDigests: configDigests,
+                values: session.values,
+                status: status.lastSet
+            )
             let encoded = newState.encoded()
             if loadedState[UnitState.stateKey] != encoded {
                 try await tools.stateSet([UnitState.stateKey: encoded])

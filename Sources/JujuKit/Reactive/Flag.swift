@@ -29,15 +29,17 @@ public struct Flag: RawRepresentable, Hashable, Sendable, Comparable, Expressibl
     public static func configChanged(_ name: String) -> Flag { Flag(rawValue: "config.changed.\(name)") }
     /// Set when the option `name` is truthy (non-empty string, non-zero number, true).
     public static func configSet(_ name: String) -> Flag { Flag(rawValue: "config.set.\(name)") }
-    /// Set for the whole of the hook `name`, e.g. `hook.stop` or `hook.website-relation-joined`.
+    /// Set for the whole of the hook `name` (for example `hook.stop` or `hook.website-relation-joined`).
     public static func hook(_ name: String) -> Flag { Flag(rawValue: "hook.\(name)") }
-    /// Set for the whole of the action `name`, e.g. `action.push`.
+    /// Set for the whole of the action `name` (for example `action.push`).
     public static func action(_ name: String) -> Flag { Flag(rawValue: "action.\(name)") }
     /// Set when at least one remote unit has joined a relation of `endpoint`; asked of Juju when first needed.
     public static func endpointJoined(_ endpoint: String) -> Flag { Flag(rawValue: "endpoint.\(endpoint).joined") }
 
     /// The prefixes of flags that live for one hook only and are never persisted.
-    public static let transientPrefixes = ["hook.", "action.", "config.changed", "config.set.", "leadership.", "endpoint."]
+    public static let transientPrefixes = [
+        "hook.", "action.", "config.changed", "config.set.", "leadership.", "endpoint.",
+    ]
 
     /// Whether the flag lives for one hook only.
     public var isTransient: Bool { Flag.transientPrefixes.contains { rawValue.hasPrefix($0) } }

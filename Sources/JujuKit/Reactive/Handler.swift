@@ -23,8 +23,10 @@ public struct Handler {
     /// The work.
     public var body: (HookSession) async throws -> Void
 
-    /// Creates a handler. Conditions are tested in order `whenNot`, `when`, `whenAny`, so list cheap flags first
-    /// and lazy ones (such as `.leader`) last.
+    /// Creates a handler.
+    ///
+    /// Conditions are tested in order `whenNot`, `when`, `whenAny`, so list cheap flags first and lazy ones (such as
+    /// `.leader`) last.
     public init(
         _ name: String,
         when: [Flag] = [],

@@ -5,7 +5,7 @@ public struct ReactiveEngine {
     public var handlers: [Handler]
     /// Passes after which the engine gives up (a handler pair toggling a flag forever).
     public var maxPasses: Int
-    /// Called after each handler that ran, e.g. to send queued log lines.
+    /// Called after each handler that ran (for example to send queued log lines).
     public var afterEach: (Handler) async -> Void
 
     /// Creates an engine.

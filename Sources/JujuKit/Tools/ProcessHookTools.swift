@@ -9,30 +9,37 @@ public struct ProcessHookTools: HookTools {
         self.runner = runner
     }
 
+    /// `HookTools` conformance: runs the tool of the same name.
     public func configGet() async throws(HookToolError) -> [String: JSONValue] {
         try await decode("config-get", ["--format=json"], as: [String: JSONValue]?.self) ?? [:]
     }
 
+    /// `HookTools` conformance: runs the tool of the same name.
     public func isLeader() async throws(HookToolError) -> Bool {
         try await decode("is-leader", ["--format=json"], as: Bool.self)
     }
 
+    /// `HookTools` conformance: runs the tool of the same name.
     public func leaderGet() async throws(HookToolError) -> [String: String] {
         try await decode("leader-get", ["--format=json"], as: [String: String]?.self) ?? [:]
     }
 
+    /// `HookTools` conformance: runs the tool of the same name.
     public func relationIDs(endpoint: String) async throws(HookToolError) -> [String] {
         try await decode("relation-ids", ["--format=json", endpoint], as: [String]?.self) ?? []
     }
 
+    /// `HookTools` conformance: runs the tool of the same name.
     public func relationUnits(relationID: String) async throws(HookToolError) -> [String] {
         try await decode("relation-list", ["--format=json", "-r", relationID], as: [String]?.self) ?? []
     }
 
+    /// `HookTools` conformance: runs the tool of the same name.
     public func relationApplication(relationID: String) async throws(HookToolError) -> String? {
         try await decode("relation-list", ["--format=json", "-r", relationID, "--app"], as: String?.self)
     }
 
+    /// `HookTools` conformance: runs the tool of the same name.
     public func relationGet(relationID: String, member: String, application: Bool) async throws(HookToolError)
         -> [String: String]
     {
@@ -42,6 +49,7 @@ public struct ProcessHookTools: HookTools {
         return try await decode("relation-get", arguments, as: [String: String]?.self) ?? [:]
     }
 
+    /// `HookTools` conformance: runs the tool of the same name.
     public func relationSet(relationID: String, application: Bool, values: [String: String?])
         async throws(HookToolError)
     {
@@ -53,65 +61,83 @@ public struct ProcessHookTools: HookTools {
         try await call("relation-set", arguments, input: try JSONPayload.encode(payload, tool: "relation-set"))
     }
 
+    /// `HookTools` conformance: runs the tool of the same name.
     public func statusSet(_ status: WorkloadStatus, application: Bool) async throws(HookToolError) {
-        try await call("status-set", ["--application=\(application ? "True" : "False")", status.state.rawValue, "--", status.message])
+        try await call(
+            "status-set",
+            ["--application=\(application ? "True" : "False")", status.state.rawValue, "--", status.message]
+        )
     }
 
+    /// `HookTools` conformance: runs the tool of the same name.
     public func applicationVersionSet(_ version: String) async throws(HookToolError) {
         try await call("application-version-set", ["--", version])
     }
 
+    /// `HookTools` conformance: runs the tool of the same name.
     public func jujuLog(_ message: String, level: JujuLogLevel) async throws(HookToolError) {
         try await call("juju-log", ["--log-level", level.rawValue, "--", message])
     }
 
+    /// `HookTools` conformance: runs the tool of the same name.
     public func actionGet() async throws(HookToolError) -> [String: JSONValue] {
         try await decode("action-get", ["--format=json"], as: [String: JSONValue]?.self) ?? [:]
     }
 
+    /// `HookTools` conformance: runs the tool of the same name.
     public func actionSet(_ results: [String: String]) async throws(HookToolError) {
         guard !results.isEmpty else { return }
         try await call("action-set", results.keys.sorted().map { "\($0)=\(results[$0] ?? "")" })
     }
 
+    /// `HookTools` conformance: runs the tool of the same name.
     public func actionFail(_ message: String) async throws(HookToolError) {
         try await call("action-fail", ["--", message])
     }
 
+    /// `HookTools` conformance: runs the tool of the same name.
     public func actionLog(_ message: String) async throws(HookToolError) {
         try await call("action-log", ["--", message])
     }
 
+    /// `HookTools` conformance: runs the tool of the same name.
     public func openPort(_ port: PortRange) async throws(HookToolError) {
         try await call("open-port", [port.description])
     }
 
+    /// `HookTools` conformance: runs the tool of the same name.
     public func closePort(_ port: PortRange) async throws(HookToolError) {
         try await call("close-port", [port.description])
     }
 
+    /// `HookTools` conformance: runs the tool of the same name.
     public func openedPorts() async throws(HookToolError) -> [PortRange] {
         let listed = try await decode("opened-ports", ["--format=json"], as: [String]?.self) ?? []
         return listed.compactMap(PortRange.init)
     }
 
+    /// `HookTools` conformance: runs the tool of the same name.
     public func privateAddress() async throws(HookToolError) -> String {
         try await decode("unit-get", ["--format=json", "private-address"], as: String.self)
     }
 
+    /// `HookTools` conformance: runs the tool of the same name.
     public func ingressAddress(binding: String) async throws(HookToolError) -> String? {
         try await decode("network-get", ["--format=json", binding, "--ingress-address"], as: String?.self)
     }
 
+    /// `HookTools` conformance: runs the tool of the same name.
     public func stateGet() async throws(HookToolError) -> [String: String] {
         try await decode("state-get", ["--format=json"], as: [String: String]?.self) ?? [:]
     }
 
+    /// `HookTools` conformance: runs the tool of the same name.
     public func stateSet(_ values: [String: String]) async throws(HookToolError) {
         guard !values.isEmpty else { return }
         try await call("state-set", ["--file", "-"], input: try JSONPayload.encode(values, tool: "state-set"))
     }
 
+    /// `HookTools` conformance: runs the tool of the same name.
     public func stateDelete(_ key: String) async throws(HookToolError) {
         try await call("state-delete", [key])
     }

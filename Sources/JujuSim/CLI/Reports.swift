@@ -89,6 +89,8 @@ extension Simulator {
                 entry["exit-code"] = record.exitCode.map { .int(Int($0)) } ?? .null
                 if let relation = record.relationID { entry["relation-id"] = .string(relation) }
                 if let remote = record.remoteUnit { entry["remote-unit"] = .string(remote) }
+                if let duration = record.durationMilliseconds { entry["duration-ms"] = .double(duration) }
+                if let calls = record.toolCalls { entry["tool-calls"] = .array(calls.map(JSONValue.string)) }
                 return .object(entry)
             }
         )

@@ -26,7 +26,7 @@ enum CharmCopier {
         if let data = manager.contents(atPath: source + "/.jujuignore") {
             for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
                 let trimmed = String(line).trimmingSpaces()
-                if trimmed.isEmpty || trimmed.hasPrefix("#") || trimmed.hasPrefix("!") { continue }
+                if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
                 patterns.append(trimmed)
             }
         }
@@ -39,21 +39,28 @@ enum CharmCopier {
         )
     }
 
+    /// Whether `relative` is ignored: as in `.gitignore`, the last matching pattern decides, and a pattern
+    /// starting with `!` re-includes what an earlier one ignored.
     private static func ignored(_ relative: String, name: String, isDirectory: Bool, patterns: [String]) -> Bool {
+        var verdict = false
         for var pattern in patterns {
+            let negated = pattern.hasPrefix("!")
+            if negated { pattern.removeFirst() }
             if pattern.hasSuffix("/") {
                 guard isDirectory else { continue }
                 pattern.removeLast()
             }
+            let matches: Bool
             if pattern.hasPrefix("/") {
-                if fnmatch(String(pattern.dropFirst()), relative, 0) == 0 { return true }
+                matches = fnmatch(String(pattern.dropFirst()), relative, 0) == 0
             } else if pattern.contains("/") {
-                if fnmatch(pattern, relative, 0) == 0 { return true }
-            } else if fnmatch(pattern, name, 0) == 0 {
-                return true
+                matches = fnmatch(pattern, relative, 0) == 0
+            } else {
+                matches = fnmatch(pattern, name, 0) == 0
             }
+            if matches { verdict = !negated }
         }
-        return false
+        return verdict
     }
 
     private static func copyTree(

@@ -30,6 +30,8 @@ struct ExecutionOutcome {
     var context: ToolContext?
     /// Whether no handler existed.
     var missing = false
+    /// Wall time of the process, in milliseconds.
+    var durationMilliseconds: Double?
 }
 
 extension Simulator {
@@ -171,7 +173,8 @@ extension Simulator {
                 exitCode: result.exitCode,
                 stdout: result.stdout,
                 stderr: result.stderr,
-                context: after
+                context: after,
+                durationMilliseconds: result.durationMilliseconds
             )
             if let after {
                 applyImmediate(after, unit: unit)
@@ -192,7 +195,9 @@ extension Simulator {
                     stdout: outcome.stdout,
                     stderr: outcome.stderr,
                     contextID: contextID,
-                    time: Clock.now()
+                    time: Clock.now(),
+                    durationMilliseconds: outcome.durationMilliseconds,
+                    toolCalls: outcome.context?.toolCalls
                 )
             )
         }

@@ -1,5 +1,9 @@
 import Foundation
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// The result of running a hook or action process.
 struct ProcessResult: Sendable {
     /// Exit code (128+signal when killed).
@@ -8,11 +12,16 @@ struct ProcessResult: Sendable {
     var stdout: String
     /// Captured stderr.
     var stderr: String
+    /// Wall time from spawn to exit, in milliseconds.
+    var durationMilliseconds: Double
 }
 
 /// Runs a charm process with an exact environment, capturing output through files (no pipe deadlocks).
+///
+/// It uses `posix_spawn` and `waitpid` rather than Foundation's `Process`, whose `waitUntilExit` polls every 50 ms:
+/// the measured hook time is the hook's own.
 enum ProcessRunner {
-    /// Runs `executable` in `directory` with `environment`; stdin is empty.
+    /// Runs `executable` in `directory` with `environment`; stdin is `/dev/null`.
     static func run(
         executable: String,
         directory: String,
@@ -21,33 +30,37 @@ enum ProcessRunner {
     ) throws -> ProcessResult {
         let stdoutPath = captureDirectory + "/hook.stdout"
         let stderrPath = captureDirectory + "/hook.stderr"
-        _ = FileManager.default.createFile(atPath: stdoutPath, contents: nil)
-        _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
-        guard let stdout = FileHandle(forWritingAtPath: stdoutPath),
-            let stderr = FileHandle(forWritingAtPath: stderrPath),
-            let stdin = FileHandle(forReadingAtPath: "/dev/null")
-        else { throw SimError("cannot open capture files in \(captureDirectory)") }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = []
-        process.environment = environment
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        process.standardOutput = stdout
-        process.standardError = stderr
-        process.standardInput = stdin
-        do {
-            try process.run()
-        } catch {
-            throw SimError("cannot run \(executable): \(error.localizedDescription)")
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, stdoutPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 2, stderrPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addchdir_np(&actions, directory)
+
+        let argv: [UnsafeMutablePointer<CChar>?] = [strdup(executable), nil]
+        let envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
         }
-        process.waitUntilExit()
-        try? stdout.close()
-        try? stderr.close()
-        try? stdin.close()
-        let code =
-            process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
+        let clock = ContinuousClock()
+        let started = clock.now
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, executable, &actions, nil, argv, envp)
+        guard spawned == 0 else {
+            throw SimError("cannot run \(executable): \(String(cString: strerror(spawned)))")
+        }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 {
+            guard errno == EINTR else { throw SimError("cannot wait for \(executable): errno \(errno)") }
+        }
+        let elapsed = started.duration(to: clock.now)
+        let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        let exited = (status & 0x7f) == 0
+        let code = exited ? (status >> 8) & 0xff : 128 + (status & 0x7f)
         let out = FileManager.default.contents(atPath: stdoutPath).map { String(decoding: $0, as: UTF8.self) } ?? ""
         let err = FileManager.default.contents(atPath: stderrPath).map { String(decoding: $0, as: UTF8.self) } ?? ""
-        return ProcessResult(exitCode: code, stdout: out, stderr: err)
+        return ProcessResult(exitCode: code, stdout: out, stderr: err, durationMilliseconds: milliseconds)
     }
 }

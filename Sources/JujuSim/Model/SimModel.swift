@@ -175,6 +175,10 @@ struct HookRecord: Codable, Sendable {
     var contextID: String
     /// Start time.
     var time: String
+    /// Wall time of the hook process, in milliseconds (nil when skipped).
+    var durationMilliseconds: Double? = nil
+    /// The hook tools the process ran, by name, in order (nil when skipped).
+    var toolCalls: [String]? = nil
 }
 
 /// One action task.

@@ -2,7 +2,7 @@ import JujuKit
 
 /// A workload or agent status with its message, data and timestamp.
 struct StatusValue: Codable, Equatable, Sendable {
-    /// `maintenance`, `blocked`, `waiting`, `active`, `unknown`, `error`, `idle`, `executing`, …
+    /// The status name, such as `maintenance`, `blocked`, `waiting`, `active`, `unknown`, `error` or `idle`.
     var status: String
     /// The human message.
     var message: String

@@ -36,9 +36,11 @@ enum ToolMain {
         contextPath: String
     ) throws -> Int32 {
         let cwd = FileManager.default.currentDirectoryPath
+        var counted = context
+        counted.toolCalls = (context.toolCalls ?? []) + [definition.name]
         var call = ToolCall(
             arguments: ParsedArguments(),
-            context: context,
+            context: counted,
             readStdin: { String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self) },
             readFile: { path in
                 let full = path.hasPrefix("/") ? path : cwd + "/" + path
@@ -67,7 +69,8 @@ enum ToolMain {
             case .help: return 0
             }
         }
-        if call.changed { try JSONFile.write(call.context, to: contextPath) }
+        // Always written back: the call itself is recorded, even when it changed nothing.
+        try JSONFile.write(call.context, to: contextPath)
         if !call.warnings.isEmpty { FileHandle.standardError.write(Data(call.warnings.utf8)) }
         let text: String
         switch printed {

@@ -11,7 +11,10 @@ extension CharmConfig {
         case .nvidia: runtime = .nvidia
         case .custom:
             runtime = .custom(
-                repo: dockerRuntimeRepo ?? "", keyURL: dockerRuntimeKeyURL ?? "", package: dockerRuntimePackage ?? "")
+                repo: dockerRuntimeRepo ?? "",
+                keyURL: dockerRuntimeKeyURL ?? "",
+                package: dockerRuntimePackage ?? ""
+            )
         }
         return DockerHostSettings(
             runtime: runtime,

@@ -1,7 +1,9 @@
 public import FoundationEssentials
 public import JujuKit
 
-/// The machine the charm drives: processes, files and where things live. Tests swap in fakes.
+/// The machine the charm drives: processes, files and where things live.
+///
+/// Tests swap in fakes.
 public struct CharmEnvironment: Sendable {
     /// Runs docker, apt-get and friends.
     public var runner: any CommandRunner

@@ -13,8 +13,9 @@ struct HTTPSecret {
 
     let session: HookSession
 
-    /// The shared secret; the leader creates it when there is none. `nil` before the peer relation exists, or on a
-    /// follower until the leader has shared it.
+    /// The shared secret; the leader creates it when there is none.
+    ///
+    /// `nil` before the peer relation exists, or on a follower until the leader has shared it.
     func current() async throws -> String? {
         let tools = session.tools
         guard let relation = try await tools.relationIDs(endpoint: "peer").first else { return nil }
@@ -29,7 +30,9 @@ struct HTTPSecret {
         let secret = adopted ?? Self.generate()
         session.secrets.register(secret)
         try await tools.relationSet(relationID: relation, application: true, values: [Self.key: secret])
-        session.logger.info(adopted == nil ? "generated the registry http secret" : "adopted the http secret from leader settings")
+        session.logger.info(
+            adopted == nil ? "generated the registry http secret" : "adopted the http secret from leader settings"
+        )
         return secret
     }
 

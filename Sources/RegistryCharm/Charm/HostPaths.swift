@@ -1,6 +1,8 @@
 import JujuKit
 
-/// Where the charm keeps things on the machine. Every path is absolute; tests may root them elsewhere.
+/// Where the charm keeps things on the machine.
+///
+/// Every path is absolute; tests may root them elsewhere.
 public struct HostPaths: Sendable, Equatable {
     /// The registry's configuration directory (`/etc/docker/registry`).
     public var registryDirectory: String

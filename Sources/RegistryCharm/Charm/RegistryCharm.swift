@@ -22,6 +22,7 @@ public final class RegistryCharm: Charm {
     /// Every problem that blocks the unit: invalid options and unusable TLS material.
     var problems: [ConfigProblem] { config.problems + tlsProblems }
 
+    /// `Charm` conformance.
     public func prepare(_ session: HookSession) async throws {
         config = CharmConfig(options: session.config)
         for secret in config.secretValues { session.secrets.register(secret) }
@@ -32,6 +33,7 @@ public final class RegistryCharm: Charm {
         }
     }
 
+    /// `Charm` conformance.
     public func handlers() -> [Handler] {
         let hooksWithoutReconcile: [Flag] = [
             .hook("install"), .hook("update-status"), .hook("stop"), .hook("remove"), .hook("pre-series-upgrade"),
@@ -41,14 +43,24 @@ public final class RegistryCharm: Charm {
                 try await self.installDocker($0)
             },
             Handler(
-                "configure-registry", when: [RegistryFlags.dockerReady],
+                "extra-packages",
+                when: [RegistryFlags.dockerReady],
+                whenNot: [RegistryFlags.seriesUpgrade],
+                whenAny: ["extra_packages", "install_sources", "install_keys", "package_status"].map(Flag.configChanged)
+            ) { try await self.installExtraPackages($0) },
+            Handler(
+                "configure-registry",
+                when: [RegistryFlags.dockerReady],
                 whenNot: hooksWithoutReconcile + [RegistryFlags.seriesUpgrade]
             ) { try await self.configure($0) },
             Handler(
-                "retry-configure", when: [RegistryFlags.dockerReady, RegistryFlags.reconcilePending, .hook("update-status")],
+                "retry-configure",
+                when: [RegistryFlags.dockerReady, RegistryFlags.reconcilePending, .hook("update-status")],
                 whenNot: [RegistryFlags.seriesUpgrade]
             ) { try await self.configure($0) },
-            Handler("series-upgrade-stop", when: [.hook("pre-series-upgrade")]) { try await self.pauseForSeriesUpgrade($0) },
+            Handler("series-upgrade-stop", when: [.hook("pre-series-upgrade")]) {
+                try await self.pauseForSeriesUpgrade($0)
+            },
             Handler("series-upgrade-resume", when: [.hook("post-series-upgrade")]) { session in
                 session.flags.clear(RegistryFlags.seriesUpgrade)
                 try await self.configure(session)
@@ -56,11 +68,13 @@ public final class RegistryCharm: Charm {
             Handler("cleanup", whenAny: [.hook("stop"), .hook("remove")]) { try await self.cleanup($0) },
             Handler("action-not-available", scope: .actions) { session in
                 try await session.tools.actionFail(
-                    "The \(session.context.event.name) action is not available in this revision of the charm.")
+                    "The \(session.context.event.name) action is not available in this revision of the charm."
+                )
             },
         ]
     }
 
+    /// `Charm` conformance.
     public func assessStatus(_ session: HookSession) async throws {
         try await RegistryStatus(charm: self, session: session).report()
     }
@@ -81,6 +95,14 @@ public final class RegistryCharm: Charm {
             try? await session.status.progress(message)
         }
         session.flags.set(RegistryFlags.dockerReady)
+    }
+
+    /// `install_sources` and `extra_packages`, whenever those options change (the docker packages come first).
+    private func installExtraPackages(_ session: HookSession) async throws {
+        guard config.isValid else { return }
+        try await environment.host.installExtraPackages(config.dockerHostSettings(modelProxy: session.context.proxy)) {
+            message in try? await session.status.progress(message)
+        }
     }
 
     private func configure(_ session: HookSession) async throws {
@@ -124,7 +146,9 @@ public final class RegistryCharm: Charm {
         if let netloc = session.values[StateKeys.trustedNetloc]?.stringValue {
             try host.untrust(netloc: netloc)
             _ = try await host.applyDaemonConfiguration(
-                config.dockerHostSettings(modelProxy: session.context.proxy), insecureRegistries: [])
+                config.dockerHostSettings(modelProxy: session.context.proxy),
+                insecureRegistries: []
+            )
         }
         let paths = environment.paths
         let written = session.values[StateKeys.writtenTLSFiles]?.arrayValue?.compactMap(\.stringValue) ?? []

@@ -1,7 +1,8 @@
 public import JujuKit
 
-/// The charm's persistent flags. Names of flags the reactive charm had are kept, so a reader of either charm
-/// recognises them.
+/// The charm's persistent flags.
+///
+/// Names of flags the reactive charm had are kept, so a reader of either charm recognises them.
 public enum RegistryFlags {
     /// A docker engine is installed and answered.
     public static let dockerReady: Flag = "docker.ready"

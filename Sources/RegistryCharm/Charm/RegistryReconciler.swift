@@ -33,13 +33,16 @@ struct RegistryReconciler {
             try files.createDirectory(paths.dataDirectory, mode: .publicDirectory)
             mounts.append(Mount(source: paths.dataDirectory, target: Self.containerDataDirectory, readOnly: false))
         }
-        let environmentFilePresent = registryFiles.entries.contains { $0.path == paths.environmentFile && $0.content != nil }
+        let environmentFilePresent = registryFiles.entries.contains {
+            $0.path == paths.environmentFile && $0.content != nil
+        }
         let spec = ContainerSpec(
             name: config.registryName,
             image: config.registryImage,
             mounts: mounts,
             environmentFile: environmentFilePresent ? paths.environmentFile : nil,
-            inputsDigest: registryFiles.inputsDigest())
+            inputsDigest: registryFiles.inputsDigest()
+        )
 
         // dockerd first: should daemon.json need a restart, it happens before the new container exists.
         let address = try await session.tools.privateAddress()
@@ -47,7 +50,9 @@ struct RegistryReconciler {
 
         let containers = environment.containers
         if let previous = session.values[StateKeys.containerName]?.stringValue, previous != config.registryName {
-            session.logger.info("registry-name changed from \(previous) to \(config.registryName); removing \(previous)")
+            session.logger.info(
+                "registry-name changed from \(previous) to \(config.registryName); removing \(previous)"
+            )
             try await containers.remove(previous)
         }
         let outcome = try await containers.reconcile(spec, startIfStopped: startIfStopped)
@@ -78,9 +83,17 @@ struct RegistryReconciler {
         case .token(_, _, _, let rootCerts):
             tokenBundle = rootCerts
         }
-        planned.entries.append(.init(path: paths.htpasswdFile, content: htpasswd, mode: .ownerOnly, mountTarget: paths.htpasswdFile))
         planned.entries.append(
-            .init(path: paths.tokenBundleFile, content: tokenBundle, mode: .publicReadable, mountTarget: paths.tokenBundleFile))
+            .init(path: paths.htpasswdFile, content: htpasswd, mode: .ownerOnly, mountTarget: paths.htpasswdFile)
+        )
+        planned.entries.append(
+            .init(
+                path: paths.tokenBundleFile,
+                content: tokenBundle,
+                mode: .publicReadable,
+                mountTarget: paths.tokenBundleFile
+            )
+        )
 
         let tls = try tlsFiles()
         planned.entries += tls.entries
@@ -91,7 +104,9 @@ struct RegistryReconciler {
         if let proxy = config.registryHTTPProxy { proxyLines.append("HTTP_PROXY=\(proxy)") }
         if let proxy = config.registryHTTPSProxy { proxyLines.append("HTTPS_PROXY=\(proxy)") }
         let environmentFile = proxyLines.isEmpty ? nil : Array((proxyLines.joined(separator: "\n") + "\n").utf8)
-        planned.entries.append(.init(path: paths.environmentFile, content: environmentFile, mode: .ownerOnly, mountTarget: nil))
+        planned.entries.append(
+            .init(path: paths.environmentFile, content: environmentFile, mode: .ownerOnly, mountTarget: nil)
+        )
 
         let inputs = RenderInputs(
             applicationName: session.context.applicationName,
@@ -100,12 +115,22 @@ struct RegistryReconciler {
             tokenRootCertBundlePath: tokenBundle == nil ? nil : paths.tokenBundleFile,
             tls: tls.enabled
                 ? TLSPaths(
-                    certificate: config.tls.certificatePath, key: config.tls.keyPath,
-                    clientCA: tls.clientCA ? config.tls.caPath : nil)
+                    certificate: config.tls.certificatePath,
+                    key: config.tls.keyPath,
+                    clientCA: tls.clientCA ? config.tls.caPath : nil
+                )
                 : nil,
-            filesystemRoot: Self.containerDataDirectory)
+            filesystemRoot: Self.containerDataDirectory
+        )
         let rendered = RegistryConfig(config: config, inputs: inputs).rendered()
-        planned.entries.append(.init(path: paths.configFile, content: Array(rendered.utf8), mode: .ownerOnly, mountTarget: paths.configFile))
+        planned.entries.append(
+            .init(
+                path: paths.configFile,
+                content: Array(rendered.utf8),
+                mode: .ownerOnly,
+                mountTarget: paths.configFile
+            )
+        )
         return planned
     }
 
@@ -140,7 +165,9 @@ struct RegistryReconciler {
         let enabled = certificate != nil && key != nil
         if !enabled {
             // Without a certificate and key the registry serves http; don't mount stray TLS files.
-            entries = entries.map { var entry = $0; entry.mountTarget = nil; return entry }
+            entries = entries.map {
+                var entry = $0; entry.mountTarget = nil; return entry
+            }
         }
         return (entries, enabled, enabled && ca != nil)
     }
@@ -149,14 +176,18 @@ struct RegistryReconciler {
     private func updatePorts() async throws {
         var wanted = [PortRange(config.registryPort)]
         if config.prometheusMetrics { wanted.append(PortRange(config.debugPort)) }
-        let previous = Set(session.values[StateKeys.openedPorts]?.arrayValue?.compactMap { $0.stringValue.flatMap(PortRange.init) } ?? [])
+        let previous = Set(
+            session.values[StateKeys.openedPorts]?.arrayValue?.compactMap { $0.stringValue.flatMap(PortRange.init) }
+                ?? []
+        )
         for port in previous.subtracting(wanted).sorted() { try await session.tools.closePort(port) }
         for port in Set(wanted).subtracting(previous).sorted() { try await session.tools.openPort(port) }
         session.values[StateKeys.openedPorts] = .array(wanted.map { .string($0.description) })
     }
 
-    /// Makes the local docker trust the registry: `certs.d/<netloc>` with TLS, `insecure-registries` without;
-    /// forgets a previous netloc. dockerd is reloaded (never restarted) for an insecure-registries change.
+    /// Makes the local docker trust the registry: `certs.d/<netloc>` with TLS, `insecure-registries` without; forgets a previous netloc.
+    ///
+    /// dockerd is reloaded (never restarted) for an insecure-registries change.
     private func updateLocalTrust(address: String, files registryFiles: RegistryFiles) async throws {
         let host = environment.host
         let netloc = config.httpHost?.hostAndPort ?? "\(address):\(config.registryPort)"
@@ -168,22 +199,27 @@ struct RegistryReconciler {
             let tls = config.tls
             let authority = try environment.files.read(tls.caPath) ?? environment.files.read(tls.certificatePath)
             try host.trust(
-                netloc: netloc, ca: authority,
-                clientCertificate: registryFiles.clientCertificatesRequired ? (tls.certificatePath, tls.keyPath) : nil)
+                netloc: netloc,
+                ca: authority,
+                clientCertificate: registryFiles.clientCertificatesRequired ? (tls.certificatePath, tls.keyPath) : nil
+            )
         } else {
             try host.untrust(netloc: netloc)
             insecure = [netloc]
         }
         session.values[StateKeys.trustedNetloc] = .string(netloc)
         let change = try await host.applyDaemonConfiguration(
-            config.dockerHostSettings(modelProxy: session.context.proxy), insecureRegistries: insecure)
+            config.dockerHostSettings(modelProxy: session.context.proxy),
+            insecureRegistries: insecure
+        )
         switch change {
         case .unchanged: break
         case .reloaded: session.logger.info("dockerd reloaded its configuration")
         case .restarted: session.logger.info("dockerd restarted for its new configuration")
         case .restartRequired(let keys):
             session.logger.warning(
-                "daemon.json changed (\(keys.joined(separator: ", "))); dockerd must be restarted to apply it")
+                "daemon.json changed (\(keys.joined(separator: ", "))); dockerd must be restarted to apply it"
+            )
         }
     }
 }

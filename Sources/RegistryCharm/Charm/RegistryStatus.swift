@@ -51,7 +51,9 @@ struct RegistryStatus {
         let docker = charm.environment.docker
         guard let info = try await docker.inspect(name) else { return false }
         if info.isRunning || info.isRestarting { return true }
-        guard !session.flags.containsKnown(RegistryFlags.stoppedByOperator), charm.problems.isEmpty else { return false }
+        guard !session.flags.containsKnown(RegistryFlags.stoppedByOperator), charm.problems.isEmpty else {
+            return false
+        }
         session.logger.warning("registry container \(name) had stopped (exit code \(info.exitCode)); starting it")
         do {
             try await docker.start(name)

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Hook latency and cost benchmark: the built charm under charm-sim against the real dockerd.
+#
+# For hooks with nothing to do (update-status, config-changed with no change) it reports, over N runs:
+# the median wall time of the hook process (spawn to exit, measured by charm-sim), the hook-tool calls and the
+# docker CLI calls each hook made, plus the median cost of one bare `docker container inspect` for comparison.
+#
+#   Benchmarks/hook-latency.sh [runs]        (default 30; needs `make charm` and `swift build --product charm-sim`)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+runs=${1:-30}
+sim_bin=${CHARM_SIM_BIN:-.build/debug/charm-sim}
+charm_bin=${CHARM_BINARY:-bin/docker-registry-charm}
+image=${REGISTRY_IMAGE:-localhost/registry:test}
+[[ -x $sim_bin ]] || { echo "hook-latency: $sim_bin is missing; run 'swift build --product charm-sim'" >&2; exit 1; }
+[[ -x $charm_bin ]] || { echo "hook-latency: $charm_bin is missing; run 'make charm'" >&2; exit 1; }
+docker info >/dev/null 2>&1 || { echo "hook-latency: dockerd does not answer; run scripts/test-env.sh" >&2; exit 1; }
+
+work=$(mktemp -d)
+trap '"$sim_bin" --state-dir "$work/state" remove >/dev/null 2>&1 || true; docker rm -f registry >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
+
+# The charm directory as juju deploy would see it.
+mkdir -p "$work/charm/bin"
+cp metadata.yaml config.yaml actions.yaml manifest.yaml "$work/charm/"
+cp -a dispatch hooks actions "$work/charm/"
+cp "$charm_bin" "$work/charm/bin/docker-registry-charm"
+
+# A docker shim first on PATH counts the charm's docker calls per hook.
+mkdir -p "$work/shim"
+real_docker=$(command -v docker)
+cat >"$work/shim/docker" <<SHIM
+#!/bin/sh
+echo "\$*" >>"\$DOCKER_CALL_LOG"
+exec "$real_docker" "\$@"
+SHIM
+chmod +x "$work/shim/docker"
+export DOCKER_CALL_LOG="$work/docker-calls.log"
+export CHARM_SIM_PASSTHROUGH_ENV=DOCKER_CALL_LOG
+export PATH="$work/shim:$PATH"
+
+sim() { "$sim_bin" --state-dir "$work/state" "$@"; }
+docker rm -f registry >/dev/null 2>&1 || true
+sim deploy "$work/charm" "registry-image=$image" >/dev/null
+sim update-status >/dev/null  # settle
+
+measure() {  # measure <label> <command…>: runs the command $runs times, one hook each
+    local label=$1; shift
+    : >"$DOCKER_CALL_LOG"
+    local before; before=$(sim history --format json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
+    for _ in $(seq "$runs"); do
+        echo "--- hook" >>"$DOCKER_CALL_LOG"
+        "$@" >/dev/null
+    done
+    sim history --format json | python3 - "$label" "$before" "$DOCKER_CALL_LOG" <<'PY'
+import json, statistics, sys
+label, before, log = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+records = json.load(sys.stdin)[before:]
+assert records and all(r["exit-code"] == 0 for r in records), f"{label}: a hook failed"
+durations = [r["duration-ms"] for r in records]
+calls = [len(r.get("tool-calls", [])) for r in records]
+names = records[-1].get("tool-calls", [])
+chunks = open(log).read().split("--- hook\n")[1:]
+docker = [len([l for l in c.splitlines() if l]) for c in chunks]
+print(f"{label:<34} median {statistics.median(durations):7.1f} ms  p90 {sorted(durations)[int(len(durations)*0.9)-1]:7.1f} ms"
+      f"  tool calls {statistics.median(calls):.0f} ({', '.join(names)})  docker calls {statistics.median(docker):.0f}")
+PY
+}
+
+echo "hook latency over $runs runs each (charm: $charm_bin, $(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg))"
+measure "update-status, nothing to do" sim update-status
+measure "config-changed, nothing changed" sim hook config-changed
+
+inspect=()
+for _ in $(seq "$runs"); do
+    start=$(date +%s%N); docker container inspect registry >/dev/null; end=$(date +%s%N)
+    inspect+=($(( (end - start) / 1000 )))
+done
+printf '%s\n' "${inspect[@]}" | python3 -c '
+import statistics, sys
+values = [int(l) / 1000 for l in sys.stdin if l.strip()]
+print(f"{\"one bare docker container inspect\":<34} median {statistics.median(values):7.1f} ms")'
