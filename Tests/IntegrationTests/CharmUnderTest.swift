@@ -112,7 +112,7 @@ final class CharmUnderTest {
         _ = try? sim(["remove"])
         _ = try? shell("docker", ["rm", "-f", "registry"])
         if let daemonJSONBackup {
-            FileManager.default.createFile(atPath: "/etc/docker/daemon.json", contents: daemonJSONBackup)
+            _ = FileManager.default.createFile(atPath: "/etc/docker/daemon.json", contents: daemonJSONBackup)
         } else {
             try? FileManager.default.removeItem(atPath: "/etc/docker/daemon.json")
         }

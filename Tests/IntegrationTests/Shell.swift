@@ -21,8 +21,8 @@ func shell(_ executable: String, _ arguments: [String], input: String? = nil, en
     let directory = FileManager.default.temporaryDirectory
     let outURL = directory.appendingPathComponent("out-\(UUID().uuidString)")
     let errURL = directory.appendingPathComponent("err-\(UUID().uuidString)")
-    FileManager.default.createFile(atPath: outURL.path, contents: nil)
-    FileManager.default.createFile(atPath: errURL.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
     defer {
         try? FileManager.default.removeItem(at: outURL)
         try? FileManager.default.removeItem(at: errURL)

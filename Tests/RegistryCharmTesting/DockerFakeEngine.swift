@@ -1,5 +1,5 @@
 import Foundation
-public import JujuKit
+import JujuKit
 public import JujuKitTesting
 public import RegistryCharm
 import Synchronization

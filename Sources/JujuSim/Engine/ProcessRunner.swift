@@ -21,6 +21,15 @@ struct ProcessResult: Sendable {
 /// It uses `posix_spawn` and `waitpid` rather than Foundation's `Process`, whose `waitUntilExit` polls every 50 ms:
 /// the measured hook time is the hook's own.
 enum ProcessRunner {
+    private typealias AddChdir = @convention(c) (
+        UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>
+    ) -> Int32
+
+    /// glibc's `posix_spawn_file_actions_addchdir_np` (2.29+), which the Glibc module does not import.
+    private static let addChdir: AddChdir? = dlsym(nil, "posix_spawn_file_actions_addchdir_np").map {
+        unsafeBitCast($0, to: AddChdir.self)
+    }
+
     /// Runs `executable` in `directory` with `environment`; stdin is `/dev/null`.
     static func run(
         executable: String,
@@ -36,7 +45,8 @@ enum ProcessRunner {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, stdoutPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         posix_spawn_file_actions_addopen(&actions, 2, stderrPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_addchdir_np(&actions, directory)
+        guard let addChdir = Self.addChdir else { throw SimError("posix_spawn_file_actions_addchdir_np is missing") }
+        _ = addChdir(&actions, directory)
 
         let argv: [UnsafeMutablePointer<CChar>?] = [strdup(executable), nil]
         let envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
