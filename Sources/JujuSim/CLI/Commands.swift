@@ -198,18 +198,7 @@ enum Commands {
     }
 
     private static func readStringMap(_ path: String) throws -> [String: String?] {
-        var result: [String: String?] = [:]
-        for (key, value) in try readYAMLMap(path).objectValue ?? [:] {
-            switch value {
-            case .null: result[key] = .some(nil)
-            case .string(let text): result[key] = text
-            case .int(let number): result[key] = String(number)
-            case .double(let number): result[key] = GoFloat.formatG(number)
-            case .bool(let flag): result[key] = flag ? "true" : "false"
-            default: result[key] = GoJSON.encode(value)
-            }
-        }
-        return result
+        SettingsMap.strings(from: try readYAMLMap(path).objectValue ?? [:])
     }
 
     private static func readConfigFile(_ path: String, app: String?) throws -> [String: JSONValue] {

@@ -21,9 +21,10 @@ struct ProcessResult: Sendable {
 /// It uses `posix_spawn` and `waitpid` rather than Foundation's `Process`, whose `waitUntilExit` polls every 50 ms:
 /// the measured hook time is the hook's own.
 enum ProcessRunner {
-    private typealias AddChdir = @convention(c) (
-        UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>
-    ) -> Int32
+    private typealias AddChdir =
+        @convention(c) (
+            UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>
+        ) -> Int32
 
     /// glibc's `posix_spawn_file_actions_addchdir_np` (2.29+), which the Glibc module does not import.
     private static let addChdir: AddChdir? = dlsym(nil, "posix_spawn_file_actions_addchdir_np").map {

@@ -130,17 +130,6 @@ enum KeyValues {
         guard let members = parsed.objectValue else {
             throw .runtime("expected a YAML map in \(path == "-" ? "stdin" : path)")
         }
-        var result: [String: String?] = [:]
-        for (key, value) in members {
-            switch value {
-            case .null: result[key] = .some(nil)
-            case .string(let text): result[key] = text
-            case .int(let number): result[key] = String(number)
-            case .double(let number): result[key] = GoFloat.formatG(number)
-            case .bool(let flag): result[key] = flag ? "true" : "false"
-            default: result[key] = GoJSON.encode(value)
-            }
-        }
-        return result
+        return SettingsMap.strings(from: members)
     }
 }
