@@ -44,6 +44,7 @@ help:
 .PHONY: test
 test:
 	scripts/test-env.sh >/dev/null
+	$(SWIFT) format lint --strict -r Sources Tests
 	$(MAKE) --no-print-directory charm
 	$(MAKE) --no-print-directory proof
 	$(SWIFT) build --build-tests

@@ -204,3 +204,20 @@ struct CharmCopyTests {
         #expect(FileManager.default.fileExists(atPath: copy + "/metadata.yaml"))
     }
 }
+
+@Suite("Hook records")
+struct HookRecordTests {
+    @Test("history records each hook's wall time and the hook tools it ran, in order")
+    func durationAndToolCalls() throws {
+        let sim = try SimHarness(handlers: [
+            "update-status": "config-get >/dev/null; is-leader >/dev/null; status-get >/dev/null"
+        ])
+        try sim.deploy()
+        try sim.sim("update-status")
+        let last = try #require(try sim.history().last)
+        #expect(last["hook"] as? String == "update-status")
+        #expect(last["tool-calls"] as? [String] == ["config-get", "is-leader", "status-get"])
+        let duration = try #require(last["duration-ms"] as? Double)
+        #expect(duration > 0 && duration < 60_000)
+    }
+}

@@ -71,11 +71,7 @@ struct SecurityScenarioTests {
         let scenario = Scenario()
         await scenario.deploy()
         #expect(scenario.text("/etc/docker/daemon.json")?.contains("10.0.0.5:5000") == true)
-        await scenario.configure([
-            "tls-cert-blob": .string(certificates.certificatePEM.base64),
-            "tls-key-blob": .string(certificates.keyPEM.base64),
-            "tls-ca-blob": .string(certificates.caPEM.base64),
-        ])
+        await scenario.configure(certificates.blobs(withCA: true))
         #expect(scenario.status == .active("Ready at 10.0.0.5:5000 (https)."))
         #expect(scenario.files.files["/etc/docker/registry/registry.key"]?.mode == .ownerOnly)
         #expect(scenario.files.files["/etc/docker/registry/registry.crt"]?.mode == .publicReadable)
@@ -92,11 +88,11 @@ struct SecurityScenarioTests {
         let certificates = try TestCertificates.make()
         let scenario = Scenario()
         await scenario.deploy()
-        await scenario.configure([
-            "tls-cert-blob": .string(certificates.certificatePEM.base64),
-            "tls-key-blob": .string(certificates.keyPEM.base64),
-            "tls-cert-path": "/opt/tls/site.crt", "tls-key-path": "/opt/tls/site.key",
-        ])
+        await scenario.configure(
+            certificates.blobs().merging(["tls-cert-path": "/opt/tls/site.crt", "tls-key-path": "/opt/tls/site.key"]) {
+                $1
+            }
+        )
         let run = try #require(scenario.docker.runner.commands.last { $0.arguments.first == "run" })
         #expect(run.arguments.contains("/opt/tls/site.crt:/opt/tls/site.crt:ro"))
         #expect(run.arguments.contains("/opt/tls/site.key:/opt/tls/site.key:ro"))
@@ -110,10 +106,7 @@ struct SecurityScenarioTests {
         let scenario = Scenario()
         await scenario.deploy()
         scenario.resetRecording()
-        await scenario.configure([
-            "tls-cert-blob": .string(certificates.certificatePEM.base64),
-            "tls-key-blob": .string(certificates.otherKeyPEM.base64),
-        ])
+        await scenario.configure(certificates.blobs(key: certificates.otherKeyPEM))
         #expect(scenario.status?.state == .blocked)
         #expect(scenario.status?.message.contains("tls-cert-blob") == true)
         #expect(scenario.files.writes.isEmpty)
@@ -124,10 +117,7 @@ struct SecurityScenarioTests {
         let certificates = try TestCertificates.make()
         let scenario = Scenario()
         await scenario.deploy()
-        await scenario.configure([
-            "tls-cert-blob": .string(certificates.certificatePEM.base64),
-            "tls-key-blob": .string(certificates.keyPEM.base64),
-        ])
+        await scenario.configure(certificates.blobs())
         await scenario.configure(["tls-cert-blob": "", "tls-key-blob": ""])
         #expect(scenario.files.files["/etc/docker/registry/registry.key"] == nil)
         #expect(scenario.status == .active("Ready at 10.0.0.5:5000 (http)."))

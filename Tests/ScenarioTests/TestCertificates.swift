@@ -1,4 +1,5 @@
 import Foundation
+import JujuKit
 
 /// A CA and a server certificate made with `openssl` for tests.
 struct TestCertificates {
@@ -58,4 +59,15 @@ struct TestCertificates {
 extension String {
     /// The string's UTF-8 bytes in base64, as `tls-*-blob` options take them.
     var base64: String { Data(utf8).base64EncodedString() }
+}
+
+extension TestCertificates {
+    /// The `tls-*-blob` options for this pair, with the CA when `withCA`, and `key` instead of the matching key.
+    func blobs(withCA: Bool = false, key: String? = nil) -> [String: JSONValue] {
+        var options: [String: JSONValue] = [
+            "tls-cert-blob": .string(certificatePEM.base64), "tls-key-blob": .string((key ?? keyPEM).base64),
+        ]
+        if withCA { options["tls-ca-blob"] = .string(caPEM.base64) }
+        return options
+    }
 }
