@@ -89,3 +89,29 @@ print(f"{label:<34} median {statistics.median(values):7.1f} ms")' "$label"
 }
 time_runs "one bare docker container inspect" docker container inspect registry
 time_runs "charm binary start and exit" env -i "$charm_bin"
+
+# The charm's own cost: the same update-status through the real dispatch, with the hook tools answered by
+# one-line stubs (the unit state and config captured above) and docker answered by a stub printing the
+# container's captured inspect output. What remains is the charm binary's own work.
+stubs="$work/stubs"
+mkdir -p "$stubs"
+python3 - "$work/state/model.json" "$stubs" <<'PY'
+import json, sys, os
+model, stubs = json.load(open(sys.argv[1])), sys.argv[2]
+unit = model["units"][0]
+open(os.path.join(stubs, "state.json"), "w").write(json.dumps(unit.get("state", {})))
+PY
+# config-get leaves out options that are unset and have no default.
+sim config --format json | python3 -c 'import json,sys; print(json.dumps({k: v for k, v in json.load(sys.stdin).items() if v is not None}))' >"$stubs/config.json"
+docker container inspect registry >"$stubs/inspect.json"
+printf '#!/bin/sh\ncat "%s/state.json"\n' "$stubs" >"$stubs/state-get"
+printf '#!/bin/sh\ncat "%s/config.json"\n' "$stubs" >"$stubs/config-get"
+printf '#!/bin/sh\ncat "%s/inspect.json"\n' "$stubs" >"$stubs/docker"
+for tool in status-set state-set juju-log is-leader relation-ids relation-get unit-get open-port close-port; do
+    printf '#!/bin/sh\necho "unexpected hook tool %s" >&2\nexit 1\n' "$tool" >"$stubs/$tool"
+done
+chmod +x "$stubs"/*
+time_runs "charm alone (stub tools and docker)" env -i PATH="$stubs:/usr/bin:/bin" JUJU_DISPATCH_PATH=hooks/update-status \
+    JUJU_UNIT_NAME=docker-registry/0 JUJU_MODEL_NAME=bench JUJU_CHARM_DIR="$work/charm" "$work/charm/dispatch"
+env -i PATH="$stubs:/usr/bin:/bin" JUJU_DISPATCH_PATH=hooks/update-status JUJU_UNIT_NAME=docker-registry/0 \
+    JUJU_CHARM_DIR="$work/charm" "$work/charm/dispatch" || { echo "hook-latency: the stubbed hook failed" >&2; exit 1; }

@@ -5,8 +5,9 @@ import Logging
 /// The docker-registry charm: the handler graph that wires config, the docker host, the container and the status.
 public final class RegistryCharm: Charm {
     let environment: CharmEnvironment
-    /// This hook's typed configuration (set in `prepare`).
-    private(set) var config = CharmConfig(options: [:])
+    /// This hook's typed configuration, read in `prepare` (validating an empty one up front would be wasted work).
+    var config: CharmConfig { prepared ?? CharmConfig(options: [:]) }
+    private var prepared: CharmConfig?
     /// Problems with the TLS material given in config (parsed, matched, in date), found in `prepare`.
     private(set) var tlsProblems: [ConfigProblem] = []
     /// What this hook learnt about the container, so the status needs no second `docker inspect`.
@@ -24,7 +25,8 @@ public final class RegistryCharm: Charm {
 
     /// `Charm` conformance.
     public func prepare(_ session: HookSession) async throws {
-        config = CharmConfig(options: session.config)
+        let config = CharmConfig(options: session.config)
+        prepared = config
         for secret in config.secretValues { session.secrets.register(secret) }
         tlsProblems = Self.tlsProblems(config.tls, now: environment.now())
         if session.flags.containsKnown(.configChanged) {
