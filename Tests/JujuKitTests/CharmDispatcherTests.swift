@@ -173,4 +173,22 @@ struct CharmDispatcherTests {
         #expect(trace.entries == ["changed", "same"])
         #expect(!tools.model.state.values.joined().contains("pw\""))
     }
+
+    @Test("endpoint.<name>.joined is asked of Juju only when a handler needs it, and reflects remote units")
+    func endpointJoined() async {
+        let tools = Self.tools()
+        tools.update {
+            $0.relations["website:3"] = .init(endpoint: "website", remoteApp: "haproxy")
+            $0.relations["website:4"] = .init(endpoint: "website", remoteApp: "other", remoteUnits: ["other/0"])
+        }
+        let charm = TestCharm(handlerList: [
+            Handler("publish", when: [.endpointJoined("website")]) { $0.values["published"] = true },
+            Handler("never", when: [.endpointJoined("nrpe-external-master")]) { $0.values["never"] = true },
+        ])
+        _ = await dispatch(.unit(.updateStatus), charm, tools: tools)
+        let values = UnitState(stateGet: tools.model.state).values
+        #expect(values["published"] == true)
+        #expect(values["never"] == nil)
+        #expect(tools.calls.filter { $0 == "relation-ids" }.count == 2)
+    }
 }

@@ -64,6 +64,7 @@ public struct CharmDispatcher {
             for (name, value) in config where isTruthy(value) { flags.set(.configSet(name)) }
             flags.set(context.event.isAction ? .action(context.event.name) : .hook(context.event.name))
             flags.provide(prefix: Flag.leader.rawValue) { [tools] _ in try await tools.isLeader() }
+            flags.provide(prefix: "endpoint.") { [tools] flag in try await Self.anyUnitJoined(flag, tools: tools) }
 
             let status = StatusReporter(tools: tools, secrets: secrets, lastSet: state.status)
             let session = HookSession(
@@ -109,6 +110,18 @@ public struct CharmDispatcher {
             }
             return Outcome(exitCode: 1, handlersRun: handlersRun, failure: message)
         }
+    }
+
+    /// Answers `endpoint.<name>.joined`: whether any relation of the endpoint has a remote unit.
+    static func anyUnitJoined(_ flag: Flag, tools: any HookTools) async throws -> Bool {
+        let name = flag.rawValue.dropFirst("endpoint.".count)
+        guard name.hasSuffix(".joined") else { return false }
+        let endpoint = String(name.dropLast(".joined".count))
+        for relation in try await tools.relationIDs(endpoint: endpoint)
+        where !(try await tools.relationUnits(relationID: relation)).isEmpty {
+            return true
+        }
+        return false
     }
 
     private func flush(_ buffer: LogBuffer) async {
