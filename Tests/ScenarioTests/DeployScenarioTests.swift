@@ -103,3 +103,20 @@ struct DeployScenarioTests {
         #expect(scenario.tools.model.actionFailure == "The push action is not available in this revision of the charm.")
     }
 }
+
+@Suite("Docker engine trouble")
+struct EngineTroubleScenarioTests {
+    @Test("update-status with dockerd not answering blocks with a hint instead of failing the hook")
+    func engineDown() async {
+        let scenario = Scenario()
+        await scenario.deploy()
+        scenario.docker.fail(
+            "container inspect",
+            stderr: "Cannot connect to the Docker daemon at unix:///var/run/docker.sock."
+        )
+        let outcome = await scenario.run(.unit(.updateStatus))
+        #expect(outcome.exitCode == 0)
+        #expect(scenario.status?.state == .blocked)
+        #expect(scenario.status?.message.contains("docker engine does not answer") == true)
+    }
+}

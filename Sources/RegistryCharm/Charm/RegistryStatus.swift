@@ -32,7 +32,15 @@ struct RegistryStatus {
             status.report(.waiting("Waiting for a valid configuration to start the registry."))
             return
         }
-        let running = try await containerRunning(name: name)
+        let running: Bool
+        do {
+            running = try await containerRunning(name: name)
+        } catch {
+            // dockerd died or hangs: say so, and let the next hook look again, rather than failing the hook.
+            session.logger.error("cannot inspect the registry container: \(error.description)")
+            status.report(.blocked("The docker engine does not answer; check dockerd on this machine (docker info)."))
+            return
+        }
         if running {
             let address = session.values[StateKeys.address]?.stringValue ?? "unknown"
             let scheme = session.values[StateKeys.scheme]?.stringValue ?? "http"
@@ -43,7 +51,7 @@ struct RegistryStatus {
     }
 
     /// Whether the registry runs; starts it when it died on its own (not when an operator stopped it).
-    private func containerRunning(name: String) async throws -> Bool {
+    private func containerRunning(name: String) async throws(DockerError) -> Bool {
         if case .some(.none) = charm.knownContainer {
             // This hook just created or started it.
             return true
