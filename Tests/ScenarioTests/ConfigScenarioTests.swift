@@ -15,6 +15,7 @@ struct ConfigScenarioTests {
         await scenario.configure(["nagios_context": "prod"])
         #expect(scenario.docker.containers.first?.id == id)
         #expect(scenario.dockerLines == ["container inspect registry"])
+        #expect(!scenario.tools.calls.contains("status-set"))
     }
 
     @Test("registry-port re-creates the container once and moves the opened port")
@@ -27,6 +28,11 @@ struct ConfigScenarioTests {
         #expect(scenario.docker.containers.first?.id != id)
         #expect(scenario.tools.model.openedPorts == [PortRange(5055)])
         #expect(scenario.status == .active("Ready at 10.0.0.5:5055 (http)."))
+        #expect(
+            scenario.tools.model.statusHistory.suffix(2) == [
+                .maintenance("Reconfiguring the registry."), .active("Ready at 10.0.0.5:5055 (http)."),
+            ]
+        )
         #expect(scenario.text("/etc/docker/registry/config.yml")?.contains("\":5055\"") == true)
         let second = scenario.docker.containers.first?.id
         await scenario.run(.unit(.configChanged))

@@ -55,7 +55,11 @@ struct RegistryReconciler {
             )
             try await containers.remove(previous)
         }
-        let outcome = try await containers.reconcile(spec, startIfStopped: startIfStopped)
+        let firstTime = session.values[StateKeys.containerName] == nil
+        let outcome = try await containers.reconcile(spec, startIfStopped: startIfStopped) {
+            // The reactive charm's wording; shown while the image is pulled and the container (re)started.
+            try? await session.status.progress(firstTime ? "Configuring the registry." : "Reconfiguring the registry.")
+        }
         if outcome != .unchanged { session.logger.info("registry container \(config.registryName): \(outcome)") }
         session.values[StateKeys.containerName] = .string(config.registryName)
 

@@ -62,13 +62,21 @@ public struct ContainerManager: Sendable {
     ///   stopped and `startIfStopped` is false: an operator's stop wins until the container may run again.
     /// - A missing container is created, unless `startIfStopped` is false.
     ///
+    /// `willChange` is called once before a container is created or re-created (e.g. to show a maintenance status
+    /// during a pull); it is not called when nothing changes.
+    ///
     /// - Throws: `DockerError.invalidSpec` before any docker call when the spec cannot be run safely; other
     ///   ``DockerError``s as docker reports them (the type documentation says what a failed re-creation leaves).
-    public func reconcile(_ spec: ContainerSpec, startIfStopped: Bool) async throws(DockerError) -> ReconcileOutcome {
+    public func reconcile(
+        _ spec: ContainerSpec,
+        startIfStopped: Bool,
+        willChange: () async -> Void = {}
+    ) async throws(DockerError) -> ReconcileOutcome {
         _ = try spec.definingArguments()
         let wanted = specDigest(spec)
         guard let current = try await docker.inspect(spec.name) else {
             guard startIfStopped else { return .keptStopped }
+            await willChange()
             try await ensureImage(spec.image)
             try await docker.run(spec, specDigest: wanted)
             return .created
@@ -81,6 +89,7 @@ public struct ContainerManager: Sendable {
             return .started
         }
         guard isUp || startIfStopped else { return .keptStopped }
+        await willChange()
         try await replace(current, with: spec, specDigest: wanted)
         return .recreated
     }
