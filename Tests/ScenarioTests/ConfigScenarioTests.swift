@@ -147,3 +147,22 @@ struct PackageScenarioTests {
         #expect(scenario.docker.runner.lines(of: "apt-get").isEmpty)
     }
 }
+
+@Suite("Series upgrade")
+struct SeriesUpgradeScenarioTests {
+    @Test("pre-series-upgrade stops the registry and blocks; post-series-upgrade brings it back once")
+    func seriesUpgrade() async {
+        let scenario = Scenario()
+        await scenario.deploy()
+        await scenario.run(.unit(.preSeriesUpgrade))
+        #expect(scenario.docker.containers.first?.running == false)
+        #expect(scenario.status?.state == .blocked)
+        await scenario.run(.unit(.updateStatus))
+        #expect(scenario.docker.containers.first?.running == false)
+        scenario.resetRecording()
+        let outcome = await scenario.run(.unit(.postSeriesUpgrade))
+        #expect(outcome.handlersRun.filter { $0 == "configure-registry" }.count == 1)
+        #expect(scenario.docker.containers.first?.running == true)
+        #expect(scenario.status == .active("Ready at 10.0.0.5:5000 (http)."))
+    }
+}

@@ -10,8 +10,8 @@ public final class RegistryCharm: Charm {
     private var prepared: CharmConfig?
     /// Problems with the TLS material given in config (parsed, matched, in date), found in `prepare`.
     private(set) var tlsProblems: [ConfigProblem] = []
-    /// What this hook learnt about the container, so the status needs no second `docker inspect`.
-    var knownContainer: ContainerInfo??
+    /// Whether this hook just created, re-created or started the container, so the status needs no second inspect.
+    var containerJustStarted = false
     /// A failure to start the registry that the operator must see.
     var startFailure: String?
 
@@ -63,9 +63,9 @@ public final class RegistryCharm: Charm {
             Handler("series-upgrade-stop", when: [.hook("pre-series-upgrade")]) {
                 try await self.pauseForSeriesUpgrade($0)
             },
-            Handler("series-upgrade-resume", when: [.hook("post-series-upgrade")]) { session in
-                session.flags.clear(RegistryFlags.seriesUpgrade)
-                try await self.configure(session)
+            // Clearing the flag lets configure-registry run on the next pass of this hook.
+            Handler("series-upgrade-resume", when: [.hook("post-series-upgrade"), RegistryFlags.seriesUpgrade]) {
+                $0.flags.clear(RegistryFlags.seriesUpgrade)
             },
             Handler("cleanup", whenAny: [.hook("stop"), .hook("remove")]) { try await self.cleanup($0) },
             Handler("action-not-available", scope: .actions) { session in
@@ -120,7 +120,7 @@ public final class RegistryCharm: Charm {
             session.values[StateKeys.scheme] = .string(result.scheme)
             session.flags.set(RegistryFlags.configured)
             session.flags.clear(RegistryFlags.reconcilePending)
-            if result.outcome != .keptStopped { knownContainer = .some(nil) }
+            containerJustStarted = result.outcome != .keptStopped
         } catch let error as DockerError {
             // A bad image or a refused container is the operator's to fix: block (and retry on update-status)
             // rather than fail the hook over and over.
@@ -158,7 +158,6 @@ public final class RegistryCharm: Charm {
             try environment.files.remove(path)
         }
         session.flags.clear(RegistryFlags.configured)
-        knownContainer = .some(nil)
         session.logger.info("removed the registry container and its files; images in \(paths.dataDirectory) are kept")
     }
 

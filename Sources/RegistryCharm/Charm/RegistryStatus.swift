@@ -52,10 +52,7 @@ struct RegistryStatus {
 
     /// Whether the registry runs; starts it when it died on its own (not when an operator stopped it).
     private func containerRunning(name: String) async throws(DockerError) -> Bool {
-        if case .some(.none) = charm.knownContainer {
-            // This hook just created or started it.
-            return true
-        }
+        if charm.containerJustStarted { return true }
         let docker = charm.environment.docker
         guard let info = try await docker.inspect(name) else { return false }
         if info.isRunning || info.isRestarting { return true }
