@@ -32,6 +32,8 @@ struct ExecutionOutcome {
     var missing = false
     /// Wall time of the process, in milliseconds.
     var durationMilliseconds: Double?
+    /// The hook tools the process called, in order.
+    var toolCalls: [String]?
 }
 
 extension Simulator {
@@ -156,7 +158,11 @@ extension Simulator {
             model.units[unit].agentStatus = StatusValue("executing", "running \(invocation.label) hook")
             let lockPath = agentDirectory + "/context.lock"
             let contextPath = agentDirectory + "/context.json"
-            try JSONFile.withLock(lockPath) { try JSONFile.write(context, to: contextPath) }
+            let callLog = agentDirectory + "/" + ToolMain.toolCallLogName
+            try JSONFile.withLock(lockPath) {
+                try JSONFile.write(context, to: contextPath)
+                _ = FileManager.default.createFile(atPath: callLog, contents: nil)
+            }
             let result = try ProcessRunner.run(
                 executable: path,
                 directory: charmDirectory,
@@ -174,7 +180,10 @@ extension Simulator {
                 stdout: result.stdout,
                 stderr: result.stderr,
                 context: after,
-                durationMilliseconds: result.durationMilliseconds
+                durationMilliseconds: result.durationMilliseconds,
+                toolCalls: (FileManager.default.contents(atPath: callLog).map { String(decoding: $0, as: UTF8.self) }
+                    ?? "")
+                    .split(separator: "\n").map(String.init)
             )
             if let after {
                 applyImmediate(after, unit: unit)
@@ -197,7 +206,7 @@ extension Simulator {
                     contextID: contextID,
                     time: Clock.now(),
                     durationMilliseconds: outcome.durationMilliseconds,
-                    toolCalls: outcome.context?.toolCalls
+                    toolCalls: outcome.toolCalls
                 )
             )
         }

@@ -32,25 +32,22 @@ enum YAMLv2Emitter {
         }
     }
 
+    /// Emits a nested collection as a list item: `- ` replaces the indentation of its first line.
+    private static func appendItem(indent: Int, into lines: inout [String], _ emit: (inout [String]) -> Void) {
+        var nested: [String] = []
+        emit(&nested)
+        guard let first = nested.first else { return }
+        lines.append(pad(indent) + "- " + first.dropFirst(indent + 2))
+        lines.append(contentsOf: nested.dropFirst())
+    }
+
     private static func emitList(_ items: [JSONValue], indent: Int, into lines: inout [String]) {
         for item in items {
             switch item {
             case .object(let members) where !members.isEmpty:
-                var nested: [String] = []
-                emitMap(members, indent: indent + 2, into: &nested)
-                if var first = nested.first {
-                    first = pad(indent) + "- " + first.dropFirst(indent + 2)
-                    lines.append(first)
-                    lines.append(contentsOf: nested.dropFirst())
-                }
+                appendItem(indent: indent, into: &lines) { emitMap(members, indent: indent + 2, into: &$0) }
             case .array(let inner) where !inner.isEmpty:
-                var nested: [String] = []
-                emitList(inner, indent: indent + 2, into: &nested)
-                if var first = nested.first {
-                    first = pad(indent) + "- " + first.dropFirst(indent + 2)
-                    lines.append(first)
-                    lines.append(contentsOf: nested.dropFirst())
-                }
+                appendItem(indent: indent, into: &lines) { emitList(inner, indent: indent + 2, into: &$0) }
             default:
                 appendEntry(
                     head: pad(indent) + "-",

@@ -65,8 +65,6 @@ struct ToolContext: Codable, Sendable {
     var action: ContextAction?
     /// Whether juju-reboot was requested.
     var rebootRequested = false
-    /// Every hook tool the process ran, by name, in order (for benchmarks and tests).
-    var toolCalls: [String]? = []
 }
 
 /// A relation as seen from inside a hook.

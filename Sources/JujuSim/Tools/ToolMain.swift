@@ -22,12 +22,24 @@ enum ToolMain {
             return try JSONFile.withLock(agentDirectory + "/context.lock") {
                 guard let context = try? JSONFile.read(ToolContext.self, from: contextPath), context.id == contextID
                 else { return fail(1, "bad request: bad context") }
+                recordCall(name, agentDirectory: agentDirectory)
                 return try execute(definition, arguments: arguments, context: context, contextPath: contextPath)
             }
         } catch {
             return fail(1, "\(error)")
         }
     }
+
+    /// Appends the tool's name to the hook's call log (`toolCallLogName`), read by the simulator afterwards.
+    private static func recordCall(_ name: String, agentDirectory: String) {
+        guard let handle = FileHandle(forWritingAtPath: agentDirectory + "/" + toolCallLogName) else { return }
+        defer { try? handle.close() }
+        _ = try? handle.seekToEnd()
+        handle.write(Data((name + "\n").utf8))
+    }
+
+    /// The file in the agent directory listing the hook tools the running hook called, one per line.
+    static let toolCallLogName = "tool-calls.log"
 
     private static func execute(
         _ definition: ToolDefinition,
@@ -36,11 +48,9 @@ enum ToolMain {
         contextPath: String
     ) throws -> Int32 {
         let cwd = FileManager.default.currentDirectoryPath
-        var counted = context
-        counted.toolCalls = (context.toolCalls ?? []) + [definition.name]
         var call = ToolCall(
             arguments: ParsedArguments(),
-            context: counted,
+            context: context,
             readStdin: { String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self) },
             readFile: { path in
                 let full = path.hasPrefix("/") ? path : cwd + "/" + path
@@ -69,8 +79,7 @@ enum ToolMain {
             case .help: return 0
             }
         }
-        // Always written back: the call itself is recorded, even when it changed nothing.
-        try JSONFile.write(call.context, to: contextPath)
+        if call.changed { try JSONFile.write(call.context, to: contextPath) }
         if !call.warnings.isEmpty { FileHandle.standardError.write(Data(call.warnings.utf8)) }
         let text: String
         switch printed {
