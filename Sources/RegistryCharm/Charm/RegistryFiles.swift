@@ -33,6 +33,11 @@ struct RegistryFiles {
         return changed
     }
 
+    /// The planned content of the file at `path`, `nil` when it is absent or not one of these files.
+    func content(at path: String) -> [UInt8]? {
+        entries.last { $0.path == path }?.content
+    }
+
     /// The read-only bind mounts of the present files that the container needs.
     var mounts: [Mount] {
         entries.compactMap { entry in

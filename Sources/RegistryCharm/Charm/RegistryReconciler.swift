@@ -25,7 +25,7 @@ struct RegistryReconciler {
         let paths = environment.paths
         let files = environment.files
         let secret = try await HTTPSecret(session: session).current()
-        let registryFiles = try await plannedFiles(httpSecret: secret)
+        let registryFiles = try plannedFiles(httpSecret: secret)
         try registryFiles.apply(to: files)
 
         var mounts = registryFiles.mounts
@@ -68,7 +68,7 @@ struct RegistryReconciler {
     }
 
     /// Computes every file the registry needs, without writing any.
-    private func plannedFiles(httpSecret: String?) async throws -> RegistryFiles {
+    private func plannedFiles(httpSecret: String?) throws -> RegistryFiles {
         let paths = environment.paths
         var planned = RegistryFiles()
 
@@ -201,7 +201,8 @@ struct RegistryReconciler {
         var insecure: [String] = []
         if registryFiles.tlsEnabled {
             let tls = config.tls
-            let authority = try environment.files.read(tls.caPath) ?? environment.files.read(tls.certificatePath)
+            // The CA when there is one, else the certificate itself (enough for a self-signed one); already read.
+            let authority = registryFiles.content(at: tls.caPath) ?? registryFiles.content(at: tls.certificatePath)
             try host.trust(
                 netloc: netloc,
                 ca: authority,
