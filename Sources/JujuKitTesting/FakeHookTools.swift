@@ -70,6 +70,8 @@ public final class FakeHookTools: HookTools, Sendable {
         public var openedPorts: Set<PortRange> = []
         /// The unit's private address.
         public var privateAddress = "10.0.0.5"
+        /// The unit's public address (`nil`: the unit has none).
+        public var publicAddress: String? = "203.0.113.5"
         /// Ingress address per binding.
         public var ingressAddresses: [String: String] = [:]
         /// Unit state.
@@ -248,6 +250,11 @@ public final class FakeHookTools: HookTools, Sendable {
     /// `HookTools` conformance, answered from and recorded in the in-memory model.
     public func privateAddress() async throws(HookToolError) -> String {
         try record("unit-get") { $0.privateAddress }
+    }
+
+    /// `HookTools` conformance, answered from and recorded in the in-memory model.
+    public func publicAddress() async throws(HookToolError) -> String? {
+        try record("unit-get") { $0.publicAddress }
     }
 
     /// `HookTools` conformance, answered from and recorded in the in-memory model.

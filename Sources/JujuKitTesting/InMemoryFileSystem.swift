@@ -9,6 +9,8 @@ public final class InMemoryFileSystem: FileSystem, Sendable {
         public var content: [UInt8]
         /// The permission bits.
         public var mode: FileMode
+        /// The owner (root unless changed).
+        public var owner = FileOwner.root
     }
 
     private struct State {
@@ -84,5 +86,18 @@ public final class InMemoryFileSystem: FileSystem, Sendable {
     /// `FileSystem` conformance in memory.
     public func mode(of path: String) -> FileMode? {
         state.withLock { $0.files[path]?.mode }
+    }
+
+    /// `FileSystem` conformance in memory.
+    public func owner(of path: String) -> FileOwner? {
+        state.withLock { $0.files[path]?.owner }
+    }
+
+    /// `FileSystem` conformance in memory.
+    public func setOwner(_ path: String, _ owner: FileOwner) throws(FileSystemError) {
+        try state.withLock { (state: inout State) throws(FileSystemError) in
+            guard state.files[path] != nil else { throw .systemCall(operation: "chown", path: path, errno: 2) }
+            state.files[path]?.owner = owner
+        }
     }
 }

@@ -19,6 +19,30 @@ public protocol FileSystem: Sendable {
     func exists(_ path: String) -> Bool
     /// The permission bits of the file at `path`, or `nil` when there is none.
     func mode(of path: String) -> FileMode?
+    /// The numeric owner and group of the file at `path`, or `nil` when there is none.
+    func owner(of path: String) -> FileOwner?
+    /// Gives the file at `path` to `owner` (for a file another service must read, such as nagios).
+    func setOwner(_ path: String, _ owner: FileOwner) throws(FileSystemError)
+}
+
+/// A numeric user and group, as `chown` takes them.
+public struct FileOwner: Sendable, Hashable, CustomStringConvertible {
+    /// The user id.
+    public var user: UInt32
+    /// The group id.
+    public var group: UInt32
+
+    /// Creates an owner.
+    public init(user: UInt32, group: UInt32) {
+        self.user = user
+        self.group = group
+    }
+
+    /// root:root.
+    public static let root = FileOwner(user: 0, group: 0)
+
+    /// `uid:gid`.
+    public var description: String { "\(user):\(group)" }
 }
 
 extension FileSystem {

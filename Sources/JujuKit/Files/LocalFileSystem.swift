@@ -133,4 +133,18 @@ public struct LocalFileSystem: FileSystem {
         guard stat(path, &info) == 0 else { return nil }
         return FileMode(rawValue: UInt32(info.st_mode) & 0o7777)
     }
+
+    /// `FileSystem` conformance on the real disk.
+    public func owner(of path: String) -> FileOwner? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return FileOwner(user: UInt32(info.st_uid), group: UInt32(info.st_gid))
+    }
+
+    /// `FileSystem` conformance on the real disk.
+    public func setOwner(_ path: String, _ owner: FileOwner) throws(FileSystemError) {
+        guard chown(path, uid_t(owner.user), gid_t(owner.group)) == 0 else {
+            throw .systemCall(operation: "chown", path: path, errno: errno)
+        }
+    }
 }

@@ -23,6 +23,10 @@ public final class HookSession {
     public var values: [String: JSONValue]
     /// Turns bytes into a stable digest (SHA-256 hex in production).
     public let digest: @Sendable ([UInt8]) -> String
+    /// The relations, read at most once per hook.
+    public private(set) lazy var relations = RelationView(tools: tools)
+    /// What handlers learn during this hook and share with later handlers and the status (never persisted).
+    public let scratch = HookScratch()
 
     /// Creates a session; the dispatcher does this once per hook.
     public init(

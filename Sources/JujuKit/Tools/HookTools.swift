@@ -43,6 +43,8 @@ public protocol HookTools: Sendable {
     func openedPorts() async throws(HookToolError) -> [PortRange]
     /// `unit-get --format=json private-address`.
     func privateAddress() async throws(HookToolError) -> String
+    /// `unit-get --format=json public-address`; `nil` when the unit has none.
+    func publicAddress() async throws(HookToolError) -> String?
     /// `network-get --format=json <binding> --ingress-address`: the first ingress address of a binding.
     func ingressAddress(binding: String) async throws(HookToolError) -> String?
     /// `state-get --format=json`: the unit's persisted state.

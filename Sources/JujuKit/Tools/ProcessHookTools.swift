@@ -121,6 +121,16 @@ public struct ProcessHookTools: HookTools {
         try await decode("unit-get", ["--format=json", "private-address"], as: String.self)
     }
 
+    /// `HookTools` conformance: runs the tool of the same name; a unit without a public address gives `nil`.
+    public func publicAddress() async throws(HookToolError) -> String? {
+        do throws(HookToolError) {
+            return try await decode("unit-get", ["--format=json", "public-address"], as: String?.self)
+        } catch {
+            if case .failed(_, 1, let message) = error, message.contains("not found") { return nil }
+            throw error
+        }
+    }
+
     /// `HookTools` conformance: runs the tool of the same name.
     public func ingressAddress(binding: String) async throws(HookToolError) -> String? {
         try await decode("network-get", ["--format=json", binding, "--ingress-address"], as: String?.self)

@@ -20,6 +20,15 @@ public struct HostPaths: Sendable, Equatable {
     public var aptSourcesDirectory: String
     /// Apt keyrings (`/etc/apt/keyrings`).
     public var aptKeyringDirectory: String
+    /// nrpe's command definitions (`/etc/nagios/nrpe.d`).
+    public var nrpeDirectory: String
+    /// Service definitions the nrpe charm exports to Nagios (`/var/lib/nagios/export`).
+    public var nagiosExportDirectory: String
+    /// Copies of the client pair the nrpe check presents under mutual TLS, readable by nagios
+    /// (`/etc/nagios/docker-registry`).
+    public var nagiosClientDirectory: String
+    /// The user database, to find the nagios user (`/etc/passwd`).
+    public var passwdFile: String
 
     /// Creates paths.
     public init(
@@ -30,7 +39,11 @@ public struct HostPaths: Sendable, Equatable {
         dockerServiceDropInDirectory: String = "/etc/systemd/system/docker.service.d",
         dockerPIDFile: String = "/var/run/docker.pid",
         aptSourcesDirectory: String = "/etc/apt/sources.list.d",
-        aptKeyringDirectory: String = "/etc/apt/keyrings"
+        aptKeyringDirectory: String = "/etc/apt/keyrings",
+        nrpeDirectory: String = "/etc/nagios/nrpe.d",
+        nagiosExportDirectory: String = "/var/lib/nagios/export",
+        nagiosClientDirectory: String = "/etc/nagios/docker-registry",
+        passwdFile: String = "/etc/passwd"
     ) {
         self.registryDirectory = registryDirectory
         self.dataDirectory = dataDirectory
@@ -40,6 +53,10 @@ public struct HostPaths: Sendable, Equatable {
         self.dockerPIDFile = dockerPIDFile
         self.aptSourcesDirectory = aptSourcesDirectory
         self.aptKeyringDirectory = aptKeyringDirectory
+        self.nrpeDirectory = nrpeDirectory
+        self.nagiosExportDirectory = nagiosExportDirectory
+        self.nagiosClientDirectory = nagiosClientDirectory
+        self.passwdFile = passwdFile
     }
 
     /// The rendered registry configuration.

@@ -56,6 +56,11 @@ public final class RegistryCharm: Charm {
                 whenNot: hooksWithoutReconcile + [RegistryFlags.seriesUpgrade]
             ) { try await self.configure($0) },
             Handler(
+                "publish-relations",
+                when: [RegistryFlags.dockerReady, RegistryFlags.configured],
+                whenNot: hooksWithoutReconcile + [RegistryFlags.seriesUpgrade]
+            ) { try await self.publishRelations($0) },
+            Handler(
                 "retry-configure",
                 when: [RegistryFlags.dockerReady, RegistryFlags.reconcilePending, .hook("update-status")],
                 whenNot: [RegistryFlags.seriesUpgrade]
@@ -116,8 +121,16 @@ public final class RegistryCharm: Charm {
         let startIfStopped = !session.flags.containsKnown(RegistryFlags.stoppedByOperator)
         do {
             let result = try await reconciler.run(startIfStopped: startIfStopped)
+            session.scratch[ServedRegistry.self] = result.served
             session.values[StateKeys.address] = .string("\(result.address):\(config.registryPort)")
-            session.values[StateKeys.scheme] = .string(result.scheme)
+            session.values[StateKeys.netloc] = .string(result.served.netloc)
+            session.values[StateKeys.scheme] = .string(result.served.scheme)
+            session.values[StateKeys.proxied] = result.served.proxied ? .bool(true) : nil
+            let receipt = session.scratch[CertificateReceipt.self] ?? .notRelated
+            let certificateStatus = CertProvider.status(for: receipt, configTLS: config.tls.hasCertificateAndKey)
+            session.values[StateKeys.certificateStatus] = certificateStatus.map {
+                .object(["state": .string($0.state.rawValue), "message": .string($0.message)])
+            }
             session.flags.set(RegistryFlags.configured)
             session.flags.clear(RegistryFlags.reconcilePending)
             containerJustStarted = result.outcome != .keptStopped
@@ -128,6 +141,35 @@ public final class RegistryCharm: Charm {
             startFailure = error.description
             session.flags.set(RegistryFlags.reconcilePending)
         }
+    }
+
+    /// Tells every related application how the registry now serves: clients, the proxy, nrpe.
+    ///
+    /// Runs after a successful reconcile in the same hook; each relation writes only what changed.
+    private func publishRelations(_ session: HookSession) async throws {
+        guard let served = session.scratch[ServedRegistry.self] else { return }
+        var user: String?
+        var password: String?
+        if case .basic(let name, let secret) = config.auth {
+            user = name
+            password = secret
+        }
+        try await RegistryClients(session: session).publish(
+            RegistryClientData(
+                netloc: served.netloc,
+                scheme: served.scheme,
+                basicUser: user,
+                basicPassword: password,
+                ca: served.ca.map { String(decoding: $0, as: UTF8.self) }
+            )
+        )
+        try await Website(session: session, charmDirectory: session.context.charmDirectory, files: environment.files)
+            .publish(
+                port: config.registryPort,
+                tlsPassThrough: served.https,
+                members: try await PeerMembers.read(session)
+            )
+        try await Nrpe(session: session, config: config, environment: environment).reconcile(served)
     }
 
     private func pauseForSeriesUpgrade(_ session: HookSession) async throws {
@@ -157,6 +199,7 @@ public final class RegistryCharm: Charm {
         for path in [paths.configFile, paths.htpasswdFile, paths.tokenBundleFile, paths.environmentFile] + written {
             try environment.files.remove(path)
         }
+        try Nrpe(session: session, config: config, environment: environment).removeFiles()
         session.flags.clear(RegistryFlags.configured)
         session.logger.info("removed the registry container and its files; images in \(paths.dataDirectory) are kept")
     }

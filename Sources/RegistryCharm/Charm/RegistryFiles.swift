@@ -38,6 +38,12 @@ struct RegistryFiles {
         entries.last { $0.path == path }?.content
     }
 
+    /// What clients trust the registry with: the CA when there is one, else the certificate itself (enough for a
+    /// self-signed one).
+    func trustAnchor(_ tls: TLSOptions) -> [UInt8]? {
+        content(at: tls.caPath) ?? content(at: tls.certificatePath)
+    }
+
     /// The read-only bind mounts of the present files that the container needs.
     var mounts: [Mount] {
         entries.compactMap { entry in

@@ -26,6 +26,14 @@ enum StateKeys {
     static let address = "registry.address"
     /// Whether the registry serves https.
     static let scheme = "registry.scheme"
+    /// The netloc clients use: http-host's, the proxy's, or <address>:<registry-port>.
+    static let netloc = "registry.netloc"
+    /// Whether a reverse proxy (the website relation) fronts the registry.
+    static let proxied = "registry.proxied"
+    /// The status the cert-provider relation calls for while its certificate is not applied (a message), if any.
+    static let certificateStatus = "cert-provider.status"
+    /// The nrpe check files the charm wrote, to remove them when the relation or the unit goes.
+    static let nrpeFiles = "nrpe.files"
     /// The netloc the local docker trusts, to untrust it when it changes.
     static let trustedNetloc = "registry.trusted-netloc"
     /// The TLS files the charm wrote from config blobs, to remove them when the blobs are cleared.

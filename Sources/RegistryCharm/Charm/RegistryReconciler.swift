@@ -15,7 +15,7 @@ struct RegistryReconciler {
     struct Result {
         var outcome: ReconcileOutcome
         var address: String
-        var scheme: String
+        var served: ServedRegistry
     }
 
     /// The container's data directory inside it (the filesystem driver's root).
@@ -25,7 +25,8 @@ struct RegistryReconciler {
         let paths = environment.paths
         let files = environment.files
         let secret = try await HTTPSecret(session: session).current()
-        let registryFiles = try plannedFiles(httpSecret: secret)
+        let receipt = try await CertProvider(session: session, config: config, now: environment.now()).receipt()
+        let registryFiles = try plannedFiles(httpSecret: secret, receipt: receipt)
         try registryFiles.apply(to: files)
 
         var mounts = registryFiles.mounts
@@ -45,8 +46,15 @@ struct RegistryReconciler {
         )
 
         // dockerd first: should daemon.json need a restart, it happens before the new container exists.
-        let address = try await session.tools.privateAddress()
-        try await updateLocalTrust(address: address, files: registryFiles)
+        let address = try await UnitAddresses.of(session).privateAddress
+        let proxy = try await WebsiteProxy.read(session)
+        let netloc = RegistryNetloc.choose(
+            httpHost: config.httpHost,
+            proxy: proxy,
+            address: address,
+            port: config.registryPort
+        )
+        try await updateLocalTrust(netloc: netloc, files: registryFiles)
 
         let containers = environment.containers
         if let previous = session.values[StateKeys.containerName]?.stringValue, previous != config.registryName {
@@ -64,11 +72,21 @@ struct RegistryReconciler {
         session.values[StateKeys.containerName] = .string(config.registryName)
 
         try await updatePorts()
-        return Result(outcome: outcome, address: address, scheme: registryFiles.tlsEnabled ? "https" : "http")
+        let tls = config.tls
+        let served = ServedRegistry(
+            netloc: netloc,
+            scheme: registryFiles.tlsEnabled ? "https" : "http",
+            proxied: proxy.isProxying,
+            ca: registryFiles.tlsEnabled ? registryFiles.trustAnchor(tls) : nil,
+            clientCertificatesRequired: registryFiles.clientCertificatesRequired,
+            serverPair: registryFiles.tlsEnabled ? (tls.certificatePath, tls.keyPath) : nil,
+            authentication: config.auth != .none
+        )
+        return Result(outcome: outcome, address: address, served: served)
     }
 
     /// Computes every file the registry needs, without writing any.
-    private func plannedFiles(httpSecret: String?) throws -> RegistryFiles {
+    private func plannedFiles(httpSecret: String?, receipt: CertificateReceipt) throws -> RegistryFiles {
         let paths = environment.paths
         var planned = RegistryFiles()
 
@@ -99,7 +117,7 @@ struct RegistryReconciler {
             )
         )
 
-        let tls = try tlsFiles()
+        let tls = try tlsFiles(receipt: receipt)
         planned.entries += tls.entries
         planned.tlsEnabled = tls.enabled
         planned.clientCertificatesRequired = tls.clientCA
@@ -138,8 +156,11 @@ struct RegistryReconciler {
         return planned
     }
 
-    /// TLS files: from the config blobs when given (written here, key 0600), else whatever is at the paths.
-    private func tlsFiles() throws -> (entries: [RegistryFiles.Entry], enabled: Bool, clientCA: Bool) {
+    /// TLS files: from the config blobs when the certificate and key are given, else from the cert-provider
+    /// relation when it gave a usable certificate (both written here, key 0600), else whatever is at the paths.
+    private func tlsFiles(receipt: CertificateReceipt) throws -> (
+        entries: [RegistryFiles.Entry], enabled: Bool, clientCA: Bool
+    ) {
         let tls = config.tls
         let files = environment.files
         var entries: [RegistryFiles.Entry] = []
@@ -162,9 +183,22 @@ struct RegistryReconciler {
             return existing
         }
 
-        let certificate = try plan(tls.certificatePath, blob: tls.certificatePEM, mode: .publicReadable)
-        let key = try plan(tls.keyPath, blob: tls.keyPEM, mode: .ownerOnly)
-        let ca = try plan(tls.caPath, blob: tls.caPEM, mode: .publicReadable)
+        var sources = (certificate: tls.certificatePEM, key: tls.keyPEM, ca: tls.caPEM)
+        if case .complete(let bundle) = receipt {
+            if tls.hasCertificateAndKey {
+                if session.dataChanged("tls.source", "config-over-relation") {
+                    session.logger.info(
+                        "tls-cert-blob and tls-key-blob are set: they win over the certificate from cert-provider"
+                    )
+                }
+            } else {
+                _ = session.dataChanged("tls.source", "relation")
+                sources = (bundle.certificate, bundle.key, bundle.ca)
+            }
+        }
+        let certificate = try plan(tls.certificatePath, blob: sources.certificate, mode: .publicReadable)
+        let key = try plan(tls.keyPath, blob: sources.key, mode: .ownerOnly)
+        let ca = try plan(tls.caPath, blob: sources.ca, mode: .publicReadable)
         session.values[StateKeys.writtenTLSFiles] = .array(nowWritten.sorted().map(JSONValue.string))
         let enabled = certificate != nil && key != nil
         if !enabled {
@@ -192,20 +226,17 @@ struct RegistryReconciler {
     /// Makes the local docker trust the registry: `certs.d/<netloc>` with TLS, `insecure-registries` without; forgets a previous netloc.
     ///
     /// dockerd is reloaded (never restarted) for an insecure-registries change.
-    private func updateLocalTrust(address: String, files registryFiles: RegistryFiles) async throws {
+    private func updateLocalTrust(netloc: String, files registryFiles: RegistryFiles) async throws {
         let host = environment.host
-        let netloc = config.httpHost?.hostAndPort ?? "\(address):\(config.registryPort)"
         if let previous = session.values[StateKeys.trustedNetloc]?.stringValue, previous != netloc {
             try host.untrust(netloc: previous)
         }
         var insecure: [String] = []
         if registryFiles.tlsEnabled {
             let tls = config.tls
-            // The CA when there is one, else the certificate itself (enough for a self-signed one); already read.
-            let authority = registryFiles.content(at: tls.caPath) ?? registryFiles.content(at: tls.certificatePath)
             try host.trust(
                 netloc: netloc,
-                ca: authority,
+                ca: registryFiles.trustAnchor(tls),
                 clientCertificate: registryFiles.clientCertificatesRequired ? (tls.certificatePath, tls.keyPath) : nil
             )
         } else {

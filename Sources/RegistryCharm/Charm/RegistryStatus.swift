@@ -42,9 +42,17 @@ struct RegistryStatus {
             return
         }
         if running {
-            let address = session.values[StateKeys.address]?.stringValue ?? "unknown"
-            let scheme = session.values[StateKeys.scheme]?.stringValue ?? "http"
-            status.report(.active("Ready at \(address) (\(scheme))."))
+            if let pending = session.values[StateKeys.certificateStatus]?.objectValue,
+                let state = pending["state"]?.stringValue.flatMap(WorkloadStatus.State.init(rawValue:)),
+                let message = pending["message"]?.stringValue
+            {
+                status.report(WorkloadStatus(state, message))
+            }
+            let values = session.values
+            let netloc = values[StateKeys.netloc]?.stringValue ?? values[StateKeys.address]?.stringValue ?? "unknown"
+            let scheme = values[StateKeys.scheme]?.stringValue ?? "http"
+            let proxied = values[StateKeys.proxied]?.boolValue == true ? ", proxied" : ""
+            status.report(.active("Ready at \(netloc) (\(scheme)\(proxied))."))
         } else {
             status.report(.blocked("\(name) container is stopped. Run the start action to start it."))
         }

@@ -151,8 +151,8 @@ public struct CharmConfig: Sendable, Equatable {
         noProxy = reader.trimmed("no_proxy")
         enableCgroups = reader.bool("enable-cgroups")
 
-        nagiosContext = reader.string("nagios_context")
-        nagiosServicegroups = reader.trimmed("nagios_servicegroups")
+        nagiosContext = Self.nagiosNames(&reader, "nagios_context", list: false) ?? "juju"
+        nagiosServicegroups = Self.nagiosNames(&reader, "nagios_servicegroups", list: true)
         extraPackages = Self.readExtraPackages(&reader)
         packageStatus = Self.oneOf(&reader, "package_status", fallback: .install)
         let apt = Self.readAptSources(&reader)

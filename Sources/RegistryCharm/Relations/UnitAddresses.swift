@@ -1,0 +1,47 @@
+import JujuKit
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
+
+/// This unit's addresses, asked of Juju once per hook.
+struct UnitAddresses {
+    /// `unit-get private-address`.
+    var privateAddress: String
+    /// `unit-get public-address`, when the unit has one.
+    var publicAddress: String?
+    /// The machine's host name.
+    var hostname: String?
+    /// Whether the public address and the host name were looked up.
+    var complete = false
+
+    /// The addresses, from this hook's scratch pad or the hook tools.
+    static func of(_ session: HookSession) async throws -> UnitAddresses {
+        if let known = session.scratch[UnitAddresses.self] { return known }
+        let found = UnitAddresses(privateAddress: try await session.tools.privateAddress())
+        session.scratch[UnitAddresses.self] = found
+        return found
+    }
+
+    /// The addresses including the public one and the host name, which only the certificate request needs.
+    static func withPublic(_ session: HookSession) async throws -> UnitAddresses {
+        var addresses = try await of(session)
+        if !addresses.complete {
+            addresses.publicAddress = try await session.tools.publicAddress()
+            addresses.hostname = machineHostname()
+            addresses.complete = true
+            session.scratch[UnitAddresses.self] = addresses
+        }
+        return addresses
+    }
+
+    /// `gethostname(2)`, or `nil` when it fails.
+    static func machineHostname() -> String? {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count - 1) == 0 else { return nil }
+        let name = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return name.isEmpty ? nil : name
+    }
+}
