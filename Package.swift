@@ -100,7 +100,10 @@ let package = Package(
         ),
         .testTarget(
             name: "ScenarioTests",
-            dependencies: ["RegistryCharm", "JujuKit", "JujuKitTesting", "RegistryCharmTesting"],
+            dependencies: [
+                "RegistryCharm", "JujuKit", "JujuKitTesting", "RegistryCharmTesting",
+                .product(name: "Yams", package: "Yams"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

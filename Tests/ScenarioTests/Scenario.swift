@@ -16,6 +16,11 @@ final class Scenario: @unchecked Sendable {
     var now = Date().addingTimeInterval(60)
 
     static let image = "localhost/registry:test"
+    /// Where the charm directory is on the pretend disk (its `templates/` are copied there from the repository).
+    static let charmDirectory = "/var/lib/juju/agents/unit-docker-registry-0/charm"
+    /// The repository root (this file is Tests/ScenarioTests/Scenario.swift).
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
 
     init(config: [String: JSONValue] = [:], leader: Bool = true) {
         var model = FakeHookTools.Model()
@@ -28,12 +33,31 @@ final class Scenario: @unchecked Sendable {
         docker.runner.on("docker", ["info"], result: CommandResult(standardOutput: "28.2.2\n"))
         docker.runner.on("kill", ["-HUP"], result: CommandResult())
         try? files.write("/var/run/docker.pid", text: "4242\n", mode: .publicReadable)
+        let templates = Self.repository.appendingPathComponent("templates")
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: templates.path)) ?? [] {
+            let text = (try? String(contentsOf: templates.appendingPathComponent(name), encoding: .utf8)) ?? ""
+            try? files.write("\(Self.charmDirectory)/templates/\(name)", text: text, mode: .publicReadable)
+        }
     }
 
     /// Runs one event and returns what the dispatcher reports.
     @discardableResult
-    func run(_ event: HookEvent) async -> CharmDispatcher.Outcome {
-        let context = HookContext(event: event, unitName: tools.model.unitName)
+    func run(
+        _ event: HookEvent,
+        relationID: String? = nil,
+        remoteUnit: String? = nil,
+        departingUnit: String? = nil
+    ) async -> CharmDispatcher.Outcome {
+        let remoteApp = relationID.flatMap { tools.model.relations[$0]?.remoteApp }
+        let context = HookContext(
+            event: event,
+            unitName: tools.model.unitName,
+            charmDirectory: Self.charmDirectory,
+            relationID: relationID,
+            remoteUnit: remoteUnit,
+            remoteApp: remoteApp ?? remoteUnit.map { String($0.split(separator: "/")[0]) },
+            departingUnit: departingUnit
+        )
         let environment = CharmEnvironment(runner: docker.runner, files: files, paths: paths, now: { [now] in now })
         return await CharmDispatcher(context: context, tools: tools, digest: ContainerDigest.sha256Hex)
             .run(RegistryCharm(environment: environment))

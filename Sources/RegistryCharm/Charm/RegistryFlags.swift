@@ -32,6 +32,8 @@ enum StateKeys {
     static let proxied = "registry.proxied"
     /// The status the cert-provider relation calls for while its certificate is not applied (a message), if any.
     static let certificateStatus = "cert-provider.status"
+    /// Where the TLS files the charm wrote came from: `config` (the blobs) or `relation` (cert-provider).
+    static let tlsSource = "registry.tls-source"
     /// The nrpe check files the charm wrote, to remove them when the relation or the unit goes.
     static let nrpeFiles = "nrpe.files"
     /// The netloc the local docker trusts, to untrust it when it changes.

@@ -184,18 +184,32 @@ struct RegistryReconciler {
         }
 
         var sources = (certificate: tls.certificatePEM, key: tls.keyPEM, ca: tls.caPEM)
-        if case .complete(let bundle) = receipt {
+        let previousSource = session.values[StateKeys.tlsSource]?.stringValue
+        var source: String? = tls.hasCertificateAndKey ? "config" : nil
+        switch receipt {
+        case .complete(let bundle):
             if tls.hasCertificateAndKey {
-                if session.dataChanged("tls.source", "config-over-relation") {
+                if session.dataChanged("tls.config-over-relation", true) {
                     session.logger.info(
                         "tls-cert-blob and tls-key-blob are set: they win over the certificate from cert-provider"
                     )
                 }
             } else {
-                _ = session.dataChanged("tls.source", "relation")
                 sources = (bundle.certificate, bundle.key, bundle.ca)
+                source = "relation"
             }
+        case .waiting, .incomplete, .unusable:
+            // A renewal or a new request after an address change: keep serving with the certificate applied
+            // before until the new one is complete.
+            if !tls.hasCertificateAndKey, previousSource == "relation" {
+                func kept(_ path: String) throws -> [UInt8]? { written.contains(path) ? try files.read(path) : nil }
+                sources = (try kept(tls.certificatePath), try kept(tls.keyPath), try kept(tls.caPath))
+                source = "relation"
+            }
+        case .notRelated:
+            break
         }
+        session.values[StateKeys.tlsSource] = source.map(JSONValue.string)
         let certificate = try plan(tls.certificatePath, blob: sources.certificate, mode: .publicReadable)
         let key = try plan(tls.keyPath, blob: sources.key, mode: .ownerOnly)
         let ca = try plan(tls.caPath, blob: sources.ca, mode: .publicReadable)
