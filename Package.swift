@@ -113,7 +113,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["JujuSim", "JujuKit"],
+            dependencies: ["JujuSim", "JujuKit", .product(name: "Yams", package: "Yams")],
             swiftSettings: strictSettings
         ),
     ]

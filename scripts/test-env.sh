@@ -33,7 +33,7 @@ IMAGE_RECIPE=1
 LABEL_PREFIX="io.github.docker-registry-swift.test"
 
 PACKAGES=(
-    docker.io docker-registry haproxy easy-rsa monitoring-plugins-basic zip unzip binutils curl jq
+    docker.io containerd docker-registry haproxy easy-rsa monitoring-plugins-basic zip unzip binutils curl jq
     openssl busybox-static python3-venv ca-certificates file iproute2
 )
 

@@ -47,7 +47,7 @@ final class CharmUnderTest {
                 to: charmDirectory.appendingPathComponent(name)
             )
         }
-        for name in ["dispatch", "hooks", "actions"] {
+        for name in ["dispatch", "hooks", "actions", "templates"] {
             try shell("cp", ["-a", Self.repository.appendingPathComponent(name).path, charmDirectory.path])
         }
         try FileManager.default.copyItem(
@@ -105,6 +105,50 @@ final class CharmUnderTest {
     func containerID(_ name: String = "registry") throws -> String? {
         let output = try shell("docker", ["container", "inspect", "--format", "{{.Id}}", name])
         return output.succeeded ? output.stdout.trimmingCharacters(in: .whitespacesAndNewlines) : nil
+    }
+
+    /// Relates `endpoint` to `remoteApp` (one unit, `<remoteApp>/0`) with `unitData` in that unit's databag;
+    /// returns the relation id.
+    @discardableResult
+    func relate(_ endpoint: String, _ remoteApp: String, unitData: [String: String] = [:]) throws -> Int {
+        let file = root.appendingPathComponent("relation-\(UUID().uuidString).json")
+        // JSON is YAML: multi-line PEM values stay byte-exact.
+        try JSONSerialization.data(withJSONObject: unitData).write(to: file)
+        let output = try sim(["relate", endpoint, remoteApp, "--unit-data", file.path, "--format", "json"])
+        guard output.succeeded else { throw TestFailure("relate failed: \(output.stdout) \(output.stderr)") }
+        let answer = try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any]
+        guard let id = answer?["id"] as? Int else { throw TestFailure("relate printed \(output.stdout)") }
+        return id
+    }
+
+    /// Removes relation `id` (departed, then broken).
+    func unrelate(_ id: Int) throws {
+        let output = try sim(["unrelate", String(id)])
+        guard output.succeeded else { throw TestFailure("unrelate failed: \(output.stdout) \(output.stderr)") }
+    }
+
+    /// The databag `member` (a unit or application name) holds on relation `id`.
+    func relationData(_ id: Int, member: String = "docker-registry/0") throws -> [String: String] {
+        let output = try sim(["relation-data", String(id)])
+        let report = try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any]
+        let units = report?["unit-data"] as? [String: Any]
+        return units?[member] as? [String: String] ?? [:]
+    }
+
+    /// Runs one hook by name (e.g. `website-relation-changed` with its relation and remote unit).
+    func hook(_ name: String, relation: Int? = nil, remoteUnit: String? = nil) throws {
+        var arguments = ["hook", name]
+        if let relation { arguments += ["--relation", String(relation)] }
+        if let remoteUnit { arguments += ["--remote-unit", remoteUnit] }
+        let output = try sim(arguments)
+        guard output.succeeded else { throw TestFailure("hook \(name) failed: \(output.stdout) \(output.stderr)") }
+    }
+
+    /// The hook tool calls the last hook made (from the sim's history).
+    func lastHookToolCalls() throws -> [String] {
+        let output = try sim(["history", "--format", "json"])
+        let history = try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [[String: Any]]
+        return history?.last?["tool-calls"] as? [String] ?? []
     }
 
     /// Removes the unit and whatever it left, and puts daemon.json back as it was.

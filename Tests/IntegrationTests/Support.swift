@@ -15,15 +15,20 @@ struct EasyRSA {
     var clientCertificatePath: String { directory.appendingPathComponent("pki/issued/client.crt").path }
     var clientKeyPath: String { directory.appendingPathComponent("pki/private/client.key").path }
 
-    static func make() throws -> EasyRSA {
+    /// Makes a CA and pairs; with `serverClient` both pairs carry serverAuth and clientAuth (`build-serverClient-full`),
+    /// as the easyrsa charm's certificates do, so the server pair can also serve as a client identity.
+    static func make(serverClient: Bool = false) throws -> EasyRSA {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("easyrsa-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let easyrsa = "/usr/share/easy-rsa/easyrsa"
         let environment = ["EASYRSA_BATCH": "1", "EASYRSA_PKI": directory.appendingPathComponent("pki").path]
         for arguments in [
             ["init-pki"], ["build-ca", "nopass"],
-            ["--subject-alt-name=IP:127.0.0.1,DNS:localhost", "build-server-full", "127.0.0.1", "nopass"],
-            ["build-client-full", "client", "nopass"],
+            [
+                "--subject-alt-name=IP:127.0.0.1,DNS:localhost,IP:::1,DNS:\(HostsEntry.name)",
+                serverClient ? "build-serverClient-full" : "build-server-full", "127.0.0.1", "nopass",
+            ],
+            [serverClient ? "build-serverClient-full" : "build-client-full", "client", "nopass"],
         ] {
             let output = try shell(easyrsa, arguments, environment: environment)
             guard output.succeeded else { throw TestFailure("easyrsa \(arguments): \(output.stderr)") }
@@ -77,5 +82,35 @@ final class AvailabilityPoller: @unchecked Sendable {
         lock.withLock { running = false }
         Thread.sleep(forTimeInterval: 0.3)
         return lock.withLock { polls > 0 ? failures : -1 }
+    }
+}
+
+/// A name for the IPv6 loopback in /etc/hosts, for clients that must see the registry as a secure one.
+///
+/// docker treats every registry on 127.0.0.0/8 as insecure and then ignores `certs.d`, so it never presents a
+/// client certificate there; a name that resolves to ::1 only is a secure registry to it, as a unit's address is.
+enum HostsEntry {
+    static let name = "registry-it.test"
+    static let line = "::1 \(name) # docker-registry charm integration tests\n"
+
+    /// Adds the entry (once); `remove()` takes it out again.
+    static func add() throws {
+        let text = (try? String(contentsOfFile: "/etc/hosts", encoding: .utf8)) ?? ""
+        guard !text.contains(line) else { return }
+        try (text + (text.hasSuffix("\n") || text.isEmpty ? "" : "\n") + line).write(
+            toFile: "/etc/hosts",
+            atomically: false,
+            encoding: .utf8
+        )
+    }
+
+    /// Removes the entry.
+    static func remove() {
+        guard let text = try? String(contentsOfFile: "/etc/hosts", encoding: .utf8), text.contains(line) else { return }
+        try? text.replacingOccurrences(of: line, with: "").write(
+            toFile: "/etc/hosts",
+            atomically: false,
+            encoding: .utf8
+        )
     }
 }
