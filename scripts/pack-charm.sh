@@ -20,7 +20,10 @@ for tool in git zip unzip; do
 done
 
 cd "$root"
-required=(metadata.yaml config.yaml actions.yaml manifest.yaml dispatch bin/docker-registry-charm LICENSE README.md)
+required=(
+    metadata.yaml config.yaml actions.yaml manifest.yaml dispatch bin/docker-registry-charm LICENSE README.md
+    templates/haproxy-services.yaml templates/nrpe-command.cfg templates/nrpe-service.cfg
+)
 for file in "${required[@]}"; do
     [[ -e "$file" ]] || die "$file is missing (bin/docker-registry-charm comes from 'make charm')"
 done

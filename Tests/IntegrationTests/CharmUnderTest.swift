@@ -135,7 +135,7 @@ final class CharmUnderTest {
         return units?[member] as? [String: String] ?? [:]
     }
 
-    /// Runs one hook by name (e.g. `website-relation-changed` with its relation and remote unit).
+    /// Runs one hook by name, such as `website-relation-changed` with its relation and remote unit.
     func hook(_ name: String, relation: Int? = nil, remoteUnit: String? = nil) throws {
         var arguments = ["hook", name]
         if let relation { arguments += ["--relation", String(relation)] }
