@@ -141,7 +141,9 @@ enum Commands {
             try simulator.resolve(unit: flags.value("unit"), noRetry: flags.flag("no-retry"))
             return 0
         case "set-leader":
-            guard arguments.count == 1 else { throw SimError("usage: set-leader <unit> | set-leader true|false [--unit U]") }
+            guard arguments.count == 1 else {
+                throw SimError("usage: set-leader <unit> | set-leader true|false [--unit U]")
+            }
             if let leader = FlagParser.parseBool(arguments[0]) {
                 try simulator.setLeader(unit: flags.value("unit"), leader: leader)
             } else if RelationTools.isUnitName(arguments[0]), flags.value("unit") == nil {

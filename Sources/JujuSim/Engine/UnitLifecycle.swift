@@ -25,7 +25,9 @@ extension Simulator {
             for index in model.relations.indices where !model.relations[index].broken {
                 model.relations[index].unitData[unit.name] = seededBag(address: unit.privateAddress)
                 if model.relations[index].isContainerScoped {
-                    addSubordinate(to: &model.relations[index], principal: unit)
+                    var relation = model.relations[index]
+                    addSubordinate(to: &relation, principal: unit)
+                    model.relations[index] = relation
                 }
             }
         }
@@ -82,9 +84,11 @@ extension Simulator {
         try drain()
     }
 
-    /// Queues a dying unit's teardown: per relation (by id), -departed for each remote unit it knows with
-    /// `JUJU_DEPARTING_UNIT` = the unit itself, then -broken unless the relation is a peer relation; then stop and
-    /// remove. Its queued -joined/-changed hooks are dropped, as a dying unit's agent no longer joins anyone.
+    /// Queues a dying unit's teardown, relations first, then stop and remove.
+    ///
+    /// Per relation (by id): -departed for each remote unit it knows, with `JUJU_DEPARTING_UNIT` = the unit itself,
+    /// then -broken unless it is a peer relation. Its queued -joined/-changed hooks are dropped, as a dying unit's
+    /// agent no longer joins anyone.
     func queueDeparture(of index: Int) {
         let unit = model.units[index].name
         model.queue.removeAll { item in
@@ -113,8 +117,9 @@ extension Simulator {
         try drain()
     }
 
-    /// Makes `index` the only leader: leader-elected there and, on 3.x, leader-settings-changed on the other live
-    /// units. Nothing happens if it already leads.
+    /// Makes `index` the only leader; nothing happens if it already leads.
+    ///
+    /// Queues leader-elected there and, on 3.x, leader-settings-changed on the other live units.
     func moveLeadership(to index: Int) {
         guard !model.units[index].leader else { return }
         for other in model.units.indices { model.units[other].leader = other == index }
