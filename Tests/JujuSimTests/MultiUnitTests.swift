@@ -154,6 +154,21 @@ struct MultiUnitTests {
         #expect(try sim.isLeader("demo/10") == "False\n")
     }
 
+    @Test("add-unit after the last unit went: the new unit is elected leader during its setup")
+    func addUnitWithoutLeader() throws {
+        let sim = try SimHarness.recording()
+        try sim.deploy()
+        try sim.ok("remove-unit", "demo/0")
+        let start = sim.events().count
+        #expect(try sim.ok("add-unit") == "demo/1\n")
+        #expect(
+            sim.events(of: "demo/1", from: start) == [
+                "install", "peer-relation-created remote= list=", "leader-elected", "config-changed", "start",
+            ]
+        )
+        #expect(try sim.isLeader("demo/1") == "True\n")
+    }
+
     @Test("set-leader <unit>: leader-elected there, leader-settings-changed elsewhere on 3.6, not on 4.0")
     func setLeader() throws {
         for (version, expectSettings) in [("3.6", true), ("4.0", false)] {
@@ -179,7 +194,10 @@ struct MultiUnitTests {
             #expect(sim.events().count == middle)
         }
         let sim = try SimHarness.recording()
-        try sim.deploy()
+        try sim.deploy("--unit-count", "2")
+        let start = sim.events().count
+        try sim.ok("set-leader", "true", "--unit", "demo/1")
+        #expect(Array(sim.events().dropFirst(start)) == ["demo/1 leader-elected", "demo/0 leader-settings-changed"])
         let missing = try sim.sim("set-leader", "demo/7")
         #expect(missing.code == 1 && missing.stderr == "ERROR unit \"demo/7\" not found\n")
     }

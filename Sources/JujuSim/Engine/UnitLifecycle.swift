@@ -3,9 +3,12 @@ import JujuKit
 
 /// Scaling and leadership: `add-unit`, `remove-unit`, leadership moves and the dying-unit teardown.
 extension Simulator {
-    /// `add-unit`: new non-leader units run install → relation-created (peers, then every existing relation) →
-    /// leader-settings-changed (3.x) → config-changed → start, then join: peers pairwise (both sides, sorted), and
-    /// each remote unit they can see in every other relation.
+    /// `add-unit`: new units join the application as Juju's non-leader setup sequence; returns their names.
+    ///
+    /// Each runs install → relation-created (peers, then every existing relation) → leader-settings-changed (3.x) →
+    /// config-changed → start, then joins: peers pairwise (both sides, sorted), and each remote unit it can see in
+    /// every other relation. With no live leader the first new unit is elected (leader-elected in place of
+    /// leader-settings-changed).
     func addUnits(count: Int) throws -> [String] {
         let application = try requireApplication()
         guard count >= 1 else { throw SimError("--count must be at least 1") }
@@ -13,6 +16,7 @@ extension Simulator {
             throw SimError("application \"\(application.name)\" is being removed")
         }
         _ = try CharmSpec(directory: application.charmSource)
+        let leaderless = !liveUnitIndices.contains { model.units[$0].leader }
         var added: [String] = []
         for _ in 0..<count {
             let number = model.application?.nextUnitNumber ?? 0
@@ -38,7 +42,12 @@ extension Simulator {
             for relation in ordered {
                 enqueue(name, "\(relation.endpoint)-relation-created", relation: relation.id, remote: "")
             }
-            if model.hasLeaderSettings { enqueue(name, "leader-settings-changed") }
+            if leaderless && name == added.first, let index = model.unitIndex(name) {
+                for other in model.units.indices { model.units[other].leader = other == index }
+                enqueue(name, "leader-elected")
+            } else if model.hasLeaderSettings {
+                enqueue(name, "leader-settings-changed")
+            }
             enqueue(name, "config-changed")
             enqueue(name, "start")
         }
