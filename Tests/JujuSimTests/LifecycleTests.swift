@@ -158,7 +158,7 @@ struct LifecycleTests {
         #expect(try sim.hooks() == ["install"])
     }
 
-    @Test("upgrade runs upgrade-charm, config-changed, start with the refreshed charm; remove tears down")
+    @Test("upgrade runs upgrade-charm, config-changed, start with the refreshed charm; remove: no peer -broken")
     func upgradeAndRemove() throws {
         let sim = try SimHarness()
         try sim.deploy()
@@ -172,7 +172,7 @@ struct LifecycleTests {
         #expect(try sim.sim("remove").code == 0)
         #expect(
             Array(try sim.hooks(withRemote: true).dropFirst(middle)) == [
-                "peer-relation-broken()", "db-relation-departed(pg/0)", "db-relation-broken()", "stop", "remove",
+                "db-relation-departed(pg/0)", "db-relation-broken()", "stop", "remove",
             ]
         )
     }

@@ -22,7 +22,10 @@ enum CLI {
           deploy <charm-dir> [--app NAME] [--unit-count N] [--config FILE.yaml] [--juju-version 2.9|3.6|4.0] [k=v…]
           config [k=v…] [--reset k1,k2] [--format yaml|json]
           run <action> [--unit U] [--params FILE.yaml] [--string-args] [--format plain|yaml|json] [k=v…]
-          relate <endpoint> <remote-app> [--units N] [--unit-data FILE.yaml] [--app-data FILE.yaml] [--format json]
+          add-unit [--count N]
+          remove-unit <unit> [<unit>…]
+          relate <endpoint> <remote-app> [--units N] [--scope global|container] [--unit-data FILE.yaml]
+                 [--app-data FILE.yaml] [--format json]
           set-relation-data <rel-id> <unit-or-app> (FILE.yaml | k=v…)
           relation-data <rel-id>
           unrelate <rel-id>
@@ -32,9 +35,21 @@ enum CLI {
           upgrade [<charm-dir>]
           remove
           resolve [--unit U] [--no-retry]
-          set-leader true|false [--unit U]
+          set-leader <unit> | set-leader true|false [--unit U]
           log [--unit U] [--format text|json]
           history [--unit U] [--format yaml|json]
+
+        add-unit: new non-leader units (install, relation-created, leader-settings-changed on 3.x, config-changed,
+          start), then peer joins on both sides and joins of every existing relation. Prints the new unit names.
+        remove-unit: the unit departs every relation (JUJU_DEPARTING_UNIT = itself; -broken except for peers), then
+          stop, remove; the others get peer -departed; a removed leader's leadership moves to the lowest unit number.
+        set-leader <unit>: leadership moves there (leader-elected; leader-settings-changed on the others on 3.x).
+        relate: --scope container (or an endpoint with scope: container) gives each local unit its own subordinate
+          <remote-app>/<its unit number>, seen only by it; --units does not apply then (default 1 otherwise).
+          --unit-data FILE is either one map for every remote unit, or, when every top-level key is a unit of
+          <remote-app> (e.g. "easyrsa/0") and every value a map, one map per remote unit (--units defaults to the
+          highest unit number named + 1). Mixing the two forms is an error.
+        remove: the application goes: every unit departs every relation (as remove-unit), then stop, remove.
 
         The state directory is --state-dir, else $CHARM_SIM_HOME, else ./.charm-sim.
         """
@@ -43,7 +58,7 @@ enum CLI {
         .value("state-dir"), .value("format"), .value("app"), .value("unit-count"), .value("config"),
         .value("juju-version"), .value("reset"), .value("unit"), .value("params"), .bool("string-args"),
         .value("units"), .value("unit-data"), .value("app-data"), .value("relation"), .value("remote-unit"),
-        .bool("no-retry"),
+        .bool("no-retry"), .value("count"), .value("scope"),
     ]
 
     /// Parses and runs one command.

@@ -61,14 +61,17 @@ enum Commands {
             return 0
         case "relate":
             guard arguments.count == 2 else { throw SimError("usage: relate <endpoint> <remote-app>") }
-            let units = try integer(flags.value("units") ?? "1", flag: "--units")
-            let unitData = try flags.value("unit-data").map(readStringMap) ?? [:]
+            let units = try flags.value("units").map { try integer($0, flag: "--units") }
+            let unitData = try flags.value("unit-data").map { path in
+                try RelationUnitData.parse(readYAMLMap(path).objectValue ?? [:], remoteApp: arguments[1], source: path)
+            }
             let appData = try flags.value("app-data").map(readStringMap) ?? [:]
             let relation = try simulator.relate(
                 endpoint: arguments[0],
                 remoteApp: arguments[1],
                 units: units,
-                unitData: unitData.compactMapValues { $0 },
+                scope: flags.value("scope"),
+                unitData: unitData ?? .all([:]),
                 appData: appData.compactMapValues { $0 }
             )
             if format == "json" {
@@ -76,6 +79,15 @@ enum Commands {
             } else {
                 CLI.out("\(relation.id)\n")
             }
+            return 0
+        case "add-unit":
+            try noArguments(arguments, command)
+            let added = try simulator.addUnits(count: try integer(flags.value("count") ?? "1", flag: "--count"))
+            CLI.out(added.map { $0 + "\n" }.joined())
+            return 0
+        case "remove-unit":
+            guard !arguments.isEmpty else { throw SimError("usage: remove-unit <unit> [<unit>…]") }
+            try simulator.removeUnits(arguments)
             return 0
         case "set-relation-data":
             guard arguments.count >= 3 else {
@@ -129,10 +141,16 @@ enum Commands {
             try simulator.resolve(unit: flags.value("unit"), noRetry: flags.flag("no-retry"))
             return 0
         case "set-leader":
-            guard arguments.count == 1, let leader = FlagParser.parseBool(arguments[0]) else {
-                throw SimError("usage: set-leader true|false [--unit U]")
+            guard arguments.count == 1 else {
+                throw SimError("usage: set-leader <unit> | set-leader true|false [--unit U]")
             }
-            try simulator.setLeader(unit: flags.value("unit"), leader: leader)
+            if let leader = FlagParser.parseBool(arguments[0]) {
+                try simulator.setLeader(unit: flags.value("unit"), leader: leader)
+            } else if RelationTools.isUnitName(arguments[0]), flags.value("unit") == nil {
+                try simulator.setLeader(to: arguments[0])
+            } else {
+                throw SimError("usage: set-leader <unit> | set-leader true|false [--unit U]")
+            }
             return 0
         case "log":
             try noArguments(arguments, command)

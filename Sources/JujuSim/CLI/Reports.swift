@@ -27,6 +27,7 @@ extension Simulator {
                 "open-ports": .array(unit.ports.map { .string($0.range.text) }),
             ]
             if unit.removed { entry["removed"] = true }
+            if unit.isDying && !unit.removed { entry["life"] = "dying" }
             if let failed = unit.failedHook {
                 entry["failed-hook"] = .string(failed.hook)
                 entry["queued-hooks"] = .int(model.queue.filter { $0.unit == unit.name }.count)
@@ -41,6 +42,7 @@ extension Simulator {
                     "interface": .string(relation.interface), "role": .string(relation.role),
                     "remote-application": .string(relation.remoteApp),
                     "remote-units": .array((relation.isPeer ? [] : relation.remoteUnits).map(JSONValue.string)),
+                    "scope": .string(relation.scope ?? "global"),
                 ])
             )
         }
@@ -74,7 +76,24 @@ extension Simulator {
             "application-data": .object(relation.appData.mapValues { .object($0.mapValues(JSONValue.string)) }),
             "unit-data": .object(relation.unitData.mapValues { .object($0.mapValues(JSONValue.string)) }),
             "members": .object(relation.members.mapValues { .array($0.map(JSONValue.string)) }),
+            "scope": .string(relation.scope ?? "global"),
+            "remote-units": .array(relation.remoteUnits.map(JSONValue.string)),
+            "remote-members": remoteMembers(relation),
         ])
+    }
+
+    /// What each remote unit's relation-list would show: the live local units in its scope that created the
+    /// relation (for peers, nothing: the members map already is that view).
+    private func remoteMembers(_ relation: SimRelation) -> JSONValue {
+        guard !relation.isPeer, !relation.broken else { return .object([:]) }
+        var result: [String: JSONValue] = [:]
+        for remote in relation.remoteUnits {
+            let local = liveUnitIndices.map { model.units[$0].name }.filter { unit in
+                relation.created.contains(unit) && relation.remoteUnits(visibleTo: unit).contains(remote)
+            }
+            result[remote] = .array(local.map(JSONValue.string))
+        }
+        return .object(result)
     }
 
     /// Hook history as JSON values.

@@ -11,6 +11,8 @@ struct CharmSpec: Sendable {
         var interface: String
         /// `provides`, `requires` or `peers`.
         var role: String
+        /// `global` or `container`.
+        var scope: String
     }
 
     /// A config option.
@@ -54,7 +56,11 @@ struct CharmSpec: Sendable {
                     throw SimError("metadata.yaml: endpoint \"\(endpoint)\" uses a reserved name")
                 }
                 let interface = spec.objectValue?["interface"]?.stringValue ?? spec.stringValue ?? ""
-                endpoints.append(Endpoint(name: endpoint, interface: interface, role: role))
+                let scope = spec.objectValue?["scope"]?.stringValue ?? "global"
+                guard scope == "global" || scope == "container" else {
+                    throw SimError("metadata.yaml: endpoint \"\(endpoint)\" has invalid scope \"\(scope)\"")
+                }
+                endpoints.append(Endpoint(name: endpoint, interface: interface, role: role, scope: scope))
             }
         }
         self.endpoints = endpoints

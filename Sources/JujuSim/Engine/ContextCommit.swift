@@ -35,7 +35,9 @@ extension Simulator {
         for relation in model.relations
         where relation.created.contains(unitValue.name) || relation.id == hookRelation {
             var bags: [String: [String: String]] = [:]
-            for (owner, bag) in relation.unitData { bags[owner] = bag }
+            for (owner, bag) in relation.unitData where relation.canSee(owner, from: unitValue.name) {
+                bags[owner] = bag
+            }
             for (owner, bag) in relation.appData { bags[owner] = bag }
             let broken = relation.id == brokenRelation
             relations.append(
@@ -75,13 +77,13 @@ extension Simulator {
             appStatus: application.status,
             unitStatuses: unitStatuses,
             leaderSettings: application.leaderSettings,
-            goalState: goalState(),
+            goalState: goalState(for: unitValue.name),
             action: action
         )
     }
 
-    /// The goal-state document.
-    func goalState() -> JSONValue {
+    /// The goal-state document as `unit` sees it (container-scoped relations show only its own subordinate).
+    func goalState(for unit: String) -> JSONValue {
         var units: [String: JSONValue] = [:]
         for unit in model.units where !unit.removed {
             units[unit.name] = .object([
@@ -96,7 +98,7 @@ extension Simulator {
                 for unit in model.units where !unit.removed { entries[unit.name] = status }
             } else {
                 entries[relation.remoteApp] = status
-                for remote in relation.remoteUnits { entries[remote] = status }
+                for remote in relation.remoteUnits(visibleTo: unit) { entries[remote] = status }
             }
             relations[relation.endpoint] = .object(entries)
         }

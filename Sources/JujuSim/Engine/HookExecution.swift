@@ -51,7 +51,7 @@ extension Simulator {
                 if !members.contains(remote) { members.append(remote) }
                 model.relations[relationIndex].members[name] = members.sorted { unitSortKey($0) < unitSortKey($1) }
             }
-            if kind == "departed", let remote = item.departingUnit {
+            if kind == "departed", let remote = item.remoteUnit {
                 model.relations[relationIndex].members[name]?.removeAll { $0 == remote }
             }
             if kind == "created", !relation.created.contains(name) {
@@ -97,6 +97,7 @@ extension Simulator {
         case "stop": model.units[unit].started = false
         case "remove":
             model.units[unit].removed = true
+            electAfterRemoval(of: unit)
             if model.versionPair.0 >= 4 { setAgentWorkloadStatus(unit, StatusValue("terminated", "")) }
         default: break
         }

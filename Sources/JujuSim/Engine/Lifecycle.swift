@@ -102,12 +102,17 @@ extension Simulator {
         return true
     }
 
-    /// `relate`: created, then joined+changed per remote unit (sorted), then app-changed if remote app data.
+    /// `relate`: created, then joined+changed per visible remote unit (sorted), then app-changed if remote app data.
+    ///
+    /// A container-scoped relation (the local endpoint's `scope: container`, or `scope` = `container` for a
+    /// container-scoped remote endpoint) gives each local unit exactly one remote subordinate,
+    /// `<remote-app>/<its own unit number>`, which only that unit sees.
     func relate(
         endpoint: String,
         remoteApp: String,
-        units: Int,
-        unitData: [String: String],
+        units requestedUnits: Int?,
+        scope requestedScope: String?,
+        unitData: RelationUnitData,
         appData: [String: String]
     ) throws -> SimRelation {
         let application = try requireApplication()
@@ -116,10 +121,10 @@ extension Simulator {
             throw SimError("charm has no endpoint \"\(endpoint)\"")
         }
         guard definition.role != "peers" else { throw SimError("endpoint \"\(endpoint)\" is a peer endpoint") }
-        guard remoteApp != application.name, !remoteApp.isEmpty, !remoteApp.contains("/") else {
+        guard remoteApp != application.name, RelationTools.isApplicationName(remoteApp) else {
             throw SimError("invalid remote application name \"\(remoteApp)\"")
         }
-        guard units >= 0 else { throw SimError("--units must not be negative") }
+        let scope = try relationScope(local: definition, requested: requestedScope)
         var relation = SimRelation(
             id: model.nextRelationID,
             endpoint: endpoint,
@@ -127,30 +132,82 @@ extension Simulator {
             role: definition.role,
             remoteApp: remoteApp
         )
-        model.nextRelationID += 1
         relation.appData[application.name] = [:]
         relation.appData[remoteApp] = appData
         for index in liveUnitIndices {
             let unit = model.units[index]
             relation.unitData[unit.name] = seededBag(address: unit.privateAddress)
         }
-        for number in 0..<units {
-            let name = "\(remoteApp)/\(number)"
-            relation.remoteUnits.append(name)
-            relation.unitData[name] = seededBag(address: "10.1.0.\(number + 10)").merging(unitData) { $1 }
+        if case .all(let settings) = unitData { relation.defaultUnitData = settings }
+        if scope == "container" {
+            guard requestedUnits == nil else {
+                throw SimError("--units does not apply to container-scoped relation \"\(endpoint)\"")
+            }
+            relation.scope = scope
+            relation.principals = [:]
+            for index in liveUnitIndices { addSubordinate(to: &relation, principal: model.units[index]) }
+        } else {
+            let count = requestedUnits ?? (unitData.highestUnitNumber.map { $0 + 1 } ?? 1)
+            guard count >= 0 else { throw SimError("--units must not be negative") }
+            for number in 0..<count {
+                let name = "\(remoteApp)/\(number)"
+                relation.remoteUnits.append(name)
+                relation.unitData[name] = seededBag(address: "10.1.0.\(number + 10)")
+            }
         }
+        if case .perUnit(let units) = unitData {
+            for name in units.keys.sorted() where !relation.remoteUnits.contains(name) {
+                throw SimError("--unit-data names \"\(name)\", which is not a unit of this relation")
+            }
+        }
+        for name in relation.remoteUnits {
+            relation.unitData[name] = (relation.unitData[name] ?? [:]).merging(unitData.settings(for: name)) { $1 }
+        }
+        model.nextRelationID += 1
         model.relations.append(relation)
         for index in liveUnitIndices {
             let unit = model.units[index].name
             enqueue(unit, "\(endpoint)-relation-created", relation: relation.id, remote: "")
-            for remote in relation.remoteUnits {
-                enqueue(unit, "\(endpoint)-relation-joined", relation: relation.id, remote: remote)
-                enqueue(unit, "\(endpoint)-relation-changed", relation: relation.id, remote: remote)
-            }
-            if !appData.isEmpty { enqueue(unit, "\(endpoint)-relation-changed", relation: relation.id, remote: "") }
+            queueJoins(relation: relation, unit: unit)
         }
         try drain()
         return relation
+    }
+
+    /// The relation's scope: container when either endpoint is container-scoped.
+    private func relationScope(local: CharmSpec.Endpoint, requested: String?) throws -> String {
+        switch requested {
+        case nil: return local.scope
+        case "container": return "container"
+        case "global":
+            guard local.scope == "global" else {
+                throw SimError("endpoint \"\(local.name)\" is container-scoped; --scope global cannot apply")
+            }
+            return "global"
+        case let other?: throw SimError("usage: --scope must be global or container, got \"\(other)\"")
+        }
+    }
+
+    /// Adds the remote subordinate `<remote-app>/<principal's number>` of a container-scoped relation.
+    func addSubordinate(to relation: inout SimRelation, principal: SimUnit) {
+        let name = "\(relation.remoteApp)/\(principal.number)"
+        guard !relation.remoteUnits.contains(name) else { return }
+        relation.remoteUnits.append(name)
+        relation.principals?[name] = principal.name
+        relation.unitData[name] = seededBag(address: "10.1.0.\(principal.number + 10)")
+            .merging(relation.defaultUnitData ?? [:]) { $1 }
+    }
+
+    /// Queues joined+changed for each remote unit `unit` can see (sorted), then app-changed if there is app data.
+    func queueJoins(relation: SimRelation, unit: String) {
+        let visible = relation.remoteUnits(visibleTo: unit).sorted { unitSortKey($0) < unitSortKey($1) }
+        for remote in visible {
+            enqueue(unit, "\(relation.endpoint)-relation-joined", relation: relation.id, remote: remote)
+            enqueue(unit, "\(relation.endpoint)-relation-changed", relation: relation.id, remote: remote)
+        }
+        if !(relation.appData[relation.remoteApp] ?? [:]).isEmpty {
+            enqueue(unit, "\(relation.endpoint)-relation-changed", relation: relation.id, remote: "")
+        }
     }
 
     /// `unrelate`: departed per known unit (sorted), then broken, on every local unit.
@@ -165,18 +222,12 @@ extension Simulator {
     }
 
     /// Queues departed for each member then broken, on every local unit that created the relation.
-    func queueTeardown(relation index: Int, broken: Bool = true) {
+    func queueTeardown(relation index: Int) {
         let relation = model.relations[index]
         for unitIndex in liveUnitIndices {
             let unit = model.units[unitIndex].name
-            guard
-                relation.created.contains(unit)
-                    || model.queue.contains(where: {
-                        $0.unit == unit && $0.relationID == relation.id
-                    })
-            else { continue }
-            let members = (relation.members[unit] ?? []).sorted { unitSortKey($0) < unitSortKey($1) }
-            for member in members {
+            guard participates(unit, in: relation) else { continue }
+            for member in knownMembers(of: relation, seenBy: unit) {
                 enqueue(
                     unit,
                     "\(relation.endpoint)-relation-departed",
@@ -185,8 +236,18 @@ extension Simulator {
                     departing: member
                 )
             }
-            if broken { enqueue(unit, "\(relation.endpoint)-relation-broken", relation: relation.id, remote: "") }
+            enqueue(unit, "\(relation.endpoint)-relation-broken", relation: relation.id, remote: "")
         }
+    }
+
+    /// Whether a local unit has created the relation or has a hook of it queued.
+    func participates(_ unit: String, in relation: SimRelation) -> Bool {
+        relation.created.contains(unit) || model.queue.contains { $0.unit == unit && $0.relationID == relation.id }
+    }
+
+    /// The remote units a local unit has joined and not departed, sorted by unit number.
+    func knownMembers(of relation: SimRelation, seenBy unit: String) -> [String] {
+        (relation.members[unit] ?? []).sorted { unitSortKey($0) < unitSortKey($1) }
     }
 
     /// `set-relation-data`: an operator (or the remote side) writes a bag; observers get relation-changed.
@@ -252,7 +313,7 @@ extension Simulator {
             {
                 remote =
                     (model.relations[relationIndex].members[unit.name] ?? []).first
-                    ?? model.relations[relationIndex].remoteUnits.first ?? ""
+                    ?? model.relations[relationIndex].remoteUnits(visibleTo: unit.name).first ?? ""
             }
             if remote == nil { remote = "" }
         } else if relationID != nil {
@@ -303,17 +364,15 @@ extension Simulator {
         try drain()
     }
 
-    /// `remove`: relations departed/broken, then stop, then remove, on every unit.
+    /// `remove`: on every unit, per relation -departed for each remote unit it knows (`JUJU_DEPARTING_UNIT` = the
+    /// unit itself), then -broken except for peer relations; then stop, then remove.
     func remove() throws {
         _ = try requireApplication()
-        for index in model.relations.indices where !model.relations[index].broken {
-            model.relations[index].broken = true
-            queueTeardown(relation: index)
-        }
-        for index in liveUnitIndices {
-            enqueue(model.units[index].name, "stop")
-            enqueue(model.units[index].name, "remove")
-        }
+        let units = liveUnitIndices
+        model.application?.dying = true
+        for index in units { model.units[index].dying = true }
+        for index in units { queueDeparture(of: index) }
+        for index in model.relations.indices { model.relations[index].broken = true }
         try drain()
     }
 
@@ -345,13 +404,13 @@ extension Simulator {
         try drain()
     }
 
-    /// `set-leader`: gaining leadership queues leader-elected; the others lose it.
+    /// `set-leader true|false [--unit U]`: gaining leadership moves it here (see ``moveLeadership(to:)``); `false`
+    /// only drops it.
     func setLeader(unit name: String?, leader: Bool) throws {
         let index = try unitIndex(name ?? model.units.first(where: { !$0.removed })?.name)
         if leader {
-            guard !model.units[index].leader else { return }
-            for other in model.units.indices { model.units[other].leader = other == index }
-            enqueue(model.units[index].name, "leader-elected")
+            guard !model.units[index].isDying else { throw SimError("unit \"\(model.units[index].name)\" is dying") }
+            moveLeadership(to: index)
         } else {
             model.units[index].leader = false
         }

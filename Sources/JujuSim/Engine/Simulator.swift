@@ -56,9 +56,9 @@ final class Simulator {
         return index
     }
 
-    /// Live units in sorted order.
+    /// Live units (neither removed nor dying), sorted by unit number.
     var liveUnitIndices: [Int] {
-        model.units.indices.filter { !model.units[$0].removed }.sorted {
+        model.units.indices.filter { !model.units[$0].removed && !model.units[$0].isDying }.sorted {
             unitSortKey(model.units[$0].name) < unitSortKey(model.units[$1].name)
         }
     }

@@ -65,6 +65,8 @@ struct SimApplication: Codable, Sendable {
     var nextUnitNumber = 0
     /// Charm revision counter, bumped on upgrade.
     var charmRevision = 0
+    /// Whether `remove` has been run (nil in older state files).
+    var dying: Bool?
 }
 
 /// One unit of the application.
@@ -95,10 +97,18 @@ struct SimUnit: Codable, Sendable {
     var started = false
     /// Whether the unit has been removed.
     var removed = false
+    /// Whether the unit is dying (remove-unit or remove queued its teardown); nil in older state files.
+    var dying: Bool?
     /// Per-unit charm state (state-set).
     var state: [String: String] = [:]
     /// Opened ports.
     var ports: [OpenedPort] = []
+
+    /// Whether the unit is dying.
+    var isDying: Bool { dying ?? false }
+
+    /// The unit number (`N` of `app/N`).
+    var number: Int { Int(name.split(separator: "/").last ?? "") ?? 0 }
 
     /// `unit-app-N`, the agent's tag.
     var tag: String { "unit-" + name.replacingAll("/", with: "-") }
@@ -131,9 +141,31 @@ struct SimRelation: Codable, Sendable {
     var created: [String] = []
     /// Whether the relation has been removed.
     var broken = false
+    /// `container` for a container-scoped (subordinate) relation; nil or `global` otherwise.
+    var scope: String?
+    /// Container scope only: each remote subordinate unit's local principal unit.
+    var principals: [String: String]?
+    /// Unit data given to every remote unit at relate time, also given to subordinates created later.
+    var defaultUnitData: [String: String]?
 
     /// Whether this is a peer relation.
     var isPeer: Bool { role == "peers" }
+
+    /// Whether this relation is container-scoped.
+    var isContainerScoped: Bool { scope == "container" }
+
+    /// The remote units a local unit can see: all of them, or in container scope only its own subordinate.
+    func remoteUnits(visibleTo unit: String) -> [String] {
+        guard isContainerScoped else { return remoteUnits }
+        return remoteUnits.filter { principals?[$0] == unit }
+    }
+
+    /// Whether a local unit may read `owner`'s unit bag: in container scope, remote subordinates of other
+    /// principals are out of its scope (departed ones stay readable by their own principal).
+    func canSee(_ owner: String, from unit: String) -> Bool {
+        guard isContainerScoped, owner.hasPrefix(remoteApp + "/") else { return true }
+        return principals?[owner] == unit
+    }
 
     /// `endpoint:id`.
     var key: String { "\(endpoint):\(id)" }
