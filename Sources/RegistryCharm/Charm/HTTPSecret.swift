@@ -18,9 +18,9 @@ struct HTTPSecret {
     /// `nil` before the peer relation exists, or on a follower until the leader has shared it.
     func current() async throws -> String? {
         let tools = session.tools
-        guard let relation = try await tools.relationIDs(endpoint: "peer").first else { return nil }
+        guard let relation = try await session.relations.ids(PeerMembers.endpoint).first else { return nil }
         let application = session.context.applicationName
-        let shared = try await tools.relationGet(relationID: relation, member: application, application: true)
+        let shared = try await session.relations.bag(relation, application, application: true)
         if let secret = shared[Self.key], !secret.isEmpty {
             session.secrets.register(secret)
             return secret
@@ -29,7 +29,12 @@ struct HTTPSecret {
         let adopted = try await tools.leaderGet()[Self.key].flatMap { $0.isEmpty ? nil : $0 }
         let secret = adopted ?? Self.generate()
         session.secrets.register(secret)
-        try await tools.relationSet(relationID: relation, application: true, values: [Self.key: secret])
+        try await RelationPublisher(session: session).publish(
+            [Self.key: secret],
+            on: relation,
+            application: true,
+            topic: "peer.http-secret"
+        )
         session.logger.info(
             adopted == nil ? "generated the registry http secret" : "adopted the http secret from leader settings"
         )

@@ -164,11 +164,7 @@ public final class RegistryCharm: Charm {
             )
         )
         try await Website(session: session, charmDirectory: session.context.charmDirectory, files: environment.files)
-            .publish(
-                port: config.registryPort,
-                tlsPassThrough: served.https,
-                members: try await PeerMembers.read(session)
-            )
+            .publish(port: config.registryPort, tlsPassThrough: served.https)
         try await Nrpe(session: session, config: config, environment: environment).reconcile(served)
     }
 

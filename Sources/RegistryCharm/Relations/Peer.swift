@@ -42,11 +42,22 @@ struct PeerMembers: Equatable {
 
 /// The address a remote unit is reached on, from the keys Juju puts in every unit databag.
 enum RelationAddress {
-    /// `ingress-address`, else `private-address` (Juju 4 drops the latter), trimmed; `nil` when neither is set.
+    /// `ingress-address`, else `private-address` (Juju 4 drops the latter), trimmed; `nil` when neither holds a
+    /// host name or an IP address (anything else could end up in a netloc, a SAN or the haproxy stanza).
     static func of(_ data: [String: String]) -> String? {
         for key in ["ingress-address", "private-address"] {
-            if let value = data[key]?.trimmingWhitespace(), !value.isEmpty { return value }
+            if let value = data[key]?.trimmingWhitespace(), isHostOrAddress(value) { return value }
         }
         return nil
+    }
+
+    /// Whether `text` is a DNS name, an IPv4 or an IPv6 address (letters, digits, `.`, `-`, `:`; at most 253).
+    static func isHostOrAddress(_ text: String) -> Bool {
+        !text.isEmpty && text.count <= 253 && !text.hasPrefix("-") && !text.hasPrefix(".")
+            && text.unicodeScalars.allSatisfy { scalar in
+                scalar.isASCII
+                    && (("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar)
+                        || ("0"..."9").contains(scalar) || ".-:".unicodeScalars.contains(scalar))
+            }
     }
 }

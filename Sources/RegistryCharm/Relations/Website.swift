@@ -11,14 +11,16 @@ struct Website {
     let charmDirectory: String
     let files: any FileSystem
 
-    /// Publishes the stanza for `members` (leader) or scrubs stale keys (followers), where it changed.
-    func publish(port: Int, tlsPassThrough: Bool, members: PeerMembers) async throws {
+    /// Publishes the stanza for every unit of the application (leader) or scrubs stale keys (followers), where it
+    /// changed.
+    func publish(port: Int, tlsPassThrough: Bool) async throws {
         let relations = try await session.relations.ids(WebsiteProxy.endpoint)
         let publisher = RelationPublisher(session: session)
         defer { publisher.forgetRelations(except: relations, topic: WebsiteProxy.endpoint) }
         guard !relations.isEmpty else { return }
         var values: [String: String?] = ["all_services": nil, "services": nil, "port": nil, "hostname": nil]
         let leader = try await session.isLeader()
+        let members = leader ? try await PeerMembers.read(session) : PeerMembers(members: [])
         if leader {
             let stanza = ProxyStanza(
                 application: session.context.applicationName,
