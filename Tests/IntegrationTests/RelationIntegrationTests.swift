@@ -34,6 +34,17 @@ struct RelationIntegrationTests {
         return FileManager.default.fileExists(atPath: managed) ? managed : "/run/containerd/containerd.sock"
     }
 
+    /// Tags the busybox test image as `image`, pushes it, removes the local tag and pulls it back.
+    static func pushAndPullBack(_ image: String, environment: [String: String] = [:]) throws {
+        try shell("docker", ["tag", CharmUnderTest.busyboxImage, image])
+        let push = try shell("docker", ["push", image], environment: environment)
+        #expect(push.succeeded, "push \(image): \(push.stderr)")
+        try shell("docker", ["rmi", image])
+        let pull = try shell("docker", ["pull", image], environment: environment)
+        #expect(pull.succeeded, "pull \(image): \(pull.stderr)")
+        try shell("docker", ["rmi", image])
+    }
+
     /// curl's TLS options for the test's client pair.
     static func clientTLS(_ pki: EasyRSA) -> [String] {
         ["--cacert", pki.caPath, "--cert", pki.clientCertificatePath, "--key", pki.clientKeyPath]
@@ -98,12 +109,7 @@ struct RelationIntegrationTests {
         )
         #expect(login.succeeded, "\(login.stderr)")
         let image = "\(netloc)/it/relation:tls"
-        try shell("docker", ["tag", CharmUnderTest.busyboxImage, image])
-        let push = try shell("docker", ["push", image], environment: environment)
-        #expect(push.succeeded, "\(push.stderr)")
-        try shell("docker", ["rmi", image])
-        #expect(try shell("docker", ["pull", image], environment: environment).succeeded)
-        try shell("docker", ["rmi", image])
+        try Self.pushAndPullBack(image, environment: environment)
 
         // containerd's own client with a hosts.toml written as the k8s charm writes it.
         let hosts = charm.root.appendingPathComponent("hosts.d")
@@ -210,13 +216,7 @@ struct RelationIntegrationTests {
         let proxy = try HAProxyHarness(services: try #require(bag["services"]), listenPort: 15000)
         defer { proxy.stop() }
         #expect(try eventually { try curl("http://127.0.0.1:15000/v2/")?.status == 200 })
-        let image = "127.0.0.1:15000/it/proxy:http"
-        try shell("docker", ["tag", CharmUnderTest.busyboxImage, image])
-        let push = try shell("docker", ["push", image])
-        #expect(push.succeeded, "\(push.stderr)")
-        try shell("docker", ["rmi", image])
-        #expect(try shell("docker", ["pull", image]).succeeded)
-        try shell("docker", ["rmi", image])
+        try Self.pushAndPullBack("127.0.0.1:15000/it/proxy:http")
     }
 
     @Test("website: TLS pass-through, clients verify the registry's own certificate through haproxy")
@@ -253,12 +253,6 @@ struct RelationIntegrationTests {
             atPath: pki.clientKeyPath,
             toPath: trust.appendingPathComponent("client.key").path
         )
-        let image = "\(HostsEntry.name):15001/it/proxy:tls"
-        try shell("docker", ["tag", CharmUnderTest.busyboxImage, image])
-        let push = try shell("docker", ["push", image])
-        #expect(push.succeeded, "\(push.stderr)")
-        try shell("docker", ["rmi", image])
-        #expect(try shell("docker", ["pull", image]).succeeded)
-        try shell("docker", ["rmi", image])
+        try Self.pushAndPullBack("\(HostsEntry.name):15001/it/proxy:tls")
     }
 }

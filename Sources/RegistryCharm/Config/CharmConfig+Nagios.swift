@@ -8,12 +8,7 @@ extension CharmConfig {
     static func nagiosNames(_ reader: inout ConfigReader, _ option: String, list: Bool) -> String? {
         guard let value = reader.trimmed(option) else { return nil }
         let names = list ? value.split(separator: ",").map { String($0).trimmingWhitespace() } : [value]
-        let valid = names.allSatisfy { name in
-            !name.isEmpty
-                && name.unicodeScalars.allSatisfy {
-                    $0.isASCII && (isAlphanumeric($0) || "._-".unicodeScalars.contains($0))
-                }
-        }
+        let valid = names.allSatisfy { ASCIIWord.isMade($0, ofAlphanumericsAnd: "._-") }
         guard valid else {
             reader.report(
                 option,
@@ -24,9 +19,5 @@ extension CharmConfig {
             return nil
         }
         return names.joined(separator: ",")
-    }
-
-    private static func isAlphanumeric(_ scalar: Unicode.Scalar) -> Bool {
-        ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar)
     }
 }

@@ -51,14 +51,7 @@ struct NrpeCheck: Equatable {
 enum ShellQuote {
     /// `word` unchanged when the shell would read it as one word as it is, else in single quotes.
     static func quote(_ word: String) -> String {
-        let plain =
-            !word.isEmpty
-            && word.unicodeScalars.allSatisfy { scalar in
-                scalar.isASCII
-                    && (("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar)
-                        || "-_./:=,@%+".unicodeScalars.contains(scalar))
-            }
-        if plain { return word }
+        if ASCIIWord.isMade(word, ofAlphanumericsAnd: "-_./:=,@%+") { return word }
         return "'" + word.replacing("'", with: "'\\''") + "'"
     }
 }

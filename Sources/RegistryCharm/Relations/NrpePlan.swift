@@ -24,12 +24,7 @@ struct NrpePlan: Equatable {
 
     /// Whether `text` can stand in a Nagios definition as one word.
     static func isNagiosName(_ text: String) -> Bool {
-        !text.isEmpty && text.count <= 255
-            && text.unicodeScalars.allSatisfy { scalar in
-                scalar.isASCII
-                    && (("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar)
-                        || ("0"..."9").contains(scalar) || "._-".unicodeScalars.contains(scalar))
-            }
+        text.count <= 255 && ASCIIWord.isMade(text, ofAlphanumericsAnd: "._-")
     }
 
     /// Every file: path and content.

@@ -53,11 +53,7 @@ enum RelationAddress {
 
     /// Whether `text` is a DNS name, an IPv4 or an IPv6 address (letters, digits, `.`, `-`, `:`; at most 253).
     static func isHostOrAddress(_ text: String) -> Bool {
-        !text.isEmpty && text.count <= 253 && !text.hasPrefix("-") && !text.hasPrefix(".")
-            && text.unicodeScalars.allSatisfy { scalar in
-                scalar.isASCII
-                    && (("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar)
-                        || ("0"..."9").contains(scalar) || ".-:".unicodeScalars.contains(scalar))
-            }
+        text.count <= 253 && !text.hasPrefix("-") && !text.hasPrefix(".")
+            && ASCIIWord.isMade(text, ofAlphanumericsAnd: ".-:")
     }
 }
