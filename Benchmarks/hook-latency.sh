@@ -23,7 +23,7 @@ trap '"$sim_bin" --state-dir "$work/state" remove >/dev/null 2>&1 || true; docke
 # The charm directory as juju deploy would see it.
 mkdir -p "$work/charm/bin"
 cp metadata.yaml config.yaml actions.yaml manifest.yaml "$work/charm/"
-cp -a dispatch hooks actions "$work/charm/"
+cp -a dispatch hooks actions templates "$work/charm/"
 cp "$charm_bin" "$work/charm/bin/docker-registry-charm"
 
 # A docker shim first on PATH counts the charm's docker calls per hook.
@@ -71,6 +71,21 @@ PY
 echo "hook latency over $runs runs each (charm: $charm_bin, $(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg))"
 measure "update-status, nothing to do" sim update-status
 measure "config-changed, nothing changed" sim hook config-changed
+
+# Each relation's -changed hook with nothing new (the relation data was published when it was related).
+relate() {  # relate <endpoint> <remote-app> [unit-data JSON] → the relation id
+    local data="$work/data-$1.json" json=${3:-}
+    [[ -n $json ]] || json='{}'
+    echo "$json" >"$data"
+    sim relate "$1" "$2" --unit-data "$data" --format json | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])'
+}
+clients=$(relate docker-registry containerd)
+website=$(relate website haproxy '{"ingress-address": "127.0.0.1"}')
+nrpe=$(relate nrpe-external-master nrpe)
+measure "docker-registry-relation-changed" sim hook docker-registry-relation-changed --relation "$clients" --remote-unit containerd/0
+measure "website-relation-changed" sim hook website-relation-changed --relation "$website" --remote-unit haproxy/0
+measure "nrpe-external-master-relation-changed" sim hook nrpe-external-master-relation-changed --relation "$nrpe" --remote-unit nrpe/0
+measure "update-status with three relations" sim update-status
 
 # Reference costs: one bare docker call, and the charm binary starting and exiting (no Juju environment).
 time_runs() {  # time_runs <label> <command…>
