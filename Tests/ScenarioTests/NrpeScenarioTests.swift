@@ -94,6 +94,19 @@ struct NrpeScenarioTests {
         #expect(scenario.files.files.keys.filter { $0.hasPrefix("/var/lib/nagios/export/") }.isEmpty)
     }
 
+    @Test("the unit going (stop, remove) takes the nrpe files with it")
+    func unitRemoved() async throws {
+        let scenario = Scenario()
+        await scenario.deploy()
+        await scenario.relate("nrpe-external-master", "nrpe", units: ["nrpe/0": [:]])
+        #expect(scenario.files.exists(Self.command))
+        await scenario.run(.unit(.stop))
+        await scenario.run(.unit(.remove))
+        #expect(!scenario.files.exists(Self.command))
+        #expect(!scenario.files.exists(Self.dockerCommand))
+        #expect(scenario.files.files.keys.filter { $0.hasPrefix("/var/lib/nagios/export/") }.isEmpty)
+    }
+
     @Test("an invalid nagios_context blocks naming the option")
     func badContext() async throws {
         let scenario = Scenario()
