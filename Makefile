@@ -48,8 +48,11 @@ test:
 	$(MAKE) --no-print-directory charm
 	$(MAKE) --no-print-directory proof
 	$(SWIFT) build --build-tests
-	# Serial: the integration suites share one dockerd, /etc/docker and port 5000. They run the shipped binary.
+	# Serial: the integration suites share one dockerd, /etc/docker and port 5000. They run the shipped binary,
+	# under charm-sim behaving as Juju 3.6, then again as Juju 4.0 (no leader settings, its hook order).
 	CHARM_INTEGRATION=1 CHARM_BINARY=$(CURDIR)/$(CHARM_BINARY) $(SWIFT) test --no-parallel
+	CHARM_INTEGRATION=1 CHARM_JUJU_VERSION=4.0 CHARM_BINARY=$(CURDIR)/$(CHARM_BINARY) \
+		$(SWIFT) test --no-parallel --filter IntegrationTests
 
 .PHONY: unit
 unit:

@@ -64,11 +64,15 @@ final class CharmUnderTest {
         try shell(Self.simBinary, ["--state-dir", stateDirectory.path] + arguments)
     }
 
+    /// The Juju version charm-sim behaves as: `CHARM_JUJU_VERSION` (CI runs the suites with 3.6 and 4.0).
+    static let jujuVersion = ProcessInfo.processInfo.environment["CHARM_JUJU_VERSION"] ?? "3.6"
+
     /// Deploys the charm with the test image and `config`.
     func deploy(_ config: [String: String] = [:]) throws {
         let settings = ["registry-image": Self.registryImage].merging(config) { $1 }
         let output = try sim(
-            ["deploy", charmDirectory.path] + settings.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+            ["deploy", charmDirectory.path, "--juju-version", Self.jujuVersion]
+                + settings.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
         )
         guard output.succeeded else { throw TestFailure("deploy failed: \(output.stdout) \(output.stderr)") }
     }

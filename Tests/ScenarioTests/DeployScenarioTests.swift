@@ -43,6 +43,17 @@ struct DeployScenarioTests {
         #expect(scenario.tools.model.relations["peer:0"]?.localAppData["http-secret"] == legacy)
     }
 
+    @Test("Juju 4 has no leader settings: leader-get is never called and the leader generates the secret")
+    func juju4NoLeaderSettings() async throws {
+        let scenario = Scenario()
+        scenario.jujuVersion = "4.0.0"
+        await scenario.deploy()
+        #expect(!scenario.tools.calls.contains("leader-get"))
+        #expect(!scenario.tools.calls.contains("leader-set"))
+        #expect(scenario.tools.model.relations["peer:0"]?.localAppData["http-secret"]?.count == 44)
+        #expect(scenario.status == .active("Ready at 10.0.0.5:5000 (http)."))
+    }
+
     @Test("a follower without the shared secret still serves, and picks the secret up when it arrives")
     func followerSecret() async throws {
         let scenario = Scenario(leader: false)

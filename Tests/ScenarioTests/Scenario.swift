@@ -12,6 +12,8 @@ final class Scenario: @unchecked Sendable {
     let docker = DockerFakeEngine()
     let files = InMemoryFileSystem()
     let paths = HostPaths()
+    /// The Juju version the hooks see (`JUJU_VERSION`).
+    var jujuVersion = "3.6.4"
     /// A minute from now: test certificates made a moment ago are valid.
     var now = Date().addingTimeInterval(60)
 
@@ -53,6 +55,7 @@ final class Scenario: @unchecked Sendable {
             event: event,
             unitName: tools.model.unitName,
             charmDirectory: Self.charmDirectory,
+            jujuVersion: jujuVersion,
             relationID: relationID,
             remoteUnit: remoteUnit,
             remoteApp: remoteApp ?? remoteUnit.map { String($0.split(separator: "/")[0]) },

@@ -15,6 +15,10 @@ public struct HookContext: Sendable, Equatable {
     public var charmDirectory: String
     /// The agent's version (for example `3.6.4`).
     public var jujuVersion: String
+    /// The major number of `jujuVersion` (`3` for `3.6.4`); 0 when it cannot be read.
+    public var jujuMajorVersion: Int { Int(jujuVersion.split(separator: ".").first ?? "") ?? 0 }
+    /// Whether the agent still has leader settings (`leader-get`, `leader-set`): Juju 2 and 3, not 4.
+    public var hasLeaderSettings: Bool { jujuMajorVersion < 4 }
     /// The relation the hook is about, for relation hooks (`JUJU_RELATION_ID` (for example `website:3`)).
     public var relationID: String?
     /// The remote unit of a relation hook, or `nil` when Juju left it empty.

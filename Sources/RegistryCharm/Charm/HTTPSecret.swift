@@ -6,7 +6,8 @@ import Logging
 ///
 /// It lives in the application databag of the `peer` relation, written with `relation-set --app --file -`, so the
 /// value never appears on a command line (`leader-set` only takes `key=value` arguments). A secret left in leader
-/// settings by the reactive charm is adopted, so an upgraded application keeps its secret.
+/// settings by the reactive charm is adopted (on Juju 3, the last to have leader settings), so an upgraded
+/// application keeps its secret.
 struct HTTPSecret {
     /// The databag key (the same name the reactive charm used in leader settings).
     static let key = "http-secret"
@@ -26,7 +27,9 @@ struct HTTPSecret {
             return secret
         }
         guard try await session.isLeader() else { return nil }
-        let adopted = try await tools.leaderGet()[Self.key].flatMap { $0.isEmpty ? nil : $0 }
+        // Juju 4 has no leader settings: only a 3.x unit can have one left by the reactive charm.
+        let settings = session.context.hasLeaderSettings ? try await tools.leaderGet() : [:]
+        let adopted = settings[Self.key].flatMap { $0.isEmpty ? nil : $0 }
         let secret = adopted ?? Self.generate()
         session.secrets.register(secret)
         try await RelationPublisher(session: session).publish(
