@@ -13,27 +13,39 @@ public struct CharmEnvironment: Sendable {
     public var paths: HostPaths
     /// The current time (for certificate validity).
     public var now: @Sendable () -> Date
+    /// The docker engine's API socket for read-only questions; `nil`: ask the docker CLI.
+    public var engineSocket: DockerEngineSocket?
 
     /// Creates an environment.
     public init(
         runner: any CommandRunner,
         files: any FileSystem,
         paths: HostPaths = HostPaths(),
-        now: @escaping @Sendable () -> Date = { Date() }
+        now: @escaping @Sendable () -> Date = { Date() },
+        engineSocket: DockerEngineSocket? = nil
     ) {
         self.runner = runner
         self.files = files
         self.paths = paths
         self.now = now
+        self.engineSocket = engineSocket
     }
 
     /// The production environment: real processes, the real file system, the standard paths.
     public static var machine: CharmEnvironment {
-        CharmEnvironment(runner: SubprocessRunner(), files: LocalFileSystem())
+        let files = LocalFileSystem()
+        return CharmEnvironment(
+            runner: SubprocessRunner(),
+            files: files,
+            engineSocket: DockerEngineSocket.located(
+                dockerHost: ProcessInfo.processInfo.environment["DOCKER_HOST"],
+                exists: files.exists
+            )
+        )
     }
 
     /// The docker client for the registry container.
-    var docker: DockerCLI { DockerCLI(runner: runner) }
+    var docker: DockerCLI { DockerCLI(runner: runner, engineSocket: engineSocket) }
     /// The container manager.
     var containers: ContainerManager { ContainerManager(docker: docker, digest: ContainerDigest.sha256Hex) }
     /// The docker engine on this machine.
