@@ -45,7 +45,7 @@ struct RenderYamsRoundTripTests {
             "log": .object(["level": "info", "formatter": "json", "fields": .object(["service": "registry"])]),
             "http": .object([
                 "addr": ":5000", "relativeurls": true, "secret": .string(RenderScenarios.httpSecret),
-                "headers": .object(["X-Content-Type-Options": .array(["nosniff"])]),
+                "headers": .object(["X-Content-Type-Options": .array(["nosniff"])]), "draintimeout": "10s",
             ]),
             "health": .object(["storagedriver": .object(["enabled": true, "interval": "10s", "threshold": 3])]),
             "storage": .object([

@@ -32,6 +32,12 @@ extension RegistryConfig {
         public var tls: TLS?
         /// The debug and metrics listener, with `prometheus-metrics` only.
         public var debug: Debug?
+        /// How long the registry lets requests in flight finish after SIGTERM (`docker stop`), so a re-creation does
+        /// not cut an upload or a pull off half-way.
+        public var draintimeout: String
+
+        /// The drain time the charm gives the registry; `docker stop` waits longer than this before killing it.
+        public static let drainSeconds = 10
 
         /// Creates an http section.
         public init(
@@ -41,8 +47,10 @@ extension RegistryConfig {
             host: String? = nil,
             secret: String? = nil,
             tls: TLS? = nil,
-            debug: Debug? = nil
+            debug: Debug? = nil,
+            draintimeout: String = "\(HTTP.drainSeconds)s"
         ) {
+            self.draintimeout = draintimeout
             self.addr = addr
             self.headers = headers
             self.relativeurls = relativeurls
