@@ -18,7 +18,8 @@ do {
         context: context,
         tools: ProcessHookTools(runner: SubprocessRunner()),
         digest: ContainerDigest.sha256Hex,
-        standardError: standardError
+        standardError: standardError,
+        statusMarker: StatusMarker.inCharm(context.charmDirectory, files: LocalFileSystem())
     )
     let outcome = await dispatcher.run(RegistryCharm(environment: .machine))
     exit(outcome.exitCode)

@@ -21,6 +21,7 @@ public struct CharmDispatcher {
     private let digest: @Sendable ([UInt8]) -> String
     private let logLevel: Logger.Level
     private let standardError: @Sendable (String) -> Void
+    private let statusMarker: StatusMarker?
 
     /// Creates a dispatcher.
     ///
@@ -30,13 +31,16 @@ public struct CharmDispatcher {
     ///   - digest: a stable digest of bytes (the charm passes SHA-256).
     ///   - logLevel: the least level sent to `juju-log`.
     ///   - standardError: where failures are also written (Juju logs a hook's stderr).
+    ///   - statusMarker: marks a status set by a hook whose state is not committed yet (see ``StatusMarker``).
     public init(
         context: HookContext,
         tools: any HookTools,
         digest: @escaping @Sendable ([UInt8]) -> String,
         logLevel: Logger.Level = .info,
-        standardError: @escaping @Sendable (String) -> Void = { _ in }
+        standardError: @escaping @Sendable (String) -> Void = { _ in },
+        statusMarker: StatusMarker? = nil
     ) {
+        self.statusMarker = statusMarker
         self.context = context
         self.tools = tools
         self.digest = digest
@@ -66,7 +70,7 @@ public struct CharmDispatcher {
             flags.provide(prefix: Flag.leader.rawValue) { [tools] _ in try await tools.isLeader() }
             flags.provide(prefix: "endpoint.") { [tools] flag in try await Self.anyUnitJoined(flag, tools: tools) }
 
-            let status = StatusReporter(tools: tools, secrets: secrets, lastSet: state.status)
+            let status = StatusReporter(tools: tools, secrets: secrets, lastSet: state.status, marker: statusMarker)
             let session = HookSession(
                 context: context,
                 tools: tools,
@@ -97,6 +101,8 @@ public struct CharmDispatcher {
             if loadedState[UnitState.stateKey] != encoded {
                 try await tools.stateSet([UnitState.stateKey: encoded])
             }
+            // The state records the status shown now; Juju commits it when this process exits 0.
+            try? statusMarker?.clear()
             return Outcome(exitCode: 0, handlersRun: handlersRun, failure: nil)
         } catch {
             let message = secrets.mask("\(error)")

@@ -10,11 +10,17 @@ public final class StatusReporter {
     /// The last status this unit set, from the unit's persisted state and this hook's `progress` calls.
     public private(set) var lastSet: WorkloadStatus?
 
+    private let marker: StatusMarker?
+
     /// Creates a reporter that sets statuses through `tools`.
-    public init(tools: any HookTools, secrets: SecretMask, lastSet: WorkloadStatus?) {
+    ///
+    /// With a `marker` that is set (a hook set a status and then failed), `lastSet` is not trusted: the hook's
+    /// status is set even when it equals the recorded one.
+    public init(tools: any HookTools, secrets: SecretMask, lastSet: WorkloadStatus?, marker: StatusMarker? = nil) {
         self.tools = tools
         self.secrets = secrets
-        self.lastSet = lastSet
+        self.marker = marker
+        self.lastSet = marker?.isSet == true ? nil : lastSet
     }
 
     /// Reports a candidate for the hook's final status.
@@ -48,6 +54,7 @@ public final class StatusReporter {
     private func apply(_ status: WorkloadStatus) async throws(HookToolError) {
         let safe = WorkloadStatus(status.state, secrets.mask(status.message))
         guard safe != lastSet else { return }
+        try? marker?.set()
         try await tools.statusSet(safe, application: false)
         lastSet = safe
     }
