@@ -68,7 +68,7 @@ struct DeployScenarioTests {
         #expect(scenario.docker.containers.first?.id != before)
     }
 
-    @Test("update-status with nothing to do: two tool calls, one docker call, no writes")
+    @Test("update-status with nothing to do: one tool call (state-get), one read of the container, no writes")
     func idleUpdateStatus() async {
         let scenario = Scenario()
         await scenario.deploy()
@@ -76,9 +76,23 @@ struct DeployScenarioTests {
         scenario.resetRecording()
         let outcome = await scenario.run(.unit(.updateStatus))
         #expect(outcome.exitCode == 0)
-        #expect(scenario.tools.calls == ["state-get", "config-get"])
+        #expect(scenario.tools.calls == ["state-get"])
         #expect(scenario.dockerLines == ["container inspect registry"])
         #expect(scenario.files.writes.isEmpty)
+        #expect(scenario.status == .active("Ready at 10.0.0.5:5000 (http)."))
+    }
+
+    @Test("update-status reads the configuration when it has work: a blocked unit stays blocked with its reason")
+    func updateStatusNeedsConfig() async {
+        let scenario = Scenario()
+        await scenario.deploy()
+        await scenario.configure(["storage-cache": "redis"])
+        scenario.resetRecording()
+        await scenario.run(.unit(.updateStatus))
+        #expect(scenario.tools.calls.contains("config-get"))
+        #expect(scenario.status?.state == .blocked)
+        #expect(scenario.status?.message.contains("storage-cache") == true)
+        #expect(!scenario.tools.calls.contains("status-set"))
     }
 
     @Test("a config-changed that changes nothing re-creates nothing and writes nothing")

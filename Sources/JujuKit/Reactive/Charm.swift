@@ -6,9 +6,18 @@ public protocol Charm {
     func handlers() -> [Handler]
     /// Reports the unit's status; runs after the handlers settle, in every hook and action.
     func assessStatus(_ session: HookSession) async throws
+    /// Whether the dispatcher reads the configuration (`config-get`) before the handlers run for `event`.
+    ///
+    /// A charm can skip it for hooks where Juju guarantees the configuration has not changed since the last
+    /// successful hook (`update-status`: a new configuration runs `config-changed` first) and load it only when it
+    /// turns out to need it (``HookSession/loadConfig()``); no `config.changed` flags are set then.
+    func needsConfig(for event: HookEvent) -> Bool
 }
 
 extension Charm {
     /// Nothing to prepare by default.
     public func prepare(_ session: HookSession) async throws {}
+
+    /// Every hook reads the configuration by default.
+    public func needsConfig(for event: HookEvent) -> Bool { true }
 }

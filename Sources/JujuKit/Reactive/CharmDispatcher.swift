@@ -57,15 +57,18 @@ public struct CharmDispatcher {
         do {
             let loadedState = try await tools.stateGet()
             let state = UnitState(stateGet: loadedState)
-            let config = try await tools.configGet()
-            let configDigests = config.mapValues { value in digest(Array(canonicalJSON(value).utf8)) }
+            // Juju runs config-changed before any other hook after a change, so a charm may skip config-get where
+            // it knows nothing changed; the digests recorded by the last hook then stand.
+            let config = charm.needsConfig(for: context.event) ? try await tools.configGet() : nil
+            let configDigests =
+                config?.mapValues { value in digest(Array(canonicalJSON(value).utf8)) } ?? state.configDigests
             let changed = Set(configDigests.keys.filter { state.configDigests[$0] != configDigests[$0] })
                 .union(state.configDigests.keys.filter { configDigests[$0] == nil })
 
             let flags = FlagStore(state.flags)
             for name in changed { flags.set(.configChanged(name)) }
             if !changed.isEmpty { flags.set(.configChanged) }
-            for (name, value) in config where isTruthy(value) { flags.set(.configSet(name)) }
+            for (name, value) in config ?? [:] where isTruthy(value) { flags.set(.configSet(name)) }
             flags.set(context.event.isAction ? .action(context.event.name) : .hook(context.event.name))
             flags.provide(prefix: Flag.leader.rawValue) { [tools] _ in try await tools.isLeader() }
             flags.provide(prefix: "endpoint.") { [tools] flag in try await Self.anyUnitJoined(flag, tools: tools) }

@@ -9,8 +9,10 @@ public final class HookSession {
     public let tools: any HookTools
     /// This hook's flags.
     public let flags: FlagStore
-    /// The configuration, as `config-get` returned it.
-    public let config: [String: JSONValue]
+    /// The configuration, as `config-get` returned it; empty until ``loadConfig()`` when the charm skipped it.
+    public private(set) var config: [String: JSONValue]
+    /// Whether `config` holds the configuration (read at the start of the hook, or by ``loadConfig()``).
+    public private(set) var configLoaded: Bool
     /// The options whose value changed since the last successful hook (all of them in the first hook).
     public let changedOptions: Set<String>
     /// The statuses handlers report.
@@ -33,7 +35,7 @@ public final class HookSession {
         context: HookContext,
         tools: any HookTools,
         flags: FlagStore,
-        config: [String: JSONValue],
+        config: [String: JSONValue]?,
         changedOptions: Set<String>,
         status: StatusReporter,
         secrets: SecretMask,
@@ -44,13 +46,24 @@ public final class HookSession {
         self.context = context
         self.tools = tools
         self.flags = flags
-        self.config = config
+        self.config = config ?? [:]
+        self.configLoaded = config != nil
         self.changedOptions = changedOptions
         self.status = status
         self.secrets = secrets
         self.logger = logger
         self.values = values
         self.digest = digest
+    }
+
+    /// The configuration: `config` when it was read, else one `config-get` now.
+    @discardableResult
+    public func loadConfig() async throws(HookToolError) -> [String: JSONValue] {
+        if !configLoaded {
+            config = try await tools.configGet()
+            configLoaded = true
+        }
+        return config
     }
 
     /// Whether this unit is the leader (asks `is-leader` once per hook, and only if needed).

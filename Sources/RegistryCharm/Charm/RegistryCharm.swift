@@ -23,8 +23,25 @@ public final class RegistryCharm: Charm {
     /// Every problem that blocks the unit: invalid options and unusable TLS material.
     var problems: [ConfigProblem] { config.problems + tlsProblems }
 
+    /// `Charm` conformance: `update-status` starts without the configuration (see ``ensureConfig(_:)``).
+    public func needsConfig(for event: HookEvent) -> Bool {
+        event != .unit(.updateStatus)
+    }
+
     /// `Charm` conformance.
     public func prepare(_ session: HookSession) async throws {
+        guard session.configLoaded else { return }
+        try prepareConfig(session)
+    }
+
+    /// Reads the configuration when the hook started without it (an `update-status` that has work to do).
+    func ensureConfig(_ session: HookSession) async throws {
+        guard prepared == nil else { return }
+        try await session.loadConfig()
+        try prepareConfig(session)
+    }
+
+    private func prepareConfig(_ session: HookSession) throws {
         let config = CharmConfig(options: session.config)
         prepared = config
         for secret in config.secretValues { session.secrets.register(secret) }
@@ -89,6 +106,7 @@ public final class RegistryCharm: Charm {
     // MARK: - Handlers
 
     private func installDocker(_ session: HookSession) async throws {
+        try await ensureConfig(session)
         let host = environment.host
         if await host.isAnswering() {
             session.flags.set(RegistryFlags.dockerReady)
@@ -106,6 +124,7 @@ public final class RegistryCharm: Charm {
 
     /// `install_sources` and `extra_packages`, whenever those options change (the docker packages come first).
     private func installExtraPackages(_ session: HookSession) async throws {
+        try await ensureConfig(session)
         guard config.isValid else { return }
         try await environment.host.installExtraPackages(config.dockerHostSettings(modelProxy: session.context.proxy)) {
             message in try? await session.status.progress(message)
@@ -113,6 +132,7 @@ public final class RegistryCharm: Charm {
     }
 
     private func configure(_ session: HookSession) async throws {
+        try await ensureConfig(session)
         guard problems.isEmpty else {
             for problem in problems { session.logger.warning("invalid config: \(problem.description)") }
             return

@@ -7,6 +7,11 @@ struct RegistryStatus {
     let session: HookSession
 
     func report() async throws {
+        if !session.configLoaded, let unchanged = try await idleStatus() {
+            session.status.report(unchanged)
+            return
+        }
+        try await charm.ensureConfig(session)
         let flags = session.flags
         let status = session.status
         let name = charm.config.registryName
@@ -58,11 +63,45 @@ struct RegistryStatus {
         }
     }
 
+    /// The status to keep in an `update-status` with nothing to do, found without reading the configuration: the
+    /// container the last hook ran is up and that hook's status said so. `nil` sends the hook down the full path.
+    private func idleStatus() async throws -> WorkloadStatus? {
+        let flags = session.flags
+        guard flags.containsKnown(RegistryFlags.dockerReady), flags.containsKnown(RegistryFlags.configured),
+            !flags.containsKnown(RegistryFlags.seriesUpgrade), !flags.containsKnown(RegistryFlags.reconcilePending),
+            !flags.containsKnown(RegistryFlags.stoppedByOperator),
+            let last = session.status.lastSet, last.state == .active || last.state == .waiting,
+            let name = session.values[StateKeys.containerName]?.stringValue
+        else { return nil }
+        let info: ContainerInfo?
+        do {
+            info = try await charm.environment.docker.inspect(name)
+        } catch {
+            return nil
+        }
+        // The full path, should it follow, needs no second read.
+        session.scratch[InspectedContainer.self] = InspectedContainer(name: name, info: info)
+        guard let info, info.isRunning, !info.isRestarting else { return nil }
+        return last
+    }
+
+    /// A container read earlier in this hook, by name.
+    struct InspectedContainer {
+        var name: String
+        var info: ContainerInfo?
+    }
+
     /// Whether the registry runs; starts it when it died on its own (not when an operator stopped it).
     private func containerRunning(name: String) async throws(DockerError) -> Bool {
         if charm.containerJustStarted { return true }
         let docker = charm.environment.docker
-        guard let info = try await docker.inspect(name) else { return false }
+        let info: ContainerInfo?
+        if let known = session.scratch[InspectedContainer.self], known.name == name {
+            info = known.info
+        } else {
+            info = try await docker.inspect(name)
+        }
+        guard let info else { return false }
         if info.isRunning || info.isRestarting { return true }
         guard !session.flags.containsKnown(RegistryFlags.stoppedByOperator), charm.problems.isEmpty else {
             return false
