@@ -63,8 +63,9 @@ struct RegistryStatus {
         }
     }
 
-    /// The status to keep in an `update-status` with nothing to do, found without reading the configuration: the
-    /// container the last hook ran is up and that hook's status said so. `nil` sends the hook down the full path.
+    /// The status to keep in an `update-status` with nothing to do, found without reading the configuration.
+    ///
+    /// The container the last hook ran is up and that hook's status said so; `nil` sends the hook down the full path.
     private func idleStatus() async throws -> WorkloadStatus? {
         let flags = session.flags
         guard flags.containsKnown(RegistryFlags.dockerReady), flags.containsKnown(RegistryFlags.configured),
