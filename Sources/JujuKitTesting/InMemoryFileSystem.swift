@@ -36,25 +36,41 @@ public final class InMemoryFileSystem: FileSystem, Sendable {
     }
 
     /// `FileSystem` conformance in memory.
+    ///
+    /// Like the real disk, reading a directory fails.
     public func read(_ path: String) throws(FileSystemError) -> [UInt8]? {
-        state.withLock { $0.files[path]?.content }
+        try state.withLock { (state: inout State) throws(FileSystemError) -> [UInt8]? in
+            if state.directories.contains(path) { throw .invalidPath(path) }
+            return state.files[path]?.content
+        }
     }
 
     /// `FileSystem` conformance in memory.
     public func write(_ path: String, _ content: [UInt8], mode: FileMode) throws(FileSystemError) {
         guard path.hasPrefix("/"), !path.hasSuffix("/") else { throw .invalidPath(path) }
         try createDirectory(Path.directory(of: path), mode: .publicDirectory)
-        state.withLock {
-            $0.files[path] = File(content: content, mode: mode)
-            $0.writes.append(path)
+        try state.withLock { (state: inout State) throws(FileSystemError) in
+            // Like rename(2) onto a directory.
+            if state.directories.contains(path) { throw .systemCall(operation: "rename into", path: path, errno: 21) }
+            state.files[path] = File(content: content, mode: mode)
+            state.writes.append(path)
         }
     }
 
     /// `FileSystem` conformance in memory.
+    ///
+    /// Like the real disk, a directory that is not empty stays and the call fails.
     public func remove(_ path: String) throws(FileSystemError) {
-        state.withLock {
-            $0.files[path] = nil
-            $0.directories.remove(path)
+        let prefix = path + "/"
+        try state.withLock { (state: inout State) throws(FileSystemError) in
+            if state.directories.contains(path),
+                state.files.keys.contains(where: { $0.hasPrefix(prefix) })
+                    || state.directories.contains(where: { $0.hasPrefix(prefix) })
+            {
+                throw .systemCall(operation: "remove", path: path, errno: 39)
+            }
+            state.files[path] = nil
+            state.directories.remove(path)
         }
     }
 
@@ -81,6 +97,11 @@ public final class InMemoryFileSystem: FileSystem, Sendable {
     /// `FileSystem` conformance in memory.
     public func exists(_ path: String) -> Bool {
         state.withLock { $0.files[path] != nil || $0.directories.contains(path) }
+    }
+
+    /// `FileSystem` conformance in memory.
+    public func isDirectory(_ path: String) -> Bool {
+        state.withLock { $0.directories.contains(path) }
     }
 
     /// `FileSystem` conformance in memory.

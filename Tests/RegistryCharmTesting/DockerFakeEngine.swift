@@ -77,6 +77,8 @@ public final class DockerFakeEngine: Sendable {
     public func allowPull(_ image: String) { state.withLock { _ = $0.pullable.insert(image) } }
     /// Makes every command whose argv starts with `verb` (`"run"`, `"container stop"`) fail with `stderr`.
     public func fail(_ verb: String, stderr: String) { state.withLock { $0.failures[verb] = stderr } }
+    /// Lets commands starting with `verb` succeed again after ``fail(_:stderr:)``.
+    public func stopFailing(_ verb: String) { state.withLock { $0.failures[verb] = nil } }
 
     /// The containers now, in creation order.
     public var containers: [Container] { state.withLock { $0.containers } }

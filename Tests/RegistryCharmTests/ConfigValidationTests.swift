@@ -209,12 +209,12 @@ struct ConfigValidationTests {
         Support.expectProblem(
             ["tls-key-path": "registry.key"],
             option: "tls-key-path",
-            message: "must be an absolute path such as /etc/docker/registry/registry.crt"
+            message: "must be an absolute, normalised path without ':' or ',' such as /etc/docker/registry/registry.crt"
         )
         Support.expectProblem(
             ["tls-ca-path": "/etc/../root/ca.crt"],
             option: "tls-ca-path",
-            message: "must be an absolute path such as /etc/docker/registry/registry.crt"
+            message: "must be an absolute, normalised path without ':' or ',' such as /etc/docker/registry/registry.crt"
         )
     }
 

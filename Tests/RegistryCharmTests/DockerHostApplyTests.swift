@@ -177,7 +177,7 @@ struct DockerHostProxyTests {
         let proxied = DockerHostSettings(modelProxy: ProxySettings(https: "http://model:3128"))
         #expect(try await fixture.host.applyDaemonConfiguration(proxied, insecureRegistries: []) == .restarted)
         #expect(fixture.text(dropIn)?.contains("Environment=\"HTTPS_PROXY=http://model:3128\"") == true)
-        #expect(fixture.files.files[dropIn]?.mode == .publicReadable)
+        #expect(fixture.files.files[dropIn]?.mode == .ownerOnly)
         #expect(
             fixture.lines == ["systemctl daemon-reload", "systemctl restart docker", DockerHostFixture.probeLine]
         )

@@ -1,3 +1,4 @@
+import Foundation
 import JujuKit
 import JujuKitTesting
 import Testing
@@ -161,17 +162,33 @@ struct DockerHostReloadPolicyTests {
 
 @Suite("DockerHost docker-opts")
 struct DockerHostDockerOptsTests {
-    @Test func flagsWithoutAnEquivalentAreWarnedAboutAndDropped() {
+    @Test func flagsThatCannotBeAppliedAreProblemsNamingTheFlag() {
         let result = DockerOptsTranslator.translate(
-            "-H tcp://0.0.0.0:2375 --registry-mirror=https://m --api-cors-header '*'"
+            "-H tcp://0.0.0.0:2375 --registry-mirror=https://m --api-cors-header '*' --log-level=bogus "
+                + "--insecure-registry"
         )
         #expect(result.options == ["registry-mirrors": .array(["https://m"])])
         #expect(
-            result.warnings == [
-                "docker-opts: '--H' has no daemon.json equivalent and is ignored",
-                "docker-opts: '--api-cors-header' has no daemon.json equivalent and is ignored",
+            result.problems == [
+                "'--api-cors-header' is not a dockerd flag the charm can apply: remove it, or set its daemon.json key "
+                    + "in daemon-opts",
+                "'--log-level=bogus' is not a log level: use debug, info, warn, error, fatal",
+                "'--insecure-registry' needs a value",
+                "'-H tcp://0.0.0.0:2375' would expose the docker engine on the network without TLS verification: "
+                    + "remove it, or add --tlsverify with --tlscacert, --tlscert and --tlskey",
             ]
         )
+        #expect(result.ignored.isEmpty)
+    }
+
+    @Test func theLocalSocketAndAVerifiedTCPListenerAreIgnoredWithAWord() {
+        let result = DockerOptsTranslator.translate(
+            "-H fd:// --host=tcp://0.0.0.0:2376 --tlsverify --tlscacert /ca --tlscert=/c --tlskey=/k --debug"
+        )
+        #expect(result.problems.isEmpty)
+        #expect(result.options == ["debug": true])
+        #expect(result.ignored.count == 2)
+        #expect(result.ignored.allSatisfy { $0.hasPrefix("docker-opts: '") && $0.contains("is ignored") })
     }
 
     @Test func quotedValuesAndBooleans() {
@@ -180,14 +197,36 @@ struct DockerHostDockerOptsTests {
         #expect(result.options["iptables"] == false)
         #expect(result.options["debug"] == true)
         #expect(result.options["mtu"] == nil)
-        #expect(result.warnings == ["docker-opts: '--mtu x' is not a number and is ignored"])
+        #expect(result.problems == ["'--mtu x' is not a number"])
+    }
+
+    @Test(arguments: [
+        (#"{"hosts":["tcp://0.0.0.0:2375"]}"#, "key 'hosts' would expose"),
+        (#"{"hosts":["unix:///run/d.sock"]}"#, "key 'hosts' cannot be applied"),
+        (#"{"insecure-registries":"notalist"}"#, "key 'insecure-registries' must be a list"),
+        (#"{"insecure-registries":["http://x:5000"]}"#, "key 'insecure-registries' entry 'http://x:5000'"),
+        (#"{"log-level":"bogus"}"#, "key 'log-level' must be one of"),
+        (#"{"mtu":"big"}"#, "key 'mtu' must be a whole number"),
+        (#"{"live-restore":"yes"}"#, "key 'live-restore' must be true or false"),
+        (#"{"log-opts":{"max-file":3}}"#, "key 'log-opts' must be an object whose values are strings"),
+    ])
+    func daemonOptionsDockerdWouldRefuseAreProblems(json: String, expected: String) throws {
+        let options = try JSONDecoder().decode([String: JSONValue].self, from: Data(json.utf8))
+        let problems = DaemonOptionsCheck.problems(options)
+        #expect(problems.count == 1)
+        #expect(problems.first?.hasPrefix(expected) == true, "\(problems)")
+    }
+
+    @Test func usualDaemonOptionsPass() {
+        #expect(DaemonOptionsCheck.problems(DockerHostSettings.defaultDaemonOptions).isEmpty)
+        #expect(DaemonOptionsCheck.problems(["debug": true, "mtu": 1400, "unknown-key": .array([1])]).isEmpty)
     }
 
     @Test func settingsWarnAboutWhatTheCharmDoesNotDo() {
         let settings = DockerHostSettings(
             runtime: .nvidia,
             cudaRepo: "10.0.130-1",
-            dockerOpts: "--foo",
+            dockerOpts: "-H unix:///var/run/docker.sock",
             enableCgroups: true
         )
         #expect(settings.warnings.count == 3)

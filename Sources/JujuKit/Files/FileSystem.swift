@@ -17,6 +17,8 @@ public protocol FileSystem: Sendable {
     func createDirectory(_ path: String, mode: FileMode) throws(FileSystemError)
     /// Whether anything exists at `path`.
     func exists(_ path: String) -> Bool
+    /// Whether `path` is a directory (following symbolic links), such as one dockerd made at a missing mount source.
+    func isDirectory(_ path: String) -> Bool
     /// The permission bits of the file at `path`, or `nil` when there is none.
     func mode(of path: String) -> FileMode?
     /// The numeric owner and group of the file at `path`, or `nil` when there is none.

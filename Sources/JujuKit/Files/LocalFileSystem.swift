@@ -128,6 +128,12 @@ public struct LocalFileSystem: FileSystem {
     }
 
     /// `FileSystem` conformance on the real disk.
+    public func isDirectory(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    /// `FileSystem` conformance on the real disk.
     public func mode(of path: String) -> FileMode? {
         var info = stat()
         guard stat(path, &info) == 0 else { return nil }

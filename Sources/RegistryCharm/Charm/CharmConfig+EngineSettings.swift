@@ -24,7 +24,7 @@ extension CharmConfig {
             nvidiaContainerRuntimePackage: nvidiaContainerRuntimePackage,
             cudaRepo: cudaRepo,
             daemonOptions: daemonOpts,
-            dockerOpts: dockerOpts.joined(separator: " "),
+            dockerOpts: DockerOptsTranslator.join(dockerOpts),
             httpProxy: httpProxy,
             httpsProxy: httpsProxy,
             noProxy: noProxy,

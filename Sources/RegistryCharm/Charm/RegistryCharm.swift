@@ -45,7 +45,27 @@ public final class RegistryCharm: Charm {
         let config = CharmConfig(options: session.config)
         prepared = config
         for secret in config.secretValues { session.secrets.register(secret) }
-        tlsProblems = Self.tlsProblems(config.tls, now: environment.now())
+        tlsProblems =
+            Self.tlsProblems(config.tls, now: environment.now())
+            + TLSPathRules.problems(
+                config.tls,
+                paths: environment.paths,
+                containerDataDirectory: RegistryReconciler.containerDataDirectory
+            )
+        if session.flags.containsKnown(RegistryFlags.configured), problems.isEmpty {
+            let written = session.values[StateKeys.writtenTLSFiles]?.arrayValue?.compactMap(\.stringValue) ?? []
+            let damaged = OwnedFiles.damaged(
+                config: config,
+                paths: environment.paths,
+                writtenTLSFiles: written,
+                files: environment.files
+            )
+            if !damaged.isEmpty {
+                // Missing, or a directory dockerd made in its place: the next reconcile (update-status too) heals it.
+                session.logger.warning("missing or not a file: \(damaged.joined(separator: ", ")); restoring")
+                session.flags.set(RegistryFlags.reconcilePending)
+            }
+        }
         if session.flags.containsKnown(.configChanged) {
             // A new configuration restarts a registry the operator stopped, as in the reactive charm.
             session.flags.clear(RegistryFlags.stoppedByOperator)
@@ -210,6 +230,7 @@ public final class RegistryCharm: Charm {
                 insecureRegistries: []
             )
         }
+        if try host.removeProxyDropIn() { session.logger.info("removed dockerd's proxy drop-in") }
         let paths = environment.paths
         let written = session.values[StateKeys.writtenTLSFiles]?.arrayValue?.compactMap(\.stringValue) ?? []
         for path in [paths.configFile, paths.htpasswdFile, paths.tokenBundleFile, paths.environmentFile] + written {

@@ -21,17 +21,22 @@ struct RegistryReconciler {
     /// The container's data directory inside it (the filesystem driver's root).
     static let containerDataDirectory = "/var/lib/registry"
 
+    /// Plans every file and the container, checks the plan, then applies it all or nothing: when writing a file,
+    /// trusting the registry or starting the container fails, the files written are put back before the error is
+    /// thrown.
     func run(startIfStopped: Bool) async throws -> Result {
         let paths = environment.paths
         let files = environment.files
         let secret = try await HTTPSecret(session: session).current()
         let receipt = try await CertProvider(session: session, config: config, now: environment.now()).receipt()
+        let stateBefore = (
+            written: session.values[StateKeys.writtenTLSFiles], source: session.values[StateKeys.tlsSource],
+            trusted: session.values[StateKeys.trustedNetloc], daemonJSON: try files.read(paths.daemonJSON)
+        )
         let registryFiles = try plannedFiles(httpSecret: secret, receipt: receipt)
-        try registryFiles.apply(to: files)
 
         var mounts = registryFiles.mounts
         if case .filesystem = config.storage {
-            try files.createDirectory(paths.dataDirectory, mode: .publicDirectory)
             mounts.append(Mount(source: paths.dataDirectory, target: Self.containerDataDirectory, readOnly: false))
         }
         let environmentFilePresent = registryFiles.entries.contains {
@@ -44,32 +49,46 @@ struct RegistryReconciler {
             environmentFile: environmentFilePresent ? paths.environmentFile : nil,
             inputsDigest: registryFiles.inputsDigest()
         )
+        // The whole container spec is checked before the first byte is written.
+        _ = try spec.definingArguments()
 
-        // dockerd first: should daemon.json need a restart, it happens before the new container exists.
-        let address = try await UnitAddresses.of(session).privateAddress
-        let proxy = try await WebsiteProxy.read(session)
-        let netloc = RegistryNetloc.choose(
-            httpHost: config.httpHost,
-            proxy: proxy,
-            address: address,
-            port: config.registryPort
-        )
-        try await updateLocalTrust(netloc: netloc, files: registryFiles)
-
-        let containers = environment.containers
-        if let previous = session.values[StateKeys.containerName]?.stringValue, previous != config.registryName {
-            session.logger.info(
-                "registry-name changed from \(previous) to \(config.registryName); removing \(previous)"
+        let applied = try registryFiles.apply(to: files)
+        for path in applied.healed {
+            session.logger.warning(
+                "\(path) was a directory (docker makes one when a mounted file is missing): removed it and wrote the file"
             )
-            try await containers.remove(previous)
         }
-        let firstTime = session.values[StateKeys.containerName] == nil
-        let outcome = try await containers.reconcile(spec, startIfStopped: startIfStopped) {
-            // The reactive charm's wording; shown while the image is pulled and the container (re)started.
-            try? await session.status.progress(firstTime ? "Configuring the registry." : "Reconfiguring the registry.")
+        let outcome: ReconcileOutcome
+        let netloc: String
+        let address: String
+        let proxy: WebsiteProxy
+        do {
+            if case .filesystem = config.storage {
+                try files.createDirectory(paths.dataDirectory, mode: .publicDirectory)
+            }
+            // dockerd first: should daemon.json need a restart, it happens before the new container exists.
+            address = try await UnitAddresses.of(session).privateAddress
+            proxy = try await WebsiteProxy.read(session)
+            netloc = RegistryNetloc.choose(
+                httpHost: config.httpHost,
+                proxy: proxy,
+                address: address,
+                port: config.registryPort
+            )
+            try await updateLocalTrust(netloc: netloc, files: registryFiles)
+            outcome = try await reconcileContainer(spec, startIfStopped: startIfStopped)
+        } catch {
+            if applied.changed {
+                registryFiles.undo(applied, on: files)
+                session.values[StateKeys.writtenTLSFiles] = stateBefore.written
+                session.values[StateKeys.tlsSource] = stateBefore.source
+                // The htpasswd put back may hold the previous password: hash it again next time.
+                session.forgetData("basic-auth")
+                session.logger.warning("put the registry's files back as they were: \(error)")
+            }
+            await restoreDaemonConfiguration(stateBefore.daemonJSON, trusted: stateBefore.trusted)
+            throw error
         }
-        if outcome != .unchanged { session.logger.info("registry container \(config.registryName): \(outcome)") }
-        session.values[StateKeys.containerName] = .string(config.registryName)
 
         try await updatePorts()
         let tls = config.tls
@@ -85,6 +104,25 @@ struct RegistryReconciler {
         return Result(outcome: outcome, address: address, served: served)
     }
 
+    /// Removes a container left under a previous `registry-name`, then brings the registry container in line.
+    private func reconcileContainer(_ spec: ContainerSpec, startIfStopped: Bool) async throws -> ReconcileOutcome {
+        let containers = environment.containers
+        if let previous = session.values[StateKeys.containerName]?.stringValue, previous != config.registryName {
+            session.logger.info(
+                "registry-name changed from \(previous) to \(config.registryName); removing \(previous)"
+            )
+            try await containers.remove(previous)
+        }
+        let firstTime = session.values[StateKeys.containerName] == nil
+        let outcome = try await containers.reconcile(spec, startIfStopped: startIfStopped) {
+            // The reactive charm's wording; shown while the image is pulled and the container (re)started.
+            try? await session.status.progress(firstTime ? "Configuring the registry." : "Reconfiguring the registry.")
+        }
+        if outcome != .unchanged { session.logger.info("registry container \(config.registryName): \(outcome)") }
+        session.values[StateKeys.containerName] = .string(config.registryName)
+        return outcome
+    }
+
     /// Computes every file the registry needs, without writing any.
     private func plannedFiles(httpSecret: String?, receipt: CertificateReceipt) throws -> RegistryFiles {
         let paths = environment.paths
@@ -95,9 +133,13 @@ struct RegistryReconciler {
         switch config.auth {
         case .none: break
         case .basic(let user, let password):
-            let existing = try environment.files.readText(paths.htpasswdFile)
+            let existing = try fileContent(paths.htpasswdFile).map { String(decoding: $0, as: UTF8.self) }
             let changed = session.dataChanged("basic-auth", [user, password])
-            if !changed, let existing, !existing.isEmpty {
+            // Unchanged credentials reuse the file without a bcrypt round, if it still looks like this user's
+            // single bcrypt line (anything else, such as a file overwritten by hand, is written afresh).
+            if !changed, let existing, existing.hasPrefix(user + ":$2"), existing.hasSuffix("\n"),
+                existing.split(whereSeparator: \.isNewline).count == 1
+            {
                 htpasswd = Array(existing.utf8)
             } else {
                 htpasswd = Array(try Htpasswd.content(user: user, password: password, reusing: existing).utf8)
@@ -178,7 +220,7 @@ struct RegistryReconciler {
                 entries.append(.init(path: path, content: nil, mode: mode, mountTarget: nil))
                 return nil
             }
-            guard let existing = try files.read(path) else { return nil }
+            guard let existing = try fileContent(path) else { return nil }
             entries.append(.init(path: path, content: existing, mode: files.mode(of: path) ?? mode, mountTarget: path))
             return existing
         }
@@ -202,7 +244,7 @@ struct RegistryReconciler {
             // A renewal or a new request after an address change: keep serving with the certificate applied
             // before until the new one is complete.
             if !tls.hasCertificateAndKey, previousSource == "relation" {
-                func kept(_ path: String) throws -> [UInt8]? { written.contains(path) ? try files.read(path) : nil }
+                func kept(_ path: String) throws -> [UInt8]? { written.contains(path) ? try fileContent(path) : nil }
                 sources = (try kept(tls.certificatePath), try kept(tls.keyPath), try kept(tls.caPath))
                 source = "relation"
             }
@@ -222,6 +264,27 @@ struct RegistryReconciler {
             }
         }
         return (entries, enabled, enabled && ca != nil)
+    }
+
+    /// Puts `daemon.json` back as it was before this reconcile (and has dockerd re-read it), so that the registry
+    /// left serving stays trusted by the local docker; best effort.
+    private func restoreDaemonConfiguration(_ before: [UInt8]?, trusted: JSONValue?) async {
+        let files = environment.files
+        let path = environment.paths.daemonJSON
+        session.values[StateKeys.trustedNetloc] = trusted
+        guard let before, (try? files.read(path)) != before else { return }
+        do {
+            try files.write(path, before, mode: .publicReadable)
+            try await environment.host.reload()
+        } catch {
+            session.logger.warning("could not put daemon.json back: \(error)")
+        }
+    }
+
+    /// The file at `path`, `nil` when there is none or a directory stands there (as dockerd leaves at a missing
+    /// bind-mount source; ``RegistryFiles/apply(to:)`` replaces it when the file is the charm's).
+    private func fileContent(_ path: String) throws -> [UInt8]? {
+        environment.files.isDirectory(path) ? nil : try environment.files.read(path)
     }
 
     /// Opens the registry port (and the debug port with metrics), closing ports opened before that are no longer used.
@@ -258,10 +321,12 @@ struct RegistryReconciler {
             insecure = [netloc]
         }
         session.values[StateKeys.trustedNetloc] = .string(netloc)
-        let change = try await host.applyDaemonConfiguration(
-            config.dockerHostSettings(modelProxy: session.context.proxy),
-            insecureRegistries: insecure
-        )
+        let settings = config.dockerHostSettings(modelProxy: session.context.proxy)
+        // What is accepted but not done is said once, when it changes, not on every hook.
+        if session.dataChanged("docker-host.ignored", settings.warnings) {
+            for warning in settings.warnings { session.logger.warning("\(warning)") }
+        }
+        let change = try await host.applyDaemonConfiguration(settings, insecureRegistries: insecure)
         switch change {
         case .unchanged: break
         case .reloaded: session.logger.info("dockerd reloaded its configuration")

@@ -54,7 +54,18 @@ extension CharmConfig {
             reader.report("daemon-opts", "must be a JSON object such as {\"log-driver\": \"json-file\"}")
             return [:]
         }
+        for problem in DaemonOptionsCheck.problems(object) { reader.report("daemon-opts", problem) }
         return object
+    }
+
+    /// `no_proxy`: one line, as it goes into dockerd's environment.
+    static func readNoProxy(_ reader: inout ConfigReader) -> String? {
+        guard let value = reader.trimmed("no_proxy") else { return nil }
+        guard !value.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+            reader.report("no_proxy", "must be one line without control characters: e.g. localhost,10.0.0.0/8")
+            return nil
+        }
+        return value
     }
 
     static func readDockerOpts(_ reader: inout ConfigReader) -> [String] {
@@ -69,6 +80,10 @@ extension CharmConfig {
         if let first = words.first, !first.hasPrefix("-") {
             reader.report("docker-opts", "must be dockerd options starting with '-', e.g. --debug")
             return []
+        }
+        // What is applied is the words joined again (see `dockerHostSettings`): check exactly that.
+        for problem in DockerOptsTranslator.translate(DockerOptsTranslator.join(words)).problems {
+            reader.report("docker-opts", problem)
         }
         return words
     }

@@ -148,7 +148,7 @@ public struct CharmConfig: Sendable, Equatable {
         dockerOpts = Self.readDockerOpts(&reader)
         httpProxy = Self.proxy(&reader, "http_proxy")
         httpsProxy = Self.proxy(&reader, "https_proxy")
-        noProxy = reader.trimmed("no_proxy")
+        noProxy = Self.readNoProxy(&reader)
         enableCgroups = reader.bool("enable-cgroups")
 
         nagiosContext = Self.nagiosNames(&reader, "nagios_context", list: false) ?? "juju"

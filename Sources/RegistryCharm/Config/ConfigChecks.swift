@@ -72,16 +72,22 @@ extension CharmConfig {
         return reader.trimmed(option)
     }
 
-    /// An absolute path option without `..`, control characters or white space at either end.
+    /// An absolute, normalised path option: no `.` or `..` component, no `//`, no trailing `/`, no `:` or `,` (they
+    /// would split a bind mount), no control characters, no white space at either end.
     static func absolutePath(_ reader: inout ConfigReader, _ option: String) -> String {
         let value = reader.string(option)
-        let components = value.split(separator: "/")
-        guard value.hasPrefix("/"), value.count > 1, !components.contains(".."),
+        let components = value.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
+        guard value.hasPrefix("/"), value.count > 1,
+            !components.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }),
+            !value.contains(":"), !value.contains(","),
             !value.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }),
             value == value.trimmingWhitespace
         else {
             if !reader.hasProblem(option) {
-                reader.report(option, "must be an absolute path such as /etc/docker/registry/registry.crt")
+                reader.report(
+                    option,
+                    "must be an absolute, normalised path without ':' or ',' such as /etc/docker/registry/registry.crt"
+                )
             }
             return CharmOptions.spec(option)?.defaultValue.stringValue ?? ""
         }

@@ -107,12 +107,16 @@ public struct DockerHost: Sendable {
             try write(paths.daemonJSON, daemonBytes)
         }
         if oldDropIn != dropIn {
-            if let dropIn { try write(dropInPath, dropIn) } else { try remove(dropInPath) }
+            // 0600: the proxy URLs may hold credentials.
+            if let dropIn { try write(dropInPath, dropIn, mode: .ownerOnly) } else { try remove(dropInPath) }
             // The drop-in means nothing to a dockerd that systemd does not run.
             if systemdIsRunning {
                 action = .restart
                 keys.append("proxy environment")
             }
+        } else if let dropIn, files.mode(of: dropInPath) != .ownerOnly {
+            // Same content, written world-readable by an older revision: tighten it, no restart needed.
+            try write(dropInPath, dropIn, mode: .ownerOnly)
         }
 
         do throws(DockerHostError) {
@@ -128,8 +132,8 @@ public struct DockerHost: Sendable {
                 return .restarted
             }
         } catch {
-            try restore(paths.daemonJSON, oldDaemon)
-            try restore(dropInPath, oldDropIn)
+            try restore(paths.daemonJSON, oldDaemon, mode: .publicReadable)
+            try restore(dropInPath, oldDropIn, mode: .ownerOnly)
             throw error
         }
     }
@@ -183,9 +187,19 @@ public struct DockerHost: Sendable {
         do { try files.remove(path) } catch { throw .file(error) }
     }
 
-    private func restore(_ path: String, _ bytes: [UInt8]?) throws(DockerHostError) {
+    /// Removes dockerd's proxy drop-in (when the charm goes); returns whether there was one.
+    ///
+    /// dockerd keeps the proxy it started with until it is restarted.
+    public func removeProxyDropIn() throws(DockerHostError) -> Bool {
+        let path = Path.join(paths.dockerServiceDropInDirectory, ProxyDropIn.fileName)
+        guard files.exists(path) else { return false }
+        try remove(path)
+        return true
+    }
+
+    private func restore(_ path: String, _ bytes: [UInt8]?, mode: FileMode) throws(DockerHostError) {
         if let bytes {
-            if try read(path) != bytes { try write(path, bytes) }
+            if try read(path) != bytes { try write(path, bytes, mode: mode) }
         } else if files.exists(path) {
             try remove(path)
         }

@@ -132,9 +132,10 @@ public struct DockerHostSettings: Sendable, Equatable {
 
     /// Things the operator asked for that the charm does not do, each a lower-case sentence naming the option.
     ///
-    /// The charm logs these; none of them blocks the unit.
+    /// The charm logs these once, when they change; none of them blocks the unit (what cannot be applied is a
+    /// config problem instead, see `DockerOptsTranslator.Result.problems`).
     public var warnings: [String] {
-        var messages = DockerOptsTranslator.translate(dockerOpts).warnings
+        var messages = DockerOptsTranslator.translate(dockerOpts).ignored
         if enableCgroups {
             messages.append(
                 "enable-cgroups is ignored: the charm never edits grub or reboots the machine "

@@ -3,7 +3,8 @@ public import JujuKit
 /// The systemd drop-in that gives dockerd its proxy environment (`docker.service.d/http-proxy.conf`).
 ///
 /// Values are written as given: `NO_PROXY` entries, CIDRs included, are never expanded into addresses
-/// (LP#2110229). Each value is quoted for systemd (`\`, `"` escaped; `%` doubled, as systemd expands specifiers).
+/// (LP#2110229). The file is written 0600 (the URLs may hold credentials) and removed with the charm. Each value
+/// is quoted for systemd (`\`, `"` escaped; `%` doubled, as systemd expands specifiers).
 public enum ProxyDropIn {
     /// The drop-in's file name.
     public static let fileName = "http-proxy.conf"
