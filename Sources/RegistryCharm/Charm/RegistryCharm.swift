@@ -78,6 +78,9 @@ public final class RegistryCharm: Charm {
             .hook("install"), .hook("update-status"), .hook("stop"), .hook("remove"), .hook("pre-series-upgrade"),
         ]
         return [
+            Handler("update-status-check", when: [.hook("update-status")]) {
+                try await RegistryStatus(charm: self, session: $0).checkIdle()
+            },
             Handler("install-docker", whenNot: [RegistryFlags.dockerReady, RegistryFlags.seriesUpgrade]) {
                 try await self.installDocker($0)
             },

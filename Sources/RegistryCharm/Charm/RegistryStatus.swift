@@ -6,9 +6,25 @@ struct RegistryStatus {
     let charm: RegistryCharm
     let session: HookSession
 
-    func report() async throws {
+    /// What an `update-status` found before its other handlers ran: the status to keep when it has nothing to do.
+    struct IdleVerdict {
+        var status: WorkloadStatus
+    }
+
+    /// Runs first in `update-status`: decides, without the configuration, whether there is anything to do; when
+    /// there is, reads the configuration so that the handlers after it (a pending reconcile, a file to restore) run
+    /// in this hook.
+    func checkIdle() async throws {
         if !session.configLoaded, let unchanged = try await idleStatus() {
-            session.status.report(unchanged)
+            session.scratch[IdleVerdict.self] = IdleVerdict(status: unchanged)
+        } else {
+            try await charm.ensureConfig(session)
+        }
+    }
+
+    func report() async throws {
+        if let idle = session.scratch[IdleVerdict.self] {
+            session.status.report(idle.status)
             return
         }
         try await charm.ensureConfig(session)
