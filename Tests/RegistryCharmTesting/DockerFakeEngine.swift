@@ -26,6 +26,10 @@ public final class DockerFakeEngine: Sendable {
         public var labels: [String: String]
         /// Part of the fake engine's test API.
         public var arguments: [String] = []
+        /// How often docker restarted it.
+        public var restartCount = 0
+        /// What `docker container logs` prints (on stderr, as the registry logs).
+        public var logs = ""
     }
 
     private struct State {
@@ -35,6 +39,8 @@ public final class DockerFakeEngine: Sendable {
         var pullable: Set<String> = []
         var failures: [String: String] = [:]
         var nextID = 1
+        /// Logs a container started from now on crash-loops with (`nil`: containers run fine).
+        var crashLogs: String?
     }
 
     /// Part of the fake engine's test API.
@@ -75,6 +81,19 @@ public final class DockerFakeEngine: Sendable {
     public func addImage(_ image: String) { state.withLock { _ = $0.images.insert(image) } }
     /// Makes `image` pullable from a registry.
     public func allowPull(_ image: String) { state.withLock { _ = $0.pullable.insert(image) } }
+    /// Makes the container `name` crash-loop: docker keeps restarting it; its logs end with `logs`.
+    public func crash(_ name: String, logs: String, restartCount: Int = 3) {
+        state.withLock { state in
+            guard let index = state.containers.firstIndex(where: { $0.name == name }) else { return }
+            state.containers[index].restarting = true
+            state.containers[index].restartCount = restartCount
+            state.containers[index].logs = logs
+        }
+    }
+
+    /// Makes every container started from now on crash-loop with `logs` (`nil`: they run fine again).
+    public func crashOnStart(logs: String?) { state.withLock { $0.crashLogs = logs } }
+
     /// Makes every command whose argv starts with `verb` (`"run"`, `"container stop"`) fail with `stderr`.
     public func fail(_ verb: String, stderr: String) { state.withLock { $0.failures[verb] = stderr } }
     /// Lets commands starting with `verb` succeed again after ``fail(_:stderr:)``.
@@ -121,7 +140,16 @@ public final class DockerFakeEngine: Sendable {
             case ["run", "-d"], ["container", "create"]:
                 return Self.create(Array(arguments.dropFirst(2)), start: arguments[0] == "run", &state)
             case ["container", "start"]:
-                return Self.update(arguments[2], &state) { $0.running = true }
+                let crashLogs = state.crashLogs
+                return Self.update(arguments[2], &state) {
+                    $0.running = true
+                    if let crashLogs { Self.crashLoop(&$0, logs: crashLogs) }
+                }
+            case ["container", "logs"]:
+                guard let index = Self.resolve(arguments.last ?? "", state.containers) else {
+                    return Self.noSuchContainer(arguments.last ?? "")
+                }
+                return CommandResult(standardError: state.containers[index].logs)
             case ["container", "stop"]:
                 return Self.update(arguments.last ?? "", &state) {
                     $0.running = false
@@ -154,6 +182,12 @@ public final class DockerFakeEngine: Sendable {
                 return CommandResult(exitCode: 1, standardError: "fake docker: unexpected command: \(joined)")
             }
         }
+    }
+
+    private static func crashLoop(_ container: inout Container, logs: String) {
+        container.restarting = true
+        container.restartCount += 1
+        container.logs = logs
     }
 
     /// Docker resolves a reference as a full id, an exact name, then an id prefix.
@@ -200,9 +234,9 @@ public final class DockerFakeEngine: Sendable {
             return CommandResult(exitCode: 125, standardError: "Unable to find image '\(image)' locally")
         }
         let id = makeID(&state.nextID)
-        state.containers.append(
-            Container(id: id, name: name, image: image, running: start, labels: labels, arguments: options)
-        )
+        var container = Container(id: id, name: name, image: image, running: start, labels: labels, arguments: options)
+        if start, let crashLogs = state.crashLogs { crashLoop(&container, logs: crashLogs) }
+        state.containers.append(container)
         return CommandResult(standardOutput: "\(id)\n")
     }
 
@@ -234,7 +268,7 @@ public final class DockerFakeEngine: Sendable {
                 {
                     "Id": "\(container.id)",
                     "Name": "/\(container.name)",
-                    "RestartCount": 0,
+                    "RestartCount": \(container.restartCount),
                     "Image": "sha256:0123",
                     "State": {
                         "Status": "\(status)",

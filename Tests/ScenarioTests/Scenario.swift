@@ -61,7 +61,13 @@ final class Scenario: @unchecked Sendable {
             remoteApp: remoteApp ?? remoteUnit.map { String($0.split(separator: "/")[0]) },
             departingUnit: departingUnit
         )
-        let environment = CharmEnvironment(runner: docker.runner, files: files, paths: paths, now: { [now] in now })
+        let environment = CharmEnvironment(
+            runner: docker.runner,
+            files: files,
+            paths: paths,
+            now: { [now] in now },
+            pause: { _ in }
+        )
         return await CharmDispatcher(context: context, tools: tools, digest: ContainerDigest.sha256Hex)
             .run(RegistryCharm(environment: environment))
     }

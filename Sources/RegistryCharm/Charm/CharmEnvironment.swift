@@ -15,6 +15,8 @@ public struct CharmEnvironment: Sendable {
     public var now: @Sendable () -> Date
     /// The docker engine's API socket for read-only questions; `nil`: ask the docker CLI.
     public var engineSocket: DockerEngineSocket?
+    /// Waits the given milliseconds (while a started registry is watched); tests pass one that does not wait.
+    public var pause: @Sendable (Int) async -> Void
 
     /// Creates an environment.
     public init(
@@ -22,8 +24,10 @@ public struct CharmEnvironment: Sendable {
         files: any FileSystem,
         paths: HostPaths = HostPaths(),
         now: @escaping @Sendable () -> Date = { Date() },
-        engineSocket: DockerEngineSocket? = nil
+        engineSocket: DockerEngineSocket? = nil,
+        pause: @escaping @Sendable (Int) async -> Void = { try? await Task.sleep(for: .milliseconds($0)) }
     ) {
+        self.pause = pause
         self.runner = runner
         self.files = files
         self.paths = paths

@@ -12,6 +12,8 @@ public final class RegistryCharm: Charm {
     private(set) var tlsProblems: [ConfigProblem] = []
     /// Whether this hook just created, re-created or started the container, so the status needs no second inspect.
     var containerJustStarted = false
+    /// Whether this hook started a container and watched it (its verdict is in the unit state's crash reason).
+    var startedThisHook = false
     /// A failure to start the registry that the operator must see.
     var startFailure: String?
 
@@ -154,7 +156,9 @@ public final class RegistryCharm: Charm {
         }
     }
 
-    private func configure(_ session: HookSession) async throws {
+    /// Brings the registry in line with the configuration (files, container, trust, ports) and checks that a
+    /// container it started serves; also called by the status when the container was removed behind its back.
+    func configure(_ session: HookSession) async throws {
         try await ensureConfig(session)
         guard problems.isEmpty else {
             for problem in problems { session.logger.warning("invalid config: \(problem.description)") }
@@ -176,13 +180,33 @@ public final class RegistryCharm: Charm {
             }
             session.flags.set(RegistryFlags.configured)
             session.flags.clear(RegistryFlags.reconcilePending)
-            containerJustStarted = result.outcome != .keptStopped
+            // An unchanged container that was crash-looping is looked at again by the status.
+            let knownCrashing = session.values[StateKeys.crashReason] != nil
+            containerJustStarted = result.outcome != .keptStopped && !(result.outcome == .unchanged && knownCrashing)
+            if [.created, .recreated, .started].contains(result.outcome) {
+                try await checkServing(session)
+            }
         } catch let error as DockerError {
             // A bad image or a refused container is the operator's to fix: block (and retry on update-status)
             // rather than fail the hook over and over.
             session.logger.error("could not start the registry: \(error.description)")
             startFailure = error.description
             session.flags.set(RegistryFlags.reconcilePending)
+        }
+    }
+
+    /// Watches a container just started: a registry that exits at start (a port taken, an unreachable store) is
+    /// recorded with its reason, and the status blocks instead of saying Ready.
+    private func checkServing(_ session: HookSession) async throws {
+        startedThisHook = true
+        let health = RegistryHealth(docker: environment.docker, pause: environment.pause)
+        if let reason = try await health.watchAfterStart(name: config.registryName, port: config.registryPort) {
+            session.logger.error("\(config.registryName) does not serve: \(reason)")
+            session.values[StateKeys.crashReason] = .string(reason)
+            containerJustStarted = false
+        } else {
+            session.values[StateKeys.crashReason] = nil
+            session.values[StateKeys.restartBaseline] = nil
         }
     }
 

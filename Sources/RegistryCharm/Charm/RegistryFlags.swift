@@ -34,6 +34,10 @@ enum StateKeys {
     static let certificateStatus = "cert-provider.status"
     /// Where the TLS files the charm wrote came from: `config` (the blobs) or `relation` (cert-provider).
     static let tlsSource = "registry.tls-source"
+    /// Why the registry container does not serve (it exits at start and docker keeps restarting it), if it does not.
+    static let crashReason = "registry.crash-reason"
+    /// The container's restart count when it last served; more restarts since then mean a crash loop.
+    static let restartBaseline = "registry.restart-baseline"
     /// The nrpe check files the charm wrote, to remove them when the relation or the unit goes.
     static let nrpeFiles = "nrpe.files"
     /// The netloc the local docker trusts, to untrust it when it changes.

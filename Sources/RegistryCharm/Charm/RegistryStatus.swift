@@ -53,16 +53,17 @@ struct RegistryStatus {
             status.report(.waiting("Waiting for a valid configuration to start the registry."))
             return
         }
-        let running: Bool
+        let state: ContainerState
         do {
-            running = try await containerRunning(name: name)
+            state = try await containerState(name: name)
         } catch {
             // dockerd died or hangs: say so, and let the next hook look again, rather than failing the hook.
-            session.logger.error("cannot inspect the registry container: \(error.description)")
+            session.logger.error("cannot inspect the registry container: \(error)")
             status.report(.blocked("The docker engine does not answer; check dockerd on this machine (docker info)."))
             return
         }
-        if running {
+        switch state {
+        case .serving:
             if let pending = session.values[StateKeys.certificateStatus]?.objectValue,
                 let state = pending["state"]?.stringValue.flatMap(WorkloadStatus.State.init(rawValue:)),
                 let message = pending["message"]?.stringValue
@@ -74,9 +75,25 @@ struct RegistryStatus {
             let scheme = values[StateKeys.scheme]?.stringValue ?? "http"
             let proxied = values[StateKeys.proxied]?.boolValue == true ? ", proxied" : ""
             status.report(.active("Ready at \(netloc) (\(scheme)\(proxied))."))
-        } else {
+        case .stopped:
             status.report(.blocked("\(name) container is stopped. Run the start action to start it."))
+        case .crashing(let reason):
+            let hint =
+                reason.hasPrefix("port ")
+                ? "Free the port or set another registry-port."
+                : "Fix the configuration; juju debug-log has the registry's log."
+            status.report(.blocked("\(name) keeps restarting: \(reason). \(hint)"))
         }
+    }
+
+    /// What the registry container is doing.
+    enum ContainerState: Equatable {
+        /// Up, and not restarting since it last served.
+        case serving
+        /// Stopped or absent, and the charm may not start it (an operator's stop, invalid config).
+        case stopped
+        /// docker keeps restarting it: it exits at start, for this reason.
+        case crashing(String)
     }
 
     /// The status to keep in an `update-status` with nothing to do, found without reading the configuration.
@@ -98,7 +115,8 @@ struct RegistryStatus {
         }
         // The full path, should it follow, needs no second read.
         session.scratch[InspectedContainer.self] = InspectedContainer(name: name, info: info)
-        guard let info, info.isRunning, !info.isRestarting else { return nil }
+        let baseline = session.values[StateKeys.restartBaseline]?.intValue ?? 0
+        guard let info, info.isRunning, !info.isRestarting, info.restartCount == baseline else { return nil }
         return last
     }
 
@@ -108,9 +126,13 @@ struct RegistryStatus {
         var info: ContainerInfo?
     }
 
-    /// Whether the registry runs; starts it when it died on its own (not when an operator stopped it).
-    private func containerRunning(name: String) async throws(DockerError) -> Bool {
-        if charm.containerJustStarted { return true }
+    /// What the container does; brings back a container that died or was removed on its own (never one an
+    /// operator stopped), and tells a crash loop from a registry that serves.
+    private func containerState(name: String) async throws -> ContainerState {
+        if let reason = session.values[StateKeys.crashReason]?.stringValue, charm.startedThisHook {
+            return .crashing(reason)
+        }
+        if charm.containerJustStarted { return .serving }
         let docker = charm.environment.docker
         let info: ContainerInfo?
         if let known = session.scratch[InspectedContainer.self], known.name == name {
@@ -118,18 +140,57 @@ struct RegistryStatus {
         } else {
             info = try await docker.inspect(name)
         }
-        guard let info else { return false }
-        if info.isRunning || info.isRestarting { return true }
-        guard !session.flags.containsKnown(RegistryFlags.stoppedByOperator), charm.problems.isEmpty else {
-            return false
+        let mayStart = !session.flags.containsKnown(RegistryFlags.stoppedByOperator) && charm.problems.isEmpty
+        guard let info else {
+            guard mayStart else { return .stopped }
+            // Removed behind the charm's back (docker rm -f): only an operator's stop keeps it down.
+            session.logger.warning("registry container \(name) is gone; creating it again")
+            try await charm.configure(session)
+            if let reason = session.values[StateKeys.crashReason]?.stringValue { return .crashing(reason) }
+            return charm.containerJustStarted ? .serving : .stopped
         }
+        let health = RegistryHealth(docker: docker, pause: charm.environment.pause)
+        let baseline = session.values[StateKeys.restartBaseline]?.intValue ?? 0
+        if info.isRestarting {
+            return crashing(await health.diagnose(info, port: charm.config.registryPort), name: name)
+        }
+        if info.isRunning && info.restartCount > baseline {
+            // It restarted since it last served: a crash loop caught between attempts, or a registry that came
+            // back. Watching it for a moment tells which.
+            if let reason = try await health.watchAfterStart(name: name, port: charm.config.registryPort) {
+                return crashing(reason, name: name)
+            }
+            session.values[StateKeys.restartBaseline] = .int(info.restartCount)
+        }
+        if info.isRunning {
+            session.values[StateKeys.crashReason] = nil
+            return .serving
+        }
+        guard mayStart else { return .stopped }
         session.logger.warning("registry container \(name) had stopped (exit code \(info.exitCode)); starting it")
         do {
             try await docker.start(name)
-            return true
         } catch {
             session.logger.error("could not restart \(name): \(error.description)")
-            return false
+            return .stopped
         }
+        if let reason = try await health.watchAfterStart(name: name, port: charm.config.registryPort) {
+            session.values[StateKeys.crashReason] = .string(reason)
+            return .crashing(reason)
+        }
+        session.values[StateKeys.crashReason] = nil
+        if let restarted = try await docker.inspect(name) {
+            session.values[StateKeys.restartBaseline] = restarted.restartCount == 0 ? nil : .int(restarted.restartCount)
+        }
+        return .serving
+    }
+
+    /// Records and logs (once) why the container does not serve.
+    private func crashing(_ reason: String, name: String) -> ContainerState {
+        if session.values[StateKeys.crashReason]?.stringValue != reason {
+            session.logger.error("\(name) keeps restarting: \(reason)")
+        }
+        session.values[StateKeys.crashReason] = .string(reason)
+        return .crashing(reason)
     }
 }

@@ -80,6 +80,15 @@ public struct DockerCLI: Sendable {
         try await containerCommand("rename", ["container", "rename", container, newName], container: container)
     }
 
+    /// The last `lines` lines `container` logged, standard output and error together (the registry logs on stderr).
+    public func logs(_ container: String, lines: Int) async throws(DockerError) -> String {
+        let result = try await docker(["container", "logs", "--tail", String(max(1, lines)), container])
+        guard result.succeeded else {
+            throw .containerCommandFailed(action: "logs", container: container, message: result.standardError)
+        }
+        return result.standardOutput + result.standardError
+    }
+
     /// Pulls `image` from its registry.
     public func pull(_ image: String) async throws(DockerError) {
         let result = try await docker(["image", "pull", "--quiet", image])

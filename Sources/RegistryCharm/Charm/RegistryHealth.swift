@@ -1,0 +1,73 @@
+import FoundationEssentials
+import JujuKit
+
+/// Whether the registry container really serves, and if not, why: docker restarts a registry that exits at start
+/// (a port taken by another process, an upstream or object store it cannot reach) forever, and the container then
+/// looks "running" between attempts.
+public struct RegistryHealth: Sendable {
+    let docker: DockerCLI
+    /// Waits `milliseconds` (the real clock on a unit; no wait in tests).
+    let pause: @Sendable (Int) async -> Void
+
+    /// How long a just-started registry is watched; it fails its configuration or its port within this time.
+    static let settleMilliseconds = 600
+    /// How often it is looked at meanwhile (a read of its state costs about 1 ms through the engine's socket).
+    static let stepMilliseconds = 100
+
+    /// Watches the container named `name` after a start; `nil` when it stays up without a restart, else the
+    /// reason it does not serve.
+    func watchAfterStart(name: String, port: Int) async throws(DockerError) -> String? {
+        let first = try await docker.inspect(name)
+        var elapsed = 0
+        while elapsed < Self.settleMilliseconds {
+            await pause(Self.stepMilliseconds)
+            elapsed += Self.stepMilliseconds
+            guard let now = try await docker.inspect(name) else { return "the container disappeared" }
+            if !now.isRunning || now.isRestarting || now.restartCount != first?.restartCount {
+                return await diagnose(now, port: port)
+            }
+        }
+        return nil
+    }
+
+    /// Why the container is not serving: the registry's own last error line, in words an operator can act on.
+    func diagnose(_ info: ContainerInfo, port: Int) async -> String {
+        let logs = (try? await docker.logs(info.id, lines: 30)) ?? ""
+        if let reason = Self.reason(fromLogs: logs, port: port) { return reason }
+        return info.isRestarting || info.restartCount > 0
+            ? "it exits at start (exit code \(info.exitCode), \(info.restartCount) restarts)"
+            : "it exited with code \(info.exitCode)"
+    }
+
+    /// The last error the registry logged (its JSON lines' `msg` and `error`, or a plain line), with a port clash
+    /// said plainly; `nil` when the logs hold nothing usable.
+    public static func reason(fromLogs logs: String, port: Int) -> String? {
+        for line in logs.split(whereSeparator: \.isNewline).reversed() {
+            let text = line.trimmingWhitespace()
+            guard !text.isEmpty else { continue }
+            var message = text
+            if text.hasPrefix("{") {
+                guard let entry = try? JSONDecoder().decode(LogLine.self, from: Data(text.utf8)),
+                    ["fatal", "panic", "error"].contains(entry.level ?? "")
+                else { continue }
+                message = [entry.msg, entry.error].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ": ")
+            } else if text.lowercased().hasPrefix("time=") && !text.contains("level=fatal")
+                && !text.contains("level=error") && !text.contains("level=panic")
+            {
+                continue
+            }
+            if message.contains("address already in use") {
+                return "port \(port) is in use by another process"
+            }
+            guard !message.isEmpty else { continue }
+            return message.count > 200 ? String(message.prefix(200)) + "…" : message
+        }
+        return nil
+    }
+
+    private struct LogLine: Decodable {
+        var level: String?
+        var msg: String?
+        var error: String?
+    }
+}
