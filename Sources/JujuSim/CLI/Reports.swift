@@ -109,6 +109,7 @@ extension Simulator {
                 if let relation = record.relationID { entry["relation-id"] = .string(relation) }
                 if let remote = record.remoteUnit { entry["remote-unit"] = .string(remote) }
                 if let duration = record.durationMilliseconds { entry["duration-ms"] = .double(duration) }
+                if let peak = record.peakResidentKilobytes { entry["peak-rss-kib"] = .int(peak) }
                 if let calls = record.toolCalls { entry["tool-calls"] = .array(calls.map(JSONValue.string)) }
                 return .object(entry)
             }

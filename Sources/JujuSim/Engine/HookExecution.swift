@@ -32,6 +32,8 @@ struct ExecutionOutcome {
     var missing = false
     /// Wall time of the process, in milliseconds.
     var durationMilliseconds: Double?
+    /// Peak resident set size of the process, in kibibytes.
+    var peakResidentKilobytes: Int?
     /// The hook tools the process called, in order.
     var toolCalls: [String]?
 }
@@ -182,6 +184,7 @@ extension Simulator {
                 stderr: result.stderr,
                 context: after,
                 durationMilliseconds: result.durationMilliseconds,
+                peakResidentKilobytes: result.peakResidentKilobytes,
                 toolCalls: (FileManager.default.contents(atPath: callLog).map { String(decoding: $0, as: UTF8.self) }
                     ?? "")
                     .split(separator: "\n").map(String.init)
@@ -207,6 +210,7 @@ extension Simulator {
                     contextID: contextID,
                     time: Clock.now(),
                     durationMilliseconds: outcome.durationMilliseconds,
+                    peakResidentKilobytes: outcome.peakResidentKilobytes,
                     toolCalls: outcome.toolCalls
                 )
             )

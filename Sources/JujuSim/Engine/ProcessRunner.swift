@@ -14,11 +14,13 @@ struct ProcessResult: Sendable {
     var stderr: String
     /// Wall time from spawn to exit, in milliseconds.
     var durationMilliseconds: Double
+    /// The process's peak resident set size, in kibibytes (`ru_maxrss` from `wait4`).
+    var peakResidentKilobytes: Int
 }
 
 /// Runs a charm process with an exact environment, capturing output through files (no pipe deadlocks).
 ///
-/// It uses `posix_spawn` and `waitpid` rather than Foundation's `Process`, whose `waitUntilExit` polls every 50 ms:
+/// It uses `posix_spawn` and `wait4` rather than Foundation's `Process`, whose `waitUntilExit` polls every 50 ms:
 /// the measured hook time is the hook's own.
 enum ProcessRunner {
     private typealias AddChdir =
@@ -63,7 +65,8 @@ enum ProcessRunner {
             throw SimError("cannot run \(executable): \(String(cString: strerror(spawned)))")
         }
         var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 {
+        var usage = rusage()
+        while wait4(pid, &status, 0, &usage) < 0 {
             guard errno == EINTR else { throw SimError("cannot wait for \(executable): errno \(errno)") }
         }
         let elapsed = started.duration(to: clock.now)
@@ -72,6 +75,12 @@ enum ProcessRunner {
         let code = exited ? (status >> 8) & 0xff : 128 + (status & 0x7f)
         let out = FileManager.default.contents(atPath: stdoutPath).map { String(decoding: $0, as: UTF8.self) } ?? ""
         let err = FileManager.default.contents(atPath: stderrPath).map { String(decoding: $0, as: UTF8.self) } ?? ""
-        return ProcessResult(exitCode: code, stdout: out, stderr: err, durationMilliseconds: milliseconds)
+        return ProcessResult(
+            exitCode: code,
+            stdout: out,
+            stderr: err,
+            durationMilliseconds: milliseconds,
+            peakResidentKilobytes: Int(usage.ru_maxrss)
+        )
     }
 }

@@ -209,6 +209,8 @@ struct HookRecord: Codable, Sendable {
     var time: String
     /// Wall time of the hook process, in milliseconds (nil when skipped).
     var durationMilliseconds: Double? = nil
+    /// Peak resident set size of the hook process, in kibibytes (nil when skipped).
+    var peakResidentKilobytes: Int? = nil
     /// The hook tools the process ran, by name, in order (nil when skipped).
     var toolCalls: [String]? = nil
 }
