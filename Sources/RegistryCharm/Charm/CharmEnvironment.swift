@@ -13,18 +13,22 @@ public struct CharmEnvironment: Sendable {
     public var paths: HostPaths
     /// The current time (for certificate validity).
     public var now: @Sendable () -> Date
+    /// Talks to the registry's HTTP API (the list, delete and garbage-collect actions).
+    public var registryTransport: any RegistryTransport
 
     /// Creates an environment.
     public init(
         runner: any CommandRunner,
         files: any FileSystem,
         paths: HostPaths = HostPaths(),
-        now: @escaping @Sendable () -> Date = { Date() }
+        now: @escaping @Sendable () -> Date = { Date() },
+        registryTransport: any RegistryTransport = NIORegistryTransport()
     ) {
         self.runner = runner
         self.files = files
         self.paths = paths
         self.now = now
+        self.registryTransport = registryTransport
     }
 
     /// The production environment: real processes, the real file system, the standard paths.

@@ -68,11 +68,7 @@ public final class RegistryCharm: Charm {
                 $0.flags.clear(RegistryFlags.seriesUpgrade)
             },
             Handler("cleanup", whenAny: [.hook("stop"), .hook("remove")]) { try await self.cleanup($0) },
-            Handler("action-not-available", scope: .actions) { session in
-                try await session.tools.actionFail(
-                    "The \(session.context.event.name) action is not available in this revision of the charm."
-                )
-            },
+            actionTable().handler(),
         ]
     }
 
@@ -107,7 +103,8 @@ public final class RegistryCharm: Charm {
         }
     }
 
-    private func configure(_ session: HookSession) async throws {
+    /// Writes the registry's files and brings its container in line (the `start` action reuses it).
+    func configure(_ session: HookSession) async throws {
         guard problems.isEmpty else {
             for problem in problems { session.logger.warning("invalid config: \(problem.description)") }
             return
@@ -117,6 +114,9 @@ public final class RegistryCharm: Charm {
         do {
             let result = try await reconciler.run(startIfStopped: startIfStopped)
             session.values[StateKeys.address] = .string("\(result.address):\(config.registryPort)")
+            session.values[StateKeys.netloc] = .string(
+                config.httpHost?.hostAndPort ?? "\(result.address):\(config.registryPort)"
+            )
             session.values[StateKeys.scheme] = .string(result.scheme)
             session.flags.set(RegistryFlags.configured)
             session.flags.clear(RegistryFlags.reconcilePending)

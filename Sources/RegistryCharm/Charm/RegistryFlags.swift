@@ -24,6 +24,8 @@ enum StateKeys {
     static let openedPorts = "registry.opened-ports"
     /// The address shown in the status (`<private-address>:<registry-port>`).
     static let address = "registry.address"
+    /// The netloc clients use: http-host's, the proxy's, or <address>:<registry-port>.
+    static let netloc = "registry.netloc"
     /// Whether the registry serves https.
     static let scheme = "registry.scheme"
     /// The netloc the local docker trusts, to untrust it when it changes.

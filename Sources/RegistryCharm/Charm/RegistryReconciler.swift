@@ -63,7 +63,8 @@ struct RegistryReconciler {
         if outcome != .unchanged { session.logger.info("registry container \(config.registryName): \(outcome)") }
         session.values[StateKeys.containerName] = .string(config.registryName)
 
-        try await updatePorts()
+        // A registry an operator stopped keeps its ports closed until it runs again.
+        if outcome != .keptStopped { try await updatePorts() }
         return Result(outcome: outcome, address: address, scheme: registryFiles.tlsEnabled ? "https" : "http")
     }
 
