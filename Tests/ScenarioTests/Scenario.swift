@@ -12,6 +12,8 @@ final class Scenario: @unchecked Sendable {
     let docker = DockerFakeEngine()
     let files = InMemoryFileSystem()
     let paths = HostPaths()
+    /// The registry's HTTP API, in memory (the list, delete and garbage-collect actions).
+    let registry = FakeRegistryTransport()
     /// A minute from now: test certificates made a moment ago are valid.
     var now = Date().addingTimeInterval(60)
 
@@ -34,7 +36,13 @@ final class Scenario: @unchecked Sendable {
     @discardableResult
     func run(_ event: HookEvent) async -> CharmDispatcher.Outcome {
         let context = HookContext(event: event, unitName: tools.model.unitName)
-        let environment = CharmEnvironment(runner: docker.runner, files: files, paths: paths, now: { [now] in now })
+        let environment = CharmEnvironment(
+            runner: docker.runner,
+            files: files,
+            paths: paths,
+            now: { [now] in now },
+            registryTransport: registry
+        )
         return await CharmDispatcher(context: context, tools: tools, digest: ContainerDigest.sha256Hex)
             .run(RegistryCharm(environment: environment))
     }

@@ -18,7 +18,7 @@ struct ContainerAction {
         if name == charm.config.registryName {
             session.flags.clear(RegistryFlags.stoppedByOperator)
             guard charm.problems.isEmpty else {
-                throw ActionFailure("Failed to start container: \(name). \(charm.problems.blockedMessage)")
+                throw ActionFailure("Failed to start container: \(name) (the configuration is invalid; see the unit's status).")
             }
             await action.log("Starting \(name) with the current configuration.")
             try await charm.configure(session)
@@ -28,7 +28,7 @@ struct ContainerAction {
             }
         } else {
             guard let container = try await inspect(name, verb: "start") else {
-                throw ActionFailure("Failed to start container: \(name). No container has that name.")
+                throw ActionFailure("Failed to start container: \(name) (no container has that name).")
             }
             await action.log("Starting \(name).")
             do {
@@ -64,7 +64,7 @@ struct ContainerAction {
                     try await docker.remove(container.id)
                 }
             } else if !isRegistry {
-                throw ActionFailure("Failed to stop container: \(name). No container has that name.")
+                throw ActionFailure("Failed to stop container: \(name) (no container has that name).")
             }
         } catch let error as DockerError {
             await action.log(error.description)
