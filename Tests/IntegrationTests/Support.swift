@@ -15,14 +15,19 @@ struct EasyRSA {
     var clientCertificatePath: String { directory.appendingPathComponent("pki/issued/client.crt").path }
     var clientKeyPath: String { directory.appendingPathComponent("pki/private/client.key").path }
 
-    static func make() throws -> EasyRSA {
+    /// Makes the PKI; with `serverClient` the server pair may also serve as a client identity (extended key usage
+    /// serverAuth and clientAuth), which the charm needs when the registry requires client certificates.
+    static func make(serverClient: Bool = false) throws -> EasyRSA {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("easyrsa-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let easyrsa = "/usr/share/easy-rsa/easyrsa"
         let environment = ["EASYRSA_BATCH": "1", "EASYRSA_PKI": directory.appendingPathComponent("pki").path]
         for arguments in [
             ["init-pki"], ["build-ca", "nopass"],
-            ["--subject-alt-name=IP:127.0.0.1,DNS:localhost", "build-server-full", "127.0.0.1", "nopass"],
+            [
+                "--subject-alt-name=IP:127.0.0.1,DNS:localhost",
+                serverClient ? "build-serverClient-full" : "build-server-full", "127.0.0.1", "nopass",
+            ],
             ["build-client-full", "client", "nopass"],
         ] {
             let output = try shell(easyrsa, arguments, environment: environment)

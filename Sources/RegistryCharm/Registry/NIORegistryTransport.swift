@@ -35,8 +35,16 @@ public struct NIORegistryTransport: RegistryTransport {
         } catch let error as RegistryClientError {
             throw error
         } catch {
-            throw .transport(origin: endpoint.origin, reason: "\(error)")
+            throw .transport(origin: endpoint.origin, reason: Self.reason(error))
         }
+    }
+
+    /// A short reason: BoringSSL's alert name (such as `SSLV3_ALERT_BAD_CERTIFICATE`) rather than its whole dump.
+    static func reason(_ error: any Error) -> String {
+        let text = "\(error)"
+        guard let marker = text.firstRange(of: "OPENSSL_internal:") else { return text }
+        let alert = text[marker.upperBound...].prefix { $0.isLetter || $0.isNumber || $0 == "_" }
+        return "the TLS handshake failed: \(alert.lowercased().replacing("_", with: " "))"
     }
 
     private func perform(_ request: RegistryRequest, _ endpoint: RegistryEndpoint) async throws -> RegistryResponse {
