@@ -39,7 +39,12 @@ struct DockerClientConfig {
     var environment: [String: String] { ["DOCKER_CONFIG": directory] }
 
     func login(_ netloc: String, user: String, password: String) throws -> ProcessOutput {
-        try shell("docker", ["login", netloc, "-u", user, "--password-stdin"], input: password, environment: environment)
+        try shell(
+            "docker",
+            ["login", netloc, "-u", user, "--password-stdin"],
+            input: password,
+            environment: environment
+        )
     }
 
     func remove() { try? FileManager.default.removeItem(atPath: directory) }
@@ -53,7 +58,8 @@ func registryDigest(
     extra: [String] = [],
     configLines: [String] = []
 ) throws -> String? {
-    let accept = "Accept: application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json"
+    let accept =
+        "Accept: application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json"
     let answer = try curl(
         "\(origin)/v2/\(repository)/manifests/\(reference)",
         method: "HEAD",

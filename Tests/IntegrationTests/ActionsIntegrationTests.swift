@@ -37,7 +37,9 @@ struct ActionsIntegrationTests {
         #expect(authed.status == "completed", "\(authed.raw)")
         #expect(authed.result("raw") == "pushed \(Self.netloc)/auth/busybox:v1")
         let credentials = ["user = \"pusher:\(password)\""]
-        #expect(try registryDigest(Self.origin, "auth/busybox", "v1", configLines: credentials) == authed.result("digest"))
+        #expect(
+            try registryDigest(Self.origin, "auth/busybox", "v1", configLines: credentials) == authed.result("digest")
+        )
         #expect(authed.log.contains { $0.contains("Logging in to \(Self.netloc) as pusher.") })
         let client = DockerClientConfig()
         defer { client.remove() }
@@ -72,7 +74,9 @@ struct ActionsIntegrationTests {
             ["image": CharmUnderTest.busyboxImage, "pull": "false", "tag": "\(Self.netloc)/tls/busybox:v1"]
         )
         #expect(secure.status == "completed", "\(secure.raw)")
-        #expect(try registryDigest("https://127.0.0.1:5000", "tls/busybox", "v1", extra: verify) == secure.result("digest"))
+        #expect(
+            try registryDigest("https://127.0.0.1:5000", "tls/busybox", "v1", extra: verify) == secure.result("digest")
+        )
         #expect(try pullBack("\(Self.netloc)/tls/busybox:v1").succeeded)
 
         let password = "tls-\(UUID().uuidString.prefix(8))-pw"
@@ -152,7 +156,9 @@ struct ActionsIntegrationTests {
         let charm = try CharmUnderTest()
         defer { charm.tearDown() }
         try charm.deploy()
-        #expect(try charm.action("push", ["image": CharmUnderTest.busyboxImage, "pull": "false"]).status == "completed")
+        #expect(
+            try charm.action("push", ["image": CharmUnderTest.busyboxImage, "pull": "false"]).status == "completed"
+        )
         let stopped = try charm.action("stop")
         #expect(stopped.status == "completed", "\(stopped.raw)")
         #expect(try charm.containerID() == nil)
@@ -192,7 +198,10 @@ struct ActionsIntegrationTests {
             let run = try charm.action(action, parameters)
             #expect(run.status == "failed", "\(action) \(parameters)")
             let message = run.message ?? ""
-            #expect(message.first?.isUppercase == true && message.hasSuffix(".") && !message.contains("\n"), "\(message)")
+            #expect(
+                message.first?.isUppercase == true && message.hasSuffix(".") && !message.contains("\n"),
+                "\(message)"
+            )
         }
         #expect(!FileManager.default.fileExists(atPath: marker))
         #expect(try charm.containerID() != nil)
@@ -204,11 +213,14 @@ struct ActionsIntegrationTests {
         let attributes = try FileManager.default.attributesOfItem(atPath: path)
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
         let listing = try shell("tar", ["-tzf", path]).stdout
-        #expect(listing.contains("config.yml") && listing.contains("registry.log") && listing.contains("docker-info.txt"))
+        #expect(
+            listing.contains("config.yml") && listing.contains("registry.log") && listing.contains("docker-info.txt")
+        )
         let contents = try shell("tar", ["-xzOf", path]).stdout
         let config = try String(contentsOfFile: "/etc/docker/registry/config.yml", encoding: .utf8)
         let secretLine = config.split(separator: "\n").first { $0.contains("\"secret\"") || $0.contains("secret:") }
-        let secret = secretLine.map { $0.split(separator: ":").last.map(String.init) ?? "" }?
+        let secret =
+            secretLine.map { $0.split(separator: ":").last.map(String.init) ?? "" }?
             .trimmingCharacters(in: CharacterSet(charactersIn: " \",")) ?? ""
         #expect(secret.count > 20, "the rendered config should hold the http secret")
         #expect(!contents.contains(secret))

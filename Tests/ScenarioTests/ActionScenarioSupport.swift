@@ -52,13 +52,19 @@ final class ActionDockerFake: Sendable {
             case ["image", "pull"]:
                 let image = arguments[2]
                 guard state.pullable.contains(image) else {
-                    return CommandResult(exitCode: 1, standardError: "Error response from daemon: pull access denied for \(image)")
+                    return CommandResult(
+                        exitCode: 1,
+                        standardError: "Error response from daemon: pull access denied for \(image)"
+                    )
                 }
                 state.images.insert(image)
                 return CommandResult(standardOutput: "\(image)\n")
             case ["image", "tag"]:
                 guard state.images.contains(arguments[2]) else {
-                    return CommandResult(exitCode: 1, standardError: "Error response from daemon: No such image: \(arguments[2])")
+                    return CommandResult(
+                        exitCode: 1,
+                        standardError: "Error response from daemon: No such image: \(arguments[2])"
+                    )
                 }
                 state.images.insert(arguments[3])
                 return CommandResult()
@@ -75,13 +81,17 @@ final class ActionDockerFake: Sendable {
                 state.pushed[tag] = digest
                 let name = tag.split(separator: ":").last ?? "latest"
                 return CommandResult(
-                    standardOutput: "The push refers to repository [\(tag)]\n59654b79daad: Pushed\n\(name): digest: \(digest) size: 527\n"
+                    standardOutput:
+                        "The push refers to repository [\(tag)]\n59654b79daad: Pushed\n\(name): digest: \(digest) size: 527\n"
                 )
             case ["login", "--username"]:
                 let netloc = arguments.last ?? ""
                 let given = String(decoding: command.input ?? [], as: UTF8.self)
                 guard state.passwords[netloc] == given, let config = command.environment["DOCKER_CONFIG"] else {
-                    return CommandResult(exitCode: 1, standardError: "Error response from daemon: login attempt failed with status: 401 Unauthorized")
+                    return CommandResult(
+                        exitCode: 1,
+                        standardError: "Error response from daemon: login attempt failed with status: 401 Unauthorized"
+                    )
                 }
                 state.logins[config, default: []].insert(netloc)
                 return CommandResult(standardOutput: "Login Succeeded\n")
@@ -102,7 +112,9 @@ final class ActionDockerFake: Sendable {
                     return CommandResult(standardOutput: "Removing login credentials for \(arguments[1])\n")
                 }
                 if arguments.first == "images" {
-                    return CommandResult(standardOutput: "REPOSITORY TAG IMAGE ID\nlocalhost/busybox test 0123456789ab\n")
+                    return CommandResult(
+                        standardOutput: "REPOSITORY TAG IMAGE ID\nlocalhost/busybox test 0123456789ab\n"
+                    )
                 }
                 if arguments.first == "rmi" {
                     for image in arguments.dropFirst() where !image.hasPrefix("-") { state.images.remove(image) }

@@ -2,8 +2,10 @@ import Foundation
 import RegistryCharm
 import Synchronization
 
-/// The registry's HTTP API in memory: repositories, tags and manifests, with pages of `pageSize`, basic auth and
-/// `storage-delete` like the real one. Every request is recorded with the credentials it carried.
+/// The registry's HTTP API in memory.
+///
+/// Repositories, tags and manifests, with pages of `pageSize`, basic auth and `storage-delete` like the real one.
+/// Every request is recorded with the credentials it carried.
 final class FakeRegistryTransport: RegistryTransport {
     struct State {
         /// repository → tag → digest.
@@ -72,13 +74,16 @@ final class FakeRegistryTransport: RegistryTransport {
                 guard state.deleteEnabled else {
                     return RegistryResponse(
                         status: 405,
-                        body: Array(#"{"errors":[{"code":"UNSUPPORTED","message":"The operation is unsupported."}]}"#.utf8)
+                        body: Array(
+                            #"{"errors":[{"code":"UNSUPPORTED","message":"The operation is unsupported."}]}"#.utf8
+                        )
                     )
                 }
                 state.tags[repository] = state.tags[repository]?.filter { $0.value != digest }
                 return RegistryResponse(status: 202)
             }
-            let body = #"{"schemaVersion":2,"mediaType":"\#(manifest.mediaType)","config":{"size":100},"layers":[{"size":\#(manifest.size - 100)}]}"#
+            let body =
+                #"{"schemaVersion":2,"mediaType":"\#(manifest.mediaType)","config":{"size":100},"layers":[{"size":\#(manifest.size - 100)}]}"#
             return RegistryResponse(
                 status: 200,
                 headers: ["docker-content-digest": digest, "content-type": manifest.mediaType],
@@ -95,7 +100,7 @@ final class FakeRegistryTransport: RegistryTransport {
         if rest.count > pageSize, let end = chunk.last {
             headers["link"] = "<\(link)?last=\(end)&n=\(pageSize)>; rel=\"next\""
         }
-        let body = try! JSONSerialization.data(withJSONObject: [key: chunk])
+        let body = (try? JSONSerialization.data(withJSONObject: [key: chunk])) ?? Data()
         return RegistryResponse(status: 200, headers: headers, body: Array(body))
     }
 

@@ -18,8 +18,14 @@ struct LocalActionScenarioTests {
         )
         #expect(outcome.failure == nil)
         #expect(outcome.results["output"]?.contains("localhost/busybox") == true)
-        let command = scenario.docker.runner.commands.last { $0.executable == "docker" && $0.arguments.first == "images" }
-        #expect(command?.arguments == ["images", "--all", "--format", "{{.Repository}} {{.Tag}}", "-aq", "localhost/busybox"])
+        let command = scenario.docker.runner.commands.last {
+            $0.executable == "docker" && $0.arguments.first == "images"
+        }
+        #expect(
+            command?.arguments == [
+                "images", "--all", "--format", "{{.Repository}} {{.Tag}}", "-aq", "localhost/busybox",
+            ]
+        )
     }
 
     @Test("images: a word that is not an option of docker images is refused before docker runs")
@@ -39,7 +45,10 @@ struct LocalActionScenarioTests {
         let (scenario, fake) = await Scenario.deployedForActions()
         #expect(await scenario.action("rmi", ["image": " "]).failure == "No image name(s) specified.")
         scenario.resetRecording()
-        let outcome = await scenario.action("rmi", ["image": "localhost/busybox:test 0123456789ab", "options": "--force"])
+        let outcome = await scenario.action(
+            "rmi",
+            ["image": "localhost/busybox:test 0123456789ab", "options": "--force"]
+        )
         #expect(outcome.failure == nil)
         #expect(scenario.actionDockerLines == ["rmi --force localhost/busybox:test 0123456789ab"])
         #expect(outcome.results["output"]?.hasPrefix("Untagged:") == true)
@@ -140,7 +149,9 @@ struct LocalActionScenarioTests {
         #expect(outcome.failure == nil, "\(outcome.failure ?? "")")
         #expect(outcome.results["packages"] == "docker.io")
         #expect(outcome.results["version"] == "20.10.24+dfsg1")
-        let lines = scenario.docker.runner.commands.filter { ["apt-get", "apt-mark"].contains($0.executable) }.map(\.description)
+        let lines = scenario.docker.runner.commands.filter { ["apt-get", "apt-mark"].contains($0.executable) }.map(
+            \.description
+        )
         #expect(lines.first == "apt-mark unhold docker.io")
         #expect(lines.contains { $0.hasPrefix("apt-get install -y -q --only-upgrade") && $0.hasSuffix(" docker.io") })
         #expect(lines.last == "apt-mark hold docker.io")

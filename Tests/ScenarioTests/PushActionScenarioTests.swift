@@ -97,10 +97,16 @@ struct PushActionScenarioTests {
         #expect(login.input == Array(password.utf8))
         let directory = try #require(login.environment["DOCKER_CONFIG"])
         #expect(directory.hasPrefix("/tmp/docker-registry-push-"))
-        #expect(commands.map { $0.arguments.first ?? "" }.filter { $0 != "container" } == ["image", "login", "image", "logout"])
-        #expect(commands.filter { $0.arguments.starts(with: ["image", "push"]) }.allSatisfy {
-            $0.environment["DOCKER_CONFIG"] == directory
-        })
+        #expect(
+            commands.map { $0.arguments.first ?? "" }.filter { $0 != "container" } == [
+                "image", "login", "image", "logout",
+            ]
+        )
+        #expect(
+            commands.filter { $0.arguments.starts(with: ["image", "push"]) }.allSatisfy {
+                $0.environment["DOCKER_CONFIG"] == directory
+            }
+        )
         #expect(!scenario.files.exists(directory), "the temporary docker configuration must be removed")
         let printed = scenario.everythingPrinted + outcome.logs.joined() + outcome.results.values.joined()
         #expect(!printed.contains(password))

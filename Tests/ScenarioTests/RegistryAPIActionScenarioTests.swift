@@ -52,7 +52,10 @@ struct RegistryAPIActionScenarioTests {
 
         scenario.registry.state.withLock { $0.requiredAuthorization = "Basic other" }
         let refused = await scenario.action("list")
-        #expect(refused.failure == "Could not list the registry: the registry answered /v2/_catalog?n=100 with status 401: unauthorized.")
+        #expect(
+            refused.failure
+                == "Could not list the registry: the registry answered /v2/_catalog?n=100 with status 401: unauthorized."
+        )
     }
 
     @Test("list fails with one sentence when the registry does not answer")
@@ -60,7 +63,10 @@ struct RegistryAPIActionScenarioTests {
         let (scenario, _) = await Scenario.deployedForActions()
         scenario.registry.state.withLock { $0.unreachable = true }
         let outcome = await scenario.action("list")
-        #expect(outcome.failure == "Could not list the registry: no answer from the registry at http://127.0.0.1:5000: connection refused.")
+        #expect(
+            outcome.failure
+                == "Could not list the registry: no answer from the registry at http://127.0.0.1:5000: connection refused."
+        )
     }
 
     @Test("delete needs storage-delete, resolves a tag to its digest and deletes the manifest")
@@ -68,7 +74,10 @@ struct RegistryAPIActionScenarioTests {
         let (scenario, _) = await Scenario.deployedForActions()
         let digest = scenario.registry.add("team/app", "1.0")
         let refused = await scenario.action("delete", ["image": "team/app:1.0"])
-        #expect(refused.failure == "Deleting images needs storage-delete=true; set it with juju config, then run delete again.")
+        #expect(
+            refused.failure
+                == "Deleting images needs storage-delete=true; set it with juju config, then run delete again."
+        )
         #expect(scenario.registry.requests.isEmpty)
 
         await scenario.configure(["storage-delete": true])
@@ -76,16 +85,26 @@ struct RegistryAPIActionScenarioTests {
         #expect(deleted.failure == nil)
         #expect(deleted.results["digest"] == digest)
         #expect(deleted.results["outcome"] == "success")
-        #expect(scenario.registry.requests.last?.request == RegistryRequest("DELETE", "/v2/team/app/manifests/\(digest)"))
+        #expect(
+            scenario.registry.requests.last?.request == RegistryRequest("DELETE", "/v2/team/app/manifests/\(digest)")
+        )
         #expect(scenario.registry.state.withLock { $0.tags["team/app"]?.isEmpty } == true)
-        #expect(await scenario.action("delete", ["image": "team/app:1.0"]).failure == "The registry has no image team/app:1.0.")
-        #expect(await scenario.action("delete", ["image": "team/app"]).failure == "The image parameter 'team/app' needs a :tag or an @digest.")
+        #expect(
+            await scenario.action("delete", ["image": "team/app:1.0"]).failure
+                == "The registry has no image team/app:1.0."
+        )
+        #expect(
+            await scenario.action("delete", ["image": "team/app"]).failure
+                == "The image parameter 'team/app' needs a :tag or an @digest."
+        )
         #expect(
             await scenario.action("delete", ["image": "elsewhere.example.com/team/app:1.0"]).failure
                 == "The image parameter 'elsewhere.example.com/team/app:1.0' names another registry; give repository:tag."
         )
         let byDigest = scenario.registry.add("team/app", "2.0")
-        #expect(await scenario.action("delete", ["image": .string("team/app@\(byDigest)")]).results["digest"] == byDigest)
+        #expect(
+            await scenario.action("delete", ["image": .string("team/app@\(byDigest)")]).results["digest"] == byDigest
+        )
     }
 
     @Test("garbage-collect: the registry is stopped during the collection and started again; blobs and bytes freed")
@@ -93,7 +112,8 @@ struct RegistryAPIActionScenarioTests {
         let (scenario, fake) = await Scenario.deployedForActions()
         let id = try #require(scenario.docker.container(named: "registry")?.id)
         fake.state.withLock {
-            $0.gcOutput = "busybox\nblob eligible for deletion: sha256:\(String(repeating: "1", count: 64))\n\n3 blobs marked, 1 blobs and 0 manifests eligible for deletion\n"
+            $0.gcOutput =
+                "busybox\nblob eligible for deletion: sha256:\(String(repeating: "1", count: 64))\n\n3 blobs marked, 1 blobs and 0 manifests eligible for deletion\n"
         }
         let usage = Mutex(["5000", "1000"])
         scenario.docker.runner.respond { command in
@@ -111,7 +131,8 @@ struct RegistryAPIActionScenarioTests {
         #expect(lines.count == 3)
         #expect(lines.first?.hasPrefix("container stop") == true)
         #expect(
-            lines[1] == "run --rm --network host --volumes-from \(id) --entrypoint registry localhost/registry:test garbage-collect --delete-untagged /etc/docker/registry/config.yml"
+            lines[1]
+                == "run --rm --network host --volumes-from \(id) --entrypoint registry localhost/registry:test garbage-collect --delete-untagged /etc/docker/registry/config.yml"
         )
         #expect(lines.last == "container start \(id)")
         #expect(scenario.docker.container(named: "registry")?.running == true)
@@ -122,7 +143,8 @@ struct RegistryAPIActionScenarioTests {
         let (scenario, fake) = await Scenario.deployedForActions()
         scenario.docker.runner.on("du", ["-cb"], result: CommandResult(standardOutput: "512\tx\n512\ttotal\n"))
         fake.state.withLock {
-            $0.gcOutput = "blob eligible for deletion: sha256:\(String(repeating: "2", count: 64))\n1 blobs marked, 1 blobs and 0 manifests eligible for deletion\n"
+            $0.gcOutput =
+                "blob eligible for deletion: sha256:\(String(repeating: "2", count: 64))\n1 blobs marked, 1 blobs and 0 manifests eligible for deletion\n"
         }
         scenario.resetRecording()
         let dry = await scenario.action("garbage-collect", ["dry-run": true])
@@ -130,7 +152,9 @@ struct RegistryAPIActionScenarioTests {
         #expect(dry.results["dry-run"] == "true")
         #expect(dry.results["bytes-freed"] == "512")
         #expect(!scenario.dockerLines.contains { $0.hasPrefix("container stop") })
-        #expect(scenario.dockerLines.contains { $0.contains("garbage-collect --dry-run /etc/docker/registry/config.yml") })
+        #expect(
+            scenario.dockerLines.contains { $0.contains("garbage-collect --dry-run /etc/docker/registry/config.yml") }
+        )
 
         fake.state.withLock { $0.gcExitCode = 1 }
         let failed = await scenario.action("garbage-collect")

@@ -18,7 +18,9 @@ struct ContainerAction {
         if name == charm.config.registryName {
             session.flags.clear(RegistryFlags.stoppedByOperator)
             guard charm.problems.isEmpty else {
-                throw ActionFailure("Failed to start container: \(name) (the configuration is invalid; see the unit's status).")
+                throw ActionFailure(
+                    "Failed to start container: \(name) (the configuration is invalid; see the unit's status)."
+                )
             }
             await action.log("Starting \(name) with the current configuration.")
             try await charm.configure(session)

@@ -38,7 +38,10 @@ struct GarbageCollectAction {
         if stopsRegistry {
             await action.log("Stopping \(name) so that nothing is uploaded while blobs are deleted.")
             do {
-                try await environment.docker.stop(container.id, timeoutSeconds: environment.containers.stopTimeoutSeconds)
+                try await environment.docker.stop(
+                    container.id,
+                    timeoutSeconds: environment.containers.stopTimeoutSeconds
+                )
             } catch {
                 await action.log(error.description)
                 _ = try? await environment.docker.start(container.id)
@@ -67,7 +70,9 @@ struct GarbageCollectAction {
                 try await environment.docker.start(container.id)
             } catch {
                 await action.log(error.description)
-                throw ActionFailure("The garbage collection ended but \(name) could not be started again; run the start action.")
+                throw ActionFailure(
+                    "The garbage collection ended but \(name) could not be started again; run the start action."
+                )
             }
         }
         let result: CommandResult

@@ -1,8 +1,10 @@
 import FoundationEssentials
 import JujuKit
 
-/// `list repository=`: the registry's repositories (every catalog page), their tags, and each tag's manifest digest
-/// and size, from the registry's own API. Results: `result` (JSON) and `output` (one line per tag).
+/// `list repository=`: what the registry stores, from its own API.
+///
+/// Every catalog page, each repository's tags, and each tag's manifest digest and size. Results: `result` (JSON) and
+/// `output` (one line per tag).
 struct ListAction {
     let charm: RegistryCharm
     let action: ActionContext
@@ -33,7 +35,9 @@ struct ListAction {
                 var tags: [Tag] = []
                 for tag in try await api.tags(of: name).sorted() {
                     let manifest = try await api.manifest(name, tag)
-                    tags.append(Tag(tag: tag, digest: manifest?.digest, mediaType: manifest?.mediaType, size: manifest?.size))
+                    tags.append(
+                        Tag(tag: tag, digest: manifest?.digest, mediaType: manifest?.mediaType, size: manifest?.size)
+                    )
                 }
                 repositories.append(Repository(name: name, tags: tags))
             }

@@ -24,7 +24,9 @@ struct LocalImagesAction {
         guard !images.isEmpty else { throw ActionFailure("No image name(s) specified.") }
         var checked: [String] = []
         for image in images {
-            checked.append(Self.isImageID(image) ? image : try ActionSupport.imageReference(image, parameter: "image").description)
+            checked.append(
+                Self.isImageID(image) ? image : try ActionSupport.imageReference(image, parameter: "image").description
+            )
         }
         try await runReportingOutput(["rmi"] + options + checked)
     }

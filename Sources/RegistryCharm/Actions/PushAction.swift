@@ -19,10 +19,13 @@ struct PushAction {
         guard let netloc = ActionSupport.netloc(action.session) else {
             throw ActionFailure(RegistryCharm.notReadyMessage)
         }
-        let target = tagText.isEmpty ? Self.defaultTarget(image, netloc: netloc) : try ActionSupport.imageReference(
-            tagText,
-            parameter: "tag"
-        )
+        let target =
+            tagText.isEmpty
+            ? Self.defaultTarget(image, netloc: netloc)
+            : try ActionSupport.imageReference(
+                tagText,
+                parameter: "tag"
+            )
         let source = image.description
         let tag = target.description
         let docker = DockerCommandLine(runner: charm.environment.runner)

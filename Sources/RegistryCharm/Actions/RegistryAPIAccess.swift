@@ -34,7 +34,9 @@ struct RegistryAPIAccess {
             let paths = config.tls
             let ca = try files.read(paths.caPath)
             guard let trusted = try ca ?? files.read(paths.certificatePath) else {
-                throw ActionFailure("The registry serves https but its certificate \(paths.certificatePath) is missing.")
+                throw ActionFailure(
+                    "The registry serves https but its certificate \(paths.certificatePath) is missing."
+                )
             }
             tls = RegistryEndpoint.TLS(
                 trustedPEM: trusted,

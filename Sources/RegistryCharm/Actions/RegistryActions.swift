@@ -51,7 +51,8 @@ enum ActionSupport {
     }
 
     /// Creates a fresh private (0700) directory under `parent` whose name starts with `prefix`; returns its path.
-    static func makePrivateDirectory(_ files: any FileSystem, parent: String = "/tmp", prefix: String) throws -> String {
+    static func makePrivateDirectory(_ files: any FileSystem, parent: String = "/tmp", prefix: String) throws -> String
+    {
         for _ in 0..<8 {
             let path = Path.join(parent, "\(prefix)-\(randomSuffix())")
             guard !files.exists(path) else { continue }

@@ -29,7 +29,13 @@ public struct DockerCommandLine: Sendable {
     ) async throws(DockerError) -> CommandResult {
         do throws(CommandError) {
             return try await runner.run(
-                Command(executable, arguments, input: input, environment: environment, mergeErrorIntoOutput: mergeOutput)
+                Command(
+                    executable,
+                    arguments,
+                    input: input,
+                    environment: environment,
+                    mergeErrorIntoOutput: mergeOutput
+                )
             )
         } catch {
             throw .unavailable(reason: error.description)

@@ -32,15 +32,20 @@ extension DockerHost {
             do {
                 try await runner.output(Command("apt-mark", ["unhold"] + names))
             } catch {
-                throw .installFailed(what: "the release of the hold on \(names.joined(separator: ", "))", reason: error.description)
+                throw .installFailed(
+                    what: "the release of the hold on \(names.joined(separator: ", "))",
+                    reason: error.description
+                )
             }
         }
         await progress("Updating the package lists.")
         try await apt(["update", "-q"], settings, what: "the package lists")
         await progress("Upgrading \(names.joined(separator: ", ")).")
         try await apt(
-            ["install", "-y", "-q", "--only-upgrade", "-o", "Dpkg::Options::=--force-confold",
-             "-o", "DPkg::Lock::Timeout=300"] + names,
+            [
+                "install", "-y", "-q", "--only-upgrade", "-o", "Dpkg::Options::=--force-confold",
+                "-o", "DPkg::Lock::Timeout=300",
+            ] + names,
             settings,
             what: names.joined(separator: ", ")
         )

@@ -83,7 +83,9 @@ public struct NIORegistryTransport: RegistryTransport {
         head.headers.add(name: "User-Agent", value: "docker-registry-charm")
         head.headers.add(name: "Connection", value: "close")
         if let authorization = endpoint.authorization { head.headers.add(name: "Authorization", value: authorization) }
-        for (name, value) in request.headers.sorted(by: { $0.key < $1.key }) { head.headers.add(name: name, value: value) }
+        for (name, value) in request.headers.sorted(by: { $0.key < $1.key }) {
+            head.headers.add(name: name, value: value)
+        }
         channel.write(HTTPClientRequestPart.head(head), promise: nil)
         channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
         let response = try await promise.futureResult.get()
@@ -124,7 +126,9 @@ private final class ResponseCollector: ChannelInboundHandler {
         case .body(var buffer):
             body += buffer.readBytes(length: buffer.readableBytes) ?? []
             if body.count > limit {
-                promise.fail(RegistryClientError.unreadable(request: "a request", reason: "the body exceeds \(limit) bytes"))
+                promise.fail(
+                    RegistryClientError.unreadable(request: "a request", reason: "the body exceeds \(limit) bytes")
+                )
                 context.close(promise: nil)
             }
         case .end:
