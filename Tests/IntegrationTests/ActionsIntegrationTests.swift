@@ -50,7 +50,7 @@ struct ActionsIntegrationTests {
         #expect(!authed.raw.contains(password))
         #expect(!(try charm.logText()).contains(password))
         #expect(FileManager.default.contents(atPath: NSHomeDirectory() + "/.docker/config.json") == rootConfig)
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: "/tmp").filter {
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: "/run").filter {
             $0.hasPrefix("docker-registry-push-")
         }
         #expect(leftovers.isEmpty, "temporary docker configurations left: \(leftovers)")

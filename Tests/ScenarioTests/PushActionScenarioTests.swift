@@ -96,7 +96,7 @@ struct PushActionScenarioTests {
         #expect(login.arguments == ["login", "--username", "admin", "--password-stdin", "10.0.0.5:5000"])
         #expect(login.input == Array(password.utf8))
         let directory = try #require(login.environment["DOCKER_CONFIG"])
-        #expect(directory.hasPrefix("/tmp/docker-registry-push-"))
+        #expect(directory.hasPrefix("/run/docker-registry-push-"))
         #expect(
             commands.map { $0.arguments.first ?? "" }.filter { $0 != "container" } == [
                 "image", "login", "image", "logout",

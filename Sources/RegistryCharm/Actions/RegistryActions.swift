@@ -51,7 +51,10 @@ enum ActionSupport {
     }
 
     /// Creates a fresh private (0700) directory under `parent` whose name starts with `prefix`; returns its path.
-    static func makePrivateDirectory(_ files: any FileSystem, parent: String = "/tmp", prefix: String) throws -> String
+    ///
+    /// The default parent is `/run`, which only root may write to, so no other user can plant a directory (or a
+    /// symbolic link) under the random name first, as one could in `/tmp`.
+    static func makePrivateDirectory(_ files: any FileSystem, parent: String = "/run", prefix: String) throws -> String
     {
         for _ in 0..<8 {
             let path = Path.join(parent, "\(prefix)-\(randomSuffix())")
