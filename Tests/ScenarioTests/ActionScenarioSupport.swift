@@ -166,8 +166,10 @@ extension Scenario {
     }
 }
 
-/// Whether `text` is one sentence: starts upper-case, ends with a full stop, holds no newline.
+/// Whether `text` is one sentence: starts upper-case, ends with `.`, `?` or `!`, holds no newline.
 func isOneSentence(_ text: String?) -> Bool {
-    guard let text, let first = text.first, first.isUppercase, text.hasSuffix(".") else { return false }
+    guard let text, let first = text.first, first.isUppercase, let last = text.last, ".?!".contains(last) else {
+        return false
+    }
     return !text.contains("\n")
 }

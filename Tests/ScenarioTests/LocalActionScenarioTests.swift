@@ -28,6 +28,21 @@ struct LocalActionScenarioTests {
         )
     }
 
+    @Test("images: a docker failure quotes the command and docker's output in one sentence")
+    func imagesFails() async {
+        let (scenario, fake) = await Scenario.deployedForActions()
+        fake.fail(
+            "images",
+            stderr: "Cannot connect to the Docker daemon at unix:///var/run/docker.sock.\nIs it running?"
+        )
+        let outcome = await scenario.action("images", ["options": "--all"])
+        #expect(
+            outcome.failure
+                == "The command \"docker images --all\" failed with: Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is it running?"
+        )
+        #expect(isOneSentence(outcome.failure))
+    }
+
     @Test("images: a word that is not an option of docker images is refused before docker runs")
     func imagesRefusesOtherWords() async {
         let (scenario, _) = await Scenario.deployedForActions()
@@ -56,7 +71,7 @@ struct LocalActionScenarioTests {
         let failed = await scenario.action("rmi", ["image": "busybox"])
         #expect(
             failed.failure
-                == "\"docker rmi busybox\" failed with: Error response from daemon: conflict: unable to remove repository reference."
+                == "The command \"docker rmi busybox\" failed with: Error response from daemon: conflict: unable to remove repository reference."
         )
     }
 

@@ -34,6 +34,15 @@ struct PushActionScenarioTests {
         #expect(outcome.logs.contains("Pushing \(tag)."))
     }
 
+    @Test("an empty or missing image is the reactive charm's sentence, before any docker call")
+    func missingImage() async {
+        let (scenario, _) = await Scenario.deployedForActions()
+        scenario.resetRecording()
+        #expect(await scenario.action("push").failure == "Missing required image parameter.")
+        #expect(await scenario.action("push", ["image": "  "]).failure == "Missing required image parameter.")
+        #expect(scenario.actionDockerLines.isEmpty)
+    }
+
     @Test("pull=true pulls first; a pull failure is the reactive charm's sentence")
     func pullFirst() async {
         let (scenario, fake) = await Scenario.deployedForActions()

@@ -63,7 +63,7 @@ struct CleanupAction {
         }
         let result = try await docker.run(arguments, mergeOutput: true)
         guard result.succeeded else {
-            throw ActionFailure("\"docker \(arguments.joined(separator: " "))\" failed with: \(result.reason).")
+            throw ActionSupport.commandFailed(arguments, result)
         }
         action.set("output", result.standardOutput)
     }

@@ -34,7 +34,7 @@ struct LocalImagesAction {
     private func runReportingOutput(_ arguments: [String]) async throws {
         let result = try await DockerCommandLine(runner: charm.environment.runner).run(arguments, mergeOutput: true)
         guard result.succeeded else {
-            throw ActionFailure("\"docker \(arguments.joined(separator: " "))\" failed with: \(result.reason).")
+            throw ActionSupport.commandFailed(arguments, result)
         }
         action.set("output", result.standardOutput)
     }

@@ -45,6 +45,13 @@ enum ActionSupport {
         }
     }
 
+    /// `The command "docker …" failed with: <docker's reason>.` (the reactive charm's wording, on one line).
+    static func commandFailed(_ arguments: [String], _ result: CommandResult) -> ActionFailure {
+        let reason = result.reason
+        let end = reason.last.map { ".?!".contains($0) } == true ? "" : "."
+        return ActionFailure("The command \"docker \(arguments.joined(separator: " "))\" failed with: \(reason)\(end)")
+    }
+
     /// A random lower-case hex string (for temporary names).
     static func randomSuffix() -> String {
         String(UInt64.random(in: .min ... .max), radix: 16)
