@@ -121,13 +121,13 @@ struct DeployScenarioTests {
         #expect(scenario.status == .active("Ready at 10.0.0.5:5000 (http)."))
     }
 
-    @Test("actions of later revisions fail with a full sentence")
-    func actionsNotYetAvailable() async {
+    @Test("an action the charm does not know fails with a full sentence")
+    func unknownAction() async {
         let scenario = Scenario()
         await scenario.deploy()
-        let outcome = await scenario.run(.action("push"))
+        let outcome = await scenario.run(.action("frobnicate"))
         #expect(outcome.exitCode == 0)
-        #expect(scenario.tools.model.actionFailure == "The push action is not available in this revision of the charm.")
+        #expect(scenario.tools.model.actionFailure == "The frobnicate action is not known to this charm.")
     }
 }
 

@@ -14,6 +14,8 @@ final class Scenario: @unchecked Sendable {
     let paths = HostPaths()
     /// The Juju version the hooks see (`JUJU_VERSION`).
     var jujuVersion = "3.6.4"
+    /// The registry's HTTP API, in memory (the list, delete and garbage-collect actions).
+    let registry = FakeRegistryTransport()
     /// A minute from now: test certificates made a moment ago are valid.
     var now = Date().addingTimeInterval(60)
 
@@ -66,7 +68,8 @@ final class Scenario: @unchecked Sendable {
             files: files,
             paths: paths,
             now: { [now] in now },
-            pause: { _ in }
+            pause: { _ in },
+            registryTransport: registry
         )
         return await CharmDispatcher(context: context, tools: tools, digest: ContainerDigest.sha256Hex)
             .run(RegistryCharm(environment: environment))

@@ -17,6 +17,8 @@ public struct CharmEnvironment: Sendable {
     public var engineSocket: DockerEngineSocket?
     /// Waits the given milliseconds (while a started registry is watched); tests pass one that does not wait.
     public var pause: @Sendable (Int) async -> Void
+    /// Talks to the registry's HTTP API (the list, delete and garbage-collect actions).
+    public var registryTransport: any RegistryTransport
 
     /// Creates an environment.
     public init(
@@ -25,7 +27,8 @@ public struct CharmEnvironment: Sendable {
         paths: HostPaths = HostPaths(),
         now: @escaping @Sendable () -> Date = { Date() },
         engineSocket: DockerEngineSocket? = nil,
-        pause: @escaping @Sendable (Int) async -> Void = { try? await Task.sleep(for: .milliseconds($0)) }
+        pause: @escaping @Sendable (Int) async -> Void = { try? await Task.sleep(for: .milliseconds($0)) },
+        registryTransport: any RegistryTransport = NIORegistryTransport()
     ) {
         self.pause = pause
         self.runner = runner
@@ -33,6 +36,7 @@ public struct CharmEnvironment: Sendable {
         self.paths = paths
         self.now = now
         self.engineSocket = engineSocket
+        self.registryTransport = registryTransport
     }
 
     /// The production environment: real processes, the real file system, the standard paths.

@@ -115,11 +115,7 @@ public final class RegistryCharm: Charm {
                 $0.flags.clear(RegistryFlags.seriesUpgrade)
             },
             Handler("cleanup", whenAny: [.hook("stop"), .hook("remove")]) { try await self.cleanup($0) },
-            Handler("action-not-available", scope: .actions) { session in
-                try await session.tools.actionFail(
-                    "The \(session.context.event.name) action is not available in this revision of the charm."
-                )
-            },
+            actionTable().handler(),
         ]
     }
 

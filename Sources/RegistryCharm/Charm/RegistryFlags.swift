@@ -24,10 +24,10 @@ enum StateKeys {
     static let openedPorts = "registry.opened-ports"
     /// The address shown in the status (`<private-address>:<registry-port>`).
     static let address = "registry.address"
-    /// Whether the registry serves https.
-    static let scheme = "registry.scheme"
     /// The netloc clients use: http-host's, the proxy's, or <address>:<registry-port>.
     static let netloc = "registry.netloc"
+    /// Whether the registry serves https.
+    static let scheme = "registry.scheme"
     /// Whether a reverse proxy (the website relation) fronts the registry.
     static let proxied = "registry.proxied"
     /// The status the cert-provider relation calls for while its certificate is not applied (a message), if any.

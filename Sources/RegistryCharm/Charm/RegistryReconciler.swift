@@ -90,7 +90,8 @@ struct RegistryReconciler {
             throw error
         }
 
-        try await updatePorts()
+        // A registry an operator stopped keeps its ports closed until it runs again.
+        if outcome != .keptStopped { try await updatePorts() }
         let tls = config.tls
         let served = ServedRegistry(
             netloc: netloc,

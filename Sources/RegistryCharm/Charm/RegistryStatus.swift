@@ -64,17 +64,8 @@ struct RegistryStatus {
         }
         switch state {
         case .serving:
-            if let pending = session.values[StateKeys.certificateStatus]?.objectValue,
-                let state = pending["state"]?.stringValue.flatMap(WorkloadStatus.State.init(rawValue:)),
-                let message = pending["message"]?.stringValue
-            {
-                status.report(WorkloadStatus(state, message))
-            }
-            let values = session.values
-            let netloc = values[StateKeys.netloc]?.stringValue ?? values[StateKeys.address]?.stringValue ?? "unknown"
-            let scheme = values[StateKeys.scheme]?.stringValue ?? "http"
-            let proxied = values[StateKeys.proxied]?.boolValue == true ? ", proxied" : ""
-            status.report(.active("Ready at \(netloc) (\(scheme)\(proxied))."))
+            if let pending = pendingCertificateStatus { status.report(pending) }
+            status.report(readyStatus)
         case .stopped:
             status.report(.blocked("\(name) container is stopped. Run the start action to start it."))
         case .crashing(let reason):
@@ -84,6 +75,24 @@ struct RegistryStatus {
                 : "Fix the configuration; juju debug-log has the registry's log."
             status.report(.blocked("\(name) keeps restarting: \(reason). \(hint)"))
         }
+    }
+
+    /// `Ready at <netloc> (<scheme>[, proxied]).`, from what the last reconcile recorded.
+    private var readyStatus: WorkloadStatus {
+        let values = session.values
+        let netloc = values[StateKeys.netloc]?.stringValue ?? values[StateKeys.address]?.stringValue ?? "unknown"
+        let scheme = values[StateKeys.scheme]?.stringValue ?? "http"
+        let proxied = values[StateKeys.proxied]?.boolValue == true ? ", proxied" : ""
+        return .active("Ready at \(netloc) (\(scheme)\(proxied)).")
+    }
+
+    /// What the cert-provider relation calls for while its certificate is not applied, if anything.
+    private var pendingCertificateStatus: WorkloadStatus? {
+        guard let pending = session.values[StateKeys.certificateStatus]?.objectValue,
+            let state = pending["state"]?.stringValue.flatMap(WorkloadStatus.State.init(rawValue:)),
+            let message = pending["message"]?.stringValue
+        else { return nil }
+        return WorkloadStatus(state, message)
     }
 
     /// What the registry container is doing.
@@ -104,7 +113,7 @@ struct RegistryStatus {
         guard flags.containsKnown(RegistryFlags.dockerReady), flags.containsKnown(RegistryFlags.configured),
             !flags.containsKnown(RegistryFlags.seriesUpgrade), !flags.containsKnown(RegistryFlags.reconcilePending),
             !flags.containsKnown(RegistryFlags.stoppedByOperator),
-            let last = session.status.lastSet, last.state == .active || last.state == .waiting,
+            let last = session.status.lastSet, last == pendingCertificateStatus ?? readyStatus,
             let name = session.values[StateKeys.containerName]?.stringValue
         else { return nil }
         let info: ContainerInfo?

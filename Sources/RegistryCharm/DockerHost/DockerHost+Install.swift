@@ -28,21 +28,13 @@ extension DockerHost {
     ) async throws(DockerHostError) {
         if await isAnswering() { return }
         let runtime = try await resolve(settings)
-        let packages: [String]
         switch runtime {
-        case .apt:
-            await progress("Installing docker.io from universe.")
-            packages = ["docker.io"]
-        case .upstream:
-            await progress("Installing docker-ce from upstream PPA.")
-            packages = ["docker-ce"]
-        case .nvidia:
-            await progress("Installing docker-engine from Nvidia PPA.")
-            packages = [settings.dockerCEPackage, settings.nvidiaDockerPackage, settings.nvidiaContainerRuntimePackage]
-        case .custom(_, _, let package):
-            await progress("Installing Docker from custom repository.")
-            packages = [package]
+        case .apt: await progress("Installing docker.io from universe.")
+        case .upstream: await progress("Installing docker-ce from upstream PPA.")
+        case .nvidia: await progress("Installing docker-engine from Nvidia PPA.")
+        case .custom: await progress("Installing Docker from custom repository.")
         }
+        let packages = Self.packages(of: runtime, settings)
         try await addInstallSources(settings)
         try await addRuntimeRepository(runtime, settings)
         try await apt(["update", "-q"], settings, what: "the package lists")

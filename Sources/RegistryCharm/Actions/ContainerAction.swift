@@ -1,0 +1,108 @@
+import JujuKit
+
+/// `start name=` and `stop name= remove=`.
+///
+/// For the registry's own container (`registry-name`, the default) `stop` sets the stopped-by-operator flag and
+/// closes its ports, so no hook starts it again until `start` or a configuration change; `start` clears the flag and
+/// runs the same reconcile as `config-changed` (creating the container from the current configuration if `stop`
+/// removed it). Another container on the unit is only started or stopped (and removed) if it exists.
+struct ContainerAction {
+    let charm: RegistryCharm
+    let action: ActionContext
+
+    private var session: HookSession { action.session }
+    private var docker: DockerCLI { charm.environment.docker }
+
+    func start() async throws {
+        let name = try containerName()
+        if name == charm.config.registryName {
+            session.flags.clear(RegistryFlags.stoppedByOperator)
+            guard charm.problems.isEmpty else {
+                throw ActionFailure(
+                    "Failed to start container: \(name) (the configuration is invalid; see the unit's status)."
+                )
+            }
+            await action.log("Starting \(name) with the current configuration.")
+            try await charm.configure(session)
+            if let failure = charm.startFailure {
+                await action.log(failure)
+                throw ActionFailure("Failed to start container: \(name).")
+            }
+        } else {
+            guard let container = try await inspect(name, verb: "start") else {
+                throw ActionFailure("Failed to start container: \(name) (no container has that name).")
+            }
+            await action.log("Starting \(name).")
+            do {
+                try await docker.start(container.id)
+            } catch {
+                await action.log(error.description)
+                throw ActionFailure("Failed to start container: \(name).")
+            }
+        }
+        action.set("outcome", "success")
+        session.status.report(.active("\(name) container was started."))
+    }
+
+    func stop() async throws {
+        let name = try containerName()
+        let remove = try action.parameters.bool("remove", default: true)
+        let isRegistry = name == charm.config.registryName
+        if isRegistry {
+            // Set first: should stopping fail half-way, no hook restarts what the operator wanted stopped.
+            session.flags.set(RegistryFlags.stoppedByOperator)
+        }
+        do {
+            if isRegistry, remove {
+                await action.log("Stopping and removing \(name); its images stay in storage.")
+                try await charm.environment.containers.remove(name)
+            } else if let container = try await docker.inspect(name) {
+                if container.isRunning || container.isRestarting {
+                    await action.log("Stopping \(name).")
+                    try await docker.stop(container.id, timeoutSeconds: charm.environment.containers.stopTimeoutSeconds)
+                }
+                if remove {
+                    await action.log("Removing \(name).")
+                    try await docker.remove(container.id)
+                }
+            } else if !isRegistry {
+                throw ActionFailure("Failed to stop container: \(name) (no container has that name).")
+            }
+        } catch let error as DockerError {
+            await action.log(error.description)
+            throw ActionFailure("Failed to stop container: \(name).")
+        }
+        if isRegistry {
+            try await closePorts()
+            session.status.report(.blocked("\(name) container was stopped. Run the start action to start it."))
+        }
+        action.set("outcome", "success")
+    }
+
+    /// The `name` parameter, `registry-name` when empty, checked against docker's container-name rule.
+    private func containerName() throws(ActionFailure) -> String {
+        let given = try action.parameters.string("name")
+        let name = given.isEmpty ? charm.config.registryName : given
+        guard ContainerName.isValid(name) else {
+            throw ActionFailure("The name parameter '\(name)' is not a container name ([a-zA-Z0-9][a-zA-Z0-9_.-]+).")
+        }
+        return name
+    }
+
+    private func inspect(_ name: String, verb: String) async throws(ActionFailure) -> ContainerInfo? {
+        do {
+            return try await docker.inspect(name)
+        } catch {
+            await action.log(error.description)
+            throw ActionFailure("Failed to \(verb) container: \(name).")
+        }
+    }
+
+    /// Closes the ports the registry opened; the next reconcile that runs it opens them again.
+    private func closePorts() async throws {
+        for text in session.values[StateKeys.openedPorts]?.arrayValue?.compactMap(\.stringValue) ?? [] {
+            if let port = PortRange(text) { try await session.tools.closePort(port) }
+        }
+        session.values[StateKeys.openedPorts] = nil
+    }
+}

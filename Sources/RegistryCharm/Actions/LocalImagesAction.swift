@@ -1,0 +1,47 @@
+import JujuKit
+
+/// `images options= repository=` and `rmi image= options=`: the docker engine's local images on this unit (not the
+/// registry's storage; the `list` and `delete` actions work on that).
+struct LocalImagesAction {
+    let charm: RegistryCharm
+    let action: ActionContext
+
+    /// `docker images [options] [repository]` → `output`.
+    func listImages() async throws {
+        let options = try DockerOptionPolicy.images.arguments(try action.parameters.string("options"))
+        let repository = try action.parameters.string("repository")
+        var arguments = ["images"] + options
+        if !repository.isEmpty {
+            arguments.append(try ActionSupport.imageReference(repository, parameter: "repository").description)
+        }
+        try await runReportingOutput(arguments)
+    }
+
+    /// `docker rmi [options] <image…>` → `output`.
+    func removeImages() async throws {
+        let options = try DockerOptionPolicy.rmi.arguments(try action.parameters.string("options"))
+        let images = try action.parameters.string("image").split(separator: " ").map(String.init)
+        guard !images.isEmpty else { throw ActionFailure("No image name(s) specified.") }
+        var checked: [String] = []
+        for image in images {
+            checked.append(
+                Self.isImageID(image) ? image : try ActionSupport.imageReference(image, parameter: "image").description
+            )
+        }
+        try await runReportingOutput(["rmi"] + options + checked)
+    }
+
+    private func runReportingOutput(_ arguments: [String]) async throws {
+        let result = try await DockerCommandLine(runner: charm.environment.runner).run(arguments, mergeOutput: true)
+        guard result.succeeded else {
+            throw ActionSupport.commandFailed(arguments, result)
+        }
+        action.set("output", result.standardOutput)
+    }
+
+    /// An image id as docker prints it: 12 to 64 lower-case hex digits, optionally after `sha256:`.
+    static func isImageID(_ text: String) -> Bool {
+        let hex = text.hasPrefix("sha256:") ? text.dropFirst("sha256:".count) : Substring(text)
+        return (12...64).contains(hex.count) && hex.allSatisfy { $0.isHexDigit && !$0.isUppercase }
+    }
+}

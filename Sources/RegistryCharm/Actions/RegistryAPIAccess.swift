@@ -1,0 +1,54 @@
+import FoundationEssentials
+import JujuKit
+
+/// The registry's API as this unit reaches it: the loopback address and the registry port, https with the TLS files
+/// the charm wrote (the server pair doubling as client identity when the registry requires client certificates, as
+/// for the local docker), and the basic-auth credentials from config.
+struct RegistryAPIAccess {
+    let charm: RegistryCharm
+    let session: HookSession
+
+    /// The API client.
+    func api() throws -> RegistryAPI {
+        RegistryAPI(transport: charm.environment.registryTransport, endpoint: try endpoint())
+    }
+
+    /// The endpoint; fails with a sentence when the registry uses token auth (the charm holds no token).
+    func endpoint() throws -> RegistryEndpoint {
+        let config = charm.config
+        var authorization: String?
+        switch config.auth {
+        case .none: break
+        case .basic(let user, let password):
+            let encoded = Data("\(user):\(password)".utf8).base64EncodedString()
+            session.secrets.register(encoded)
+            authorization = "Basic \(encoded)"
+        case .token:
+            throw ActionFailure(
+                "The registry uses token authentication, which this action cannot use; ask the token service instead."
+            )
+        }
+        var tls: RegistryEndpoint.TLS?
+        if session.values[StateKeys.scheme]?.stringValue == "https" {
+            let files = charm.environment.files
+            let paths = config.tls
+            let ca = try files.read(paths.caPath)
+            guard let trusted = try ca ?? files.read(paths.certificatePath) else {
+                throw ActionFailure(
+                    "The registry serves https but its certificate \(paths.certificatePath) is missing."
+                )
+            }
+            tls = RegistryEndpoint.TLS(
+                trustedPEM: trusted,
+                clientCertificatePEM: ca == nil ? nil : try files.read(paths.certificatePath),
+                clientKeyPEM: ca == nil ? nil : try files.read(paths.keyPath)
+            )
+        }
+        return RegistryEndpoint(
+            host: "127.0.0.1",
+            port: config.registryPort,
+            tls: tls,
+            authorization: authorization
+        )
+    }
+}

@@ -1,0 +1,41 @@
+import JujuKit
+
+/// `upgrade-docker`: upgrades the engine packages (as the docker layer did), then makes sure the registry runs
+/// again with its data (unless an operator stopped it).
+struct UpgradeDockerAction {
+    let charm: RegistryCharm
+    let action: ActionContext
+
+    func run() async throws {
+        let session = action.session
+        let environment = charm.environment
+        guard charm.config.isValid else {
+            throw ActionFailure("The docker engine cannot be upgraded: \(charm.config.problems.blockedMessage)")
+        }
+        let before = await serverVersion()
+        let settings = charm.config.dockerHostSettings(modelProxy: session.context.proxy)
+        let packages: [String]
+        do {
+            packages = try await environment.host.upgrade(settings) { message in await action.log(message) }
+        } catch {
+            throw ActionFailure("Could not upgrade docker: \(error.description).")
+        }
+        let after = await serverVersion()
+        await action.log("The docker engine runs \(after) (was \(before)).")
+        try await charm.configure(session)
+        if let failure = charm.startFailure {
+            throw ActionFailure("Docker was upgraded to \(after), but the registry could not be started: \(failure).")
+        }
+        action.set("packages", packages.joined(separator: " "))
+        action.set("previous-version", before)
+        action.set("version", after)
+        action.set("outcome", "success")
+    }
+
+    private func serverVersion() async -> String {
+        let docker = DockerCommandLine(runner: charm.environment.runner)
+        guard let result = try? await docker.run(["version", "--format", "{{.Server.Version}}"]), result.succeeded
+        else { return "unknown" }
+        return result.standardOutput.trimmingWhitespace()
+    }
+}

@@ -1,0 +1,153 @@
+import FoundationEssentials
+
+/// The registry's HTTP API (distribution v2) over a transport: catalog and tags (all pages), manifests, deletion.
+///
+/// Repository names, tags and digests reach it already checked against the reference grammar, so they go into the
+/// request path as they are.
+public struct RegistryAPI: Sendable {
+    /// The manifest media types asked for, newest first, so the registry never down-converts.
+    public static let manifestTypes = [
+        "application/vnd.oci.image.index.v1+json",
+        "application/vnd.oci.image.manifest.v1+json",
+        "application/vnd.docker.distribution.manifest.list.v2+json",
+        "application/vnd.docker.distribution.manifest.v2+json",
+    ].joined(separator: ", ")
+
+    /// A tag's manifest: its digest, media type and the bytes it references.
+    public struct Manifest: Sendable, Equatable, Codable {
+        /// `sha256:…`, as the registry's `Docker-Content-Digest` header says.
+        public var digest: String
+        /// The manifest's media type.
+        public var mediaType: String
+        /// Bytes of the config and layers (for an index: of the manifests it lists).
+        public var size: Int
+    }
+
+    private let transport: any RegistryTransport
+    private let endpoint: RegistryEndpoint
+    private let pageSize: Int
+
+    /// Creates a client of the registry at `endpoint`.
+    public init(transport: any RegistryTransport, endpoint: RegistryEndpoint, pageSize: Int = 100) {
+        self.transport = transport
+        self.endpoint = endpoint
+        self.pageSize = pageSize
+    }
+
+    /// Every repository in the catalog, following `Link: <…>; rel="next"` pages.
+    public func repositories() async throws(RegistryClientError) -> [String] {
+        struct Page: Decodable { var repositories: [String]? }
+        var names: [String] = []
+        var next: String? = "/v2/_catalog?n=\(pageSize)"
+        while let target = next {
+            let response = try await expect(RegistryRequest("GET", target), [200])
+            names += try decode(Page.self, response, target).repositories ?? []
+            next = Self.nextPage(response.headers["link"])
+        }
+        return names
+    }
+
+    /// Every tag of `repository` (none when it has no tags left).
+    public func tags(of repository: String) async throws(RegistryClientError) -> [String] {
+        struct Page: Decodable { var tags: [String]? }
+        var tags: [String] = []
+        var next: String? = "/v2/\(repository)/tags/list?n=\(pageSize)"
+        while let target = next {
+            let response = try await send(RegistryRequest("GET", target))
+            if response.status == 404 { return tags }
+            try check(response, target, [200])
+            tags += try decode(Page.self, response, target).tags ?? []
+            next = Self.nextPage(response.headers["link"])
+        }
+        return tags
+    }
+
+    /// The manifest `reference` (a tag or digest) of `repository`, or `nil` when there is none.
+    public func manifest(_ repository: String, _ reference: String) async throws(RegistryClientError) -> Manifest? {
+        struct Descriptor: Decodable { var size: Int? }
+        struct Body: Decodable {
+            var mediaType: String?
+            var config: Descriptor?
+            var layers: [Descriptor]?
+            var manifests: [Descriptor]?
+        }
+        let target = "/v2/\(repository)/manifests/\(reference)"
+        let response = try await send(RegistryRequest("GET", target, headers: ["Accept": Self.manifestTypes]))
+        if response.status == 404 { return nil }
+        try check(response, target, [200])
+        guard let digest = response.headers["docker-content-digest"] else {
+            throw .unreadable(request: "GET \(target)", reason: "no Docker-Content-Digest header")
+        }
+        let body = try decode(Body.self, response, target)
+        let parts = [body.config].compactMap { $0 } + (body.layers ?? []) + (body.manifests ?? [])
+        return Manifest(
+            digest: digest,
+            mediaType: body.mediaType ?? response.headers["content-type"] ?? "",
+            size: parts.reduce(0) { $0 + ($1.size ?? 0) }
+        )
+    }
+
+    /// Deletes the manifest `digest` of `repository` (every tag pointing at it goes with it).
+    ///
+    /// - Returns: `false` when there was no such manifest.
+    public func deleteManifest(_ repository: String, digest: String) async throws(RegistryClientError) -> Bool {
+        let target = "/v2/\(repository)/manifests/\(digest)"
+        let response = try await send(RegistryRequest("DELETE", target))
+        if response.status == 404 { return false }
+        try check(response, target, [200, 202])
+        return true
+    }
+
+    /// The target of `Link: </v2/_catalog?last=x&n=100>; rel="next"`.
+    static func nextPage(_ link: String?) -> String? {
+        guard let link, link.contains("rel=\"next\""), let open = link.firstIndex(of: "<"),
+            let close = link[open...].firstIndex(of: ">")
+        else { return nil }
+        let target = String(link[link.index(after: open)..<close])
+        return target.hasPrefix("/v2/") ? target : nil
+    }
+
+    // MARK: - Helpers
+
+    private func send(_ request: RegistryRequest) async throws(RegistryClientError) -> RegistryResponse {
+        try await transport.send(request, to: endpoint)
+    }
+
+    private func expect(_ request: RegistryRequest, _ statuses: Set<Int>) async throws(RegistryClientError)
+        -> RegistryResponse
+    {
+        let response = try await send(request)
+        try check(response, request.target, statuses)
+        return response
+    }
+
+    private func check(_ response: RegistryResponse, _ target: String, _ statuses: Set<Int>)
+        throws(RegistryClientError)
+    {
+        guard !statuses.contains(response.status) else { return }
+        throw .status(request: target, status: response.status, message: Self.errorMessage(response.body))
+    }
+
+    private func decode<Value: Decodable>(_ type: Value.Type, _ response: RegistryResponse, _ target: String)
+        throws(RegistryClientError) -> Value
+    {
+        do {
+            return try JSONDecoder().decode(type, from: Data(response.body))
+        } catch {
+            throw .unreadable(request: "GET \(target)", reason: "the body is not the documented JSON")
+        }
+    }
+
+    /// The first `errors[].message` of a registry error body, if any.
+    static func errorMessage(_ body: [UInt8]) -> String {
+        struct Errors: Decodable {
+            struct Item: Decodable {
+                var code: String?
+                var message: String?
+            }
+            var errors: [Item]?
+        }
+        guard let item = (try? JSONDecoder().decode(Errors.self, from: Data(body)))?.errors?.first else { return "" }
+        return [item.code, item.message].compactMap { $0 }.joined(separator: ": ").lowercased()
+    }
+}

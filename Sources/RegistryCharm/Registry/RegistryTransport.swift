@@ -1,0 +1,101 @@
+/// One HTTP request to the registry's API.
+public struct RegistryRequest: Sendable, Equatable {
+    /// `GET`, `HEAD` or `DELETE`.
+    public var method: String
+    /// The path and query, such as `/v2/_catalog?n=100`.
+    public var target: String
+    /// Extra headers (`Accept`); never credentials, which the endpoint adds.
+    public var headers: [String: String]
+
+    /// Creates a request.
+    public init(_ method: String, _ target: String, headers: [String: String] = [:]) {
+        self.method = method
+        self.target = target
+        self.headers = headers
+    }
+}
+
+/// The registry's answer.
+public struct RegistryResponse: Sendable, Equatable {
+    /// The HTTP status code.
+    public var status: Int
+    /// Headers by lower-case name (repeated headers joined by `, `).
+    public var headers: [String: String]
+    /// The body.
+    public var body: [UInt8]
+
+    /// Creates a response.
+    public init(status: Int, headers: [String: String] = [:], body: [UInt8] = []) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+}
+
+/// Where the registry listens on this unit and how to talk to it: plain or TLS (with the unit's own server pair as
+/// client identity when the registry requires client certificates), with or without basic credentials.
+public struct RegistryEndpoint: Sendable {
+    /// The TLS material of a client.
+    public struct TLS: Sendable {
+        /// PEM certificates the server's chain must end in.
+        public var trustedPEM: [UInt8]
+        /// The client certificate chain (PEM), when the registry asks for one.
+        public var clientCertificatePEM: [UInt8]?
+        /// The client key (PEM); a secret.
+        public var clientKeyPEM: [UInt8]?
+
+        /// Creates TLS material.
+        public init(trustedPEM: [UInt8], clientCertificatePEM: [UInt8]? = nil, clientKeyPEM: [UInt8]? = nil) {
+            self.trustedPEM = trustedPEM
+            self.clientCertificatePEM = clientCertificatePEM
+            self.clientKeyPEM = clientKeyPEM
+        }
+    }
+
+    /// The host to connect to (the loopback address).
+    public var host: String
+    /// The port.
+    public var port: Int
+    /// TLS, or `nil` for plain http.
+    public var tls: TLS?
+    /// The `Authorization` header value; a secret, never printed.
+    public var authorization: String?
+
+    /// Creates an endpoint.
+    public init(host: String, port: Int, tls: TLS? = nil, authorization: String? = nil) {
+        self.host = host
+        self.port = port
+        self.tls = tls
+        self.authorization = authorization
+    }
+
+    /// `https://host:port` or `http://host:port`, for messages.
+    public var origin: String { "\(tls == nil ? "http" : "https")://\(host):\(port)" }
+}
+
+/// Sends requests to the registry: `NIORegistryTransport` on a unit, a fake in tests.
+public protocol RegistryTransport: Sendable {
+    /// Sends `request` to `endpoint` and returns the whole answer.
+    func send(_ request: RegistryRequest, to endpoint: RegistryEndpoint) async throws(RegistryClientError)
+        -> RegistryResponse
+}
+
+/// Why a call to the registry's API failed.
+public enum RegistryClientError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// No HTTP answer: refused, reset, TLS failure, timeout.
+    case transport(origin: String, reason: String)
+    /// An answer with an unexpected status.
+    case status(request: String, status: Int, message: String)
+    /// An answer whose body is not what the API documents.
+    case unreadable(request: String, reason: String)
+
+    /// A lower-case message naming the request.
+    public var description: String {
+        switch self {
+        case .transport(let origin, let reason): return "no answer from the registry at \(origin): \(reason)"
+        case .status(let request, let status, let message):
+            return "the registry answered \(request) with status \(status)" + (message.isEmpty ? "" : ": \(message)")
+        case .unreadable(let request, let reason): return "cannot read the registry's answer to \(request): \(reason)"
+        }
+    }
+}
