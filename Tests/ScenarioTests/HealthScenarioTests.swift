@@ -62,6 +62,28 @@ struct HealthScenarioTests {
         #expect(scenario.status == .active("Ready at 10.0.0.5:5000 (http)."))
     }
 
+    @Test("a removed container docker refuses to create again: blocked with docker's error, not 'run start'")
+    func removedContainerDockerRefuses() async throws {
+        let scenario = Scenario()
+        await scenario.deploy()
+        let id = try #require(scenario.docker.containers.first?.id)
+        _ = try await scenario.docker.cli.forceRemove(id)
+        let refusal = "Cannot connect to the Docker daemon at unix:///var/run/docker.sock."
+        scenario.docker.fail("run", stderr: refusal)
+        scenario.docker.fail("image", stderr: refusal)
+        await scenario.run(.unit(.updateStatus))
+        #expect(scenario.status?.state == .blocked)
+        #expect(
+            scenario.status?.message.hasPrefix("Could not start registry: ") == true,
+            "\(String(describing: scenario.status))"
+        )
+        #expect(scenario.status?.message.contains(refusal) == true)
+        scenario.docker.stopFailing("run")
+        scenario.docker.stopFailing("image")
+        await scenario.run(.unit(.updateStatus))
+        #expect(scenario.status == .active("Ready at 10.0.0.5:5000 (http)."))
+    }
+
     @Test("the reason comes from the registry's last error line; a port clash is said plainly")
     func reasons() {
         #expect(RegistryHealth.reason(fromLogs: Self.portClash, port: 5000) == "port 5000 is in use by another process")

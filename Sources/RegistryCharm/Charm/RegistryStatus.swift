@@ -43,7 +43,7 @@ struct RegistryStatus {
             status.report(.blocked(charm.problems.blockedMessage))
         }
         if let failure = charm.startFailure {
-            status.report(.blocked("Could not start \(name): \(failure). Fix the configuration, e.g. registry-image."))
+            status.report(Self.couldNotStart(name, failure))
         }
         guard flags.containsKnown(RegistryFlags.dockerReady) else {
             status.report(.waiting("Waiting for the docker engine to be installed."))
@@ -67,6 +67,10 @@ struct RegistryStatus {
             if let pending = pendingCertificateStatus { status.report(pending) }
             status.report(readyStatus)
         case .stopped:
+            if let failure = charm.startFailure {
+                // The hook tried to create it again and docker refused: the start action would not help.
+                status.report(Self.couldNotStart(name, failure))
+            }
             status.report(.blocked("\(name) container is stopped. Run the start action to start it."))
         case .crashing(let reason):
             let hint =
@@ -93,6 +97,11 @@ struct RegistryStatus {
             let message = pending["message"]?.stringValue
         else { return nil }
         return WorkloadStatus(state, message)
+    }
+
+    /// The status for a registry container docker refused to create or start.
+    private static func couldNotStart(_ name: String, _ failure: String) -> WorkloadStatus {
+        .blocked("Could not start \(name): \(failure). Fix the configuration, e.g. registry-image.")
     }
 
     /// What the registry container is doing.
