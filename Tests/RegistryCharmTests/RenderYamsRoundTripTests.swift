@@ -74,7 +74,7 @@ struct RenderYamsRoundTripTests {
             "region": "us-east-1", "bucket": "registry-images", "accesskey": "AKIAEXAMPLE",
             "secretkey": "s3-secret/key+example", "regionendpoint": "https://minio.example.com:9000",
             "forcepathstyle": true, "encrypt": true, "keyid": "kms-key-1", "secure": true, "skipverify": true,
-            "v4auth": false, "chunksize": 20_971_520, "multipartcopychunksize": 67_108_864,
+            "v4auth": true, "chunksize": 20_971_520, "multipartcopychunksize": 67_108_864,
             "multipartcopymaxconcurrency": 50, "multipartcopythresholdsize": 67_108_864, "rootdirectory": "/registry",
             "storageclass": "REDUCED_REDUNDANCY", "useragent": "juju-docker-registry", "usedualstack": false,
             "accelerate": false, "objectacl": "bucket-owner-full-control", "loglevel": "debug",

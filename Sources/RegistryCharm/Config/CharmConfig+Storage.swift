@@ -51,7 +51,7 @@ extension CharmConfig {
         settings.encrypt = reader.bool("storage-s3-encrypt")
         settings.secure = reader.bool("storage-s3-secure")
         settings.skipVerify = reader.bool("storage-s3-skip-verify")
-        settings.skipV4Auth = reader.bool("storage-s3-skip-v4-auth")
+        settings.signatureV4 = reader.bool("storage-s3-skip-v4-auth")
         settings.useDualStack = reader.bool("storage-s3-usedualstack")
         settings.accelerate = reader.bool("storage-s3-accelerate")
         let minChunk = S3Values.minChunkSize

@@ -134,8 +134,12 @@ public struct S3Storage: Sendable, Equatable {
     public var secure = true
     /// `storage-s3-skip-verify`: skip TLS verification of the endpoint.
     public var skipVerify = false
-    /// `storage-s3-skip-v4-auth`: sign requests with AWS signature v2 instead of v4.
-    public var skipV4Auth = true
+    /// `storage-s3-skip-v4-auth`, read as the reactive charm's description of it says ("whether the registry uses
+    /// Version 4 of AWS's authentication"), not as its name: `true`, the default, signs with Signature V4.
+    ///
+    /// The reactive charm never read the option and always signed with V4, so every deployment refreshed to this
+    /// charm with its config as it was keeps V4 on every endpoint (Ceph RGW, MinIO, Amazon); `false` opts out.
+    public var signatureV4 = true
     /// Dual-stack endpoints.
     public var useDualStack = false
     /// Transfer acceleration.
@@ -161,9 +165,9 @@ public struct S3Storage: Sendable, Equatable {
         return regionEndpoint.contains("amazonaws.com")
     }
 
-    /// The `v4auth` the driver gets: `!skipV4Auth`, except on Amazon S3 where v4 is the only choice the driver
-    /// accepts (the option's default, `true`, would otherwise stop every Amazon deployment).
-    public var v4Auth: Bool { isAmazonEndpoint || !skipV4Auth }
+    /// The `v4auth` the driver gets: `signatureV4`, and always on Amazon S3, where v4 is the only choice the driver
+    /// accepts.
+    public var v4Auth: Bool { isAmazonEndpoint || signatureV4 }
 
     /// Creates S3 settings with the options' defaults.
     public init(region: String, bucket: String) {
