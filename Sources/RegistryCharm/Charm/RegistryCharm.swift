@@ -196,13 +196,10 @@ public final class RegistryCharm: Charm {
     private func checkServing(_ session: HookSession) async throws {
         startedThisHook = true
         let health = RegistryHealth(docker: environment.docker, pause: environment.pause)
-        if let reason = try await health.watchAfterStart(name: config.registryName, port: config.registryPort) {
+        let verdict = try await health.watchAfterStart(name: config.registryName, port: config.registryPort)
+        if let reason = RegistryHealth.record(verdict, in: session) {
             session.logger.error("\(config.registryName) does not serve: \(reason)")
-            session.values[StateKeys.crashReason] = .string(reason)
             containerJustStarted = false
-        } else {
-            session.values[StateKeys.crashReason] = nil
-            session.values[StateKeys.restartBaseline] = nil
         }
     }
 

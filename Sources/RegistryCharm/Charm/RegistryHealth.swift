@@ -14,20 +14,42 @@ public struct RegistryHealth: Sendable {
     /// How often it is looked at meanwhile (a read of its state costs about 1 ms through the engine's socket).
     static let stepMilliseconds = 100
 
-    /// Watches the container named `name` after a start; `nil` when it stays up without a restart, else the
-    /// reason it does not serve.
-    func watchAfterStart(name: String, port: Int) async throws(DockerError) -> String? {
+    /// What watching a started container found.
+    enum Verdict: Equatable {
+        /// It stayed up; docker had restarted it this often (its baseline from now on).
+        case serving(restartCount: Int)
+        /// It does not serve, for this reason.
+        case failing(String)
+    }
+
+    /// Watches the container named `name` after a start, for ``settleMilliseconds``.
+    func watchAfterStart(name: String, port: Int) async throws(DockerError) -> Verdict {
         let first = try await docker.inspect(name)
         var elapsed = 0
         while elapsed < Self.settleMilliseconds {
             await pause(Self.stepMilliseconds)
             elapsed += Self.stepMilliseconds
-            guard let now = try await docker.inspect(name) else { return "the container disappeared" }
+            guard let now = try await docker.inspect(name) else { return .failing("the container disappeared") }
             if !now.isRunning || now.isRestarting || now.restartCount != first?.restartCount {
-                return await diagnose(now, port: port)
+                return .failing(await diagnose(now, port: port))
             }
         }
-        return nil
+        return .serving(restartCount: first?.restartCount ?? 0)
+    }
+
+    /// Keeps a verdict in the unit state (the crash reason the status shows, or the restart count to compare the
+    /// next hooks with); returns the reason when the container does not serve.
+    @discardableResult
+    static func record(_ verdict: Verdict, in session: HookSession) -> String? {
+        switch verdict {
+        case .serving(let restartCount):
+            session.values[StateKeys.crashReason] = nil
+            session.values[StateKeys.restartBaseline] = restartCount == 0 ? nil : .int(restartCount)
+            return nil
+        case .failing(let reason):
+            session.values[StateKeys.crashReason] = .string(reason)
+            return reason
+        }
     }
 
     /// Why the container is not serving: the registry's own last error line, in words an operator can act on.

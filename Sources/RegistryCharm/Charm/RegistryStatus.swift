@@ -175,10 +175,9 @@ struct RegistryStatus {
         if info.isRunning && info.restartCount > baseline {
             // It restarted since it last served: a crash loop caught between attempts, or a registry that came
             // back. Watching it for a moment tells which.
-            if let reason = try await health.watchAfterStart(name: name, port: charm.config.registryPort) {
-                return crashing(reason, name: name)
-            }
-            session.values[StateKeys.restartBaseline] = .int(info.restartCount)
+            let verdict = try await health.watchAfterStart(name: name, port: charm.config.registryPort)
+            if case .failing(let reason) = verdict { return crashing(reason, name: name) }
+            RegistryHealth.record(verdict, in: session)
         }
         if info.isRunning {
             session.values[StateKeys.crashReason] = nil
@@ -192,14 +191,8 @@ struct RegistryStatus {
             session.logger.error("could not restart \(name): \(error.description)")
             return .stopped
         }
-        if let reason = try await health.watchAfterStart(name: name, port: charm.config.registryPort) {
-            session.values[StateKeys.crashReason] = .string(reason)
-            return .crashing(reason)
-        }
-        session.values[StateKeys.crashReason] = nil
-        if let restarted = try await docker.inspect(name) {
-            session.values[StateKeys.restartBaseline] = restarted.restartCount == 0 ? nil : .int(restarted.restartCount)
-        }
+        let verdict = try await health.watchAfterStart(name: name, port: charm.config.registryPort)
+        if let reason = RegistryHealth.record(verdict, in: session) { return .crashing(reason) }
         return .serving
     }
 
