@@ -6,7 +6,6 @@ public final class RelationView {
     private let tools: any HookTools
     private var ids: [String: [String]] = [:]
     private var units: [String: [String]] = [:]
-    private var applications: [String: String?] = [:]
     private var bags: [String: [String: String]] = [:]
 
     /// Creates a view over `tools`.
@@ -30,14 +29,6 @@ public final class RelationView {
         return found
     }
 
-    /// The remote application of `relationID` (`relation-list --app`).
-    public func application(_ relationID: String) async throws(HookToolError) -> String? {
-        if let known = applications[relationID] { return known }
-        let found = try await tools.relationApplication(relationID: relationID)
-        applications[relationID] = .some(found)
-        return found
-    }
-
     /// One databag of `relationID`: a unit's, or an application's when `application` is true.
     public func bag(_ relationID: String, _ member: String, application: Bool = false) async throws(HookToolError)
         -> [String: String]
@@ -58,12 +49,6 @@ public final class RelationView {
             result.append((unit, try await bag(relationID, unit)))
         }
         return result
-    }
-
-    /// Whether any relation of `endpoint` has a remote unit.
-    public func hasRemoteUnits(_ endpoint: String) async throws(HookToolError) -> Bool {
-        for relation in try await ids(endpoint) where !(try await units(relation)).isEmpty { return true }
-        return false
     }
 
     /// Records a write, so later reads in this hook see it (as Juju serves pending writes to the writer).

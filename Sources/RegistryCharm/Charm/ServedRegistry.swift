@@ -18,11 +18,6 @@ struct ServedRegistry: Equatable {
     /// Whether the registry serves https.
     var https: Bool { scheme == "https" }
 
-    /// `Ready at <netloc> (<scheme>[, proxied]).`, the reactive charm's wording.
-    var readyMessage: String {
-        "Ready at \(netloc) (\(scheme)\(proxied ? ", proxied" : ""))."
-    }
-
     static func == (lhs: ServedRegistry, rhs: ServedRegistry) -> Bool {
         lhs.netloc == rhs.netloc && lhs.scheme == rhs.scheme && lhs.proxied == rhs.proxied && lhs.ca == rhs.ca
             && lhs.clientCertificatesRequired == rhs.clientCertificatesRequired
