@@ -61,7 +61,7 @@ public struct CharmDispatcher {
             // it knows nothing changed; the digests recorded by the last hook then stand.
             let config = charm.needsConfig(for: context.event) ? try await tools.configGet() : nil
             let configDigests =
-                config?.mapValues { value in digest(Array(canonicalJSON(value).utf8)) } ?? state.configDigests
+                config?.mapValues { value in digest(Array(JSONText.encode(value).utf8)) } ?? state.configDigests
             let changed = Set(configDigests.keys.filter { state.configDigests[$0] != configDigests[$0] })
                 .union(state.configDigests.keys.filter { configDigests[$0] == nil })
 
@@ -155,11 +155,4 @@ func isTruthy(_ value: JSONValue) -> Bool {
     case .array(let items): return !items.isEmpty
     case .object(let members): return !members.isEmpty
     }
-}
-
-/// A value as JSON with sorted keys, so that equal values always give equal digests.
-func canonicalJSON(_ value: JSONValue) -> String {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-    return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
 }

@@ -40,9 +40,7 @@ public struct UnitState: Codable, Equatable, Sendable {
 
     /// The state as a deterministic JSON string (sorted keys), for `state-set`.
     public func encoded() -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let data = (try? encoder.encode(self)) ?? Data("{}".utf8)
+        let data = (try? JSONText.data(self)) ?? Data("{}".utf8)
         return String(decoding: data, as: UTF8.self)
     }
 

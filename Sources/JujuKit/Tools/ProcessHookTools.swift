@@ -186,10 +186,8 @@ public struct ProcessHookTools: HookTools {
 /// JSON for hook-tool payloads: sorted keys and no `\/` escapes, so the YAML parser on the other side reads it.
 enum JSONPayload {
     static func encode<T: Encodable>(_ value: T, tool: String) throws(HookToolError) -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         do {
-            return Array(try encoder.encode(value))
+            return Array(try JSONText.data(value))
         } catch {
             throw .malformedOutput(tool: tool, output: "cannot encode payload: \(error)")
         }

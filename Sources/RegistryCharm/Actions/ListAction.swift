@@ -41,9 +41,7 @@ struct ListAction {
                 }
                 repositories.append(Repository(name: name, tags: tags))
             }
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            action.set("result", String(decoding: try encoder.encode(["repositories": repositories]), as: UTF8.self))
+            action.set("result", String(decoding: try JSONText.data(["repositories": repositories]), as: UTF8.self))
             action.set("output", Self.text(repositories))
         } catch let error as RegistryClientError {
             throw ActionFailure("Could not list the registry: \(error.description).")

@@ -53,13 +53,3 @@ struct CertificateRequest: Equatable {
         return (try? JSONDecoder().decode([String: [String: [String]]].self, from: Data(text.utf8))) ?? [:]
     }
 }
-
-/// JSON text for relation values (sorted keys, `/` not escaped), as the reactive interfaces' `json.dumps` writes it.
-enum JSONText {
-    /// `value` as compact JSON.
-    static func encode(_ value: some Encodable) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
-    }
-}
