@@ -4,6 +4,7 @@
 # and Debian/Ubuntu archives and PyPI; it never contacts Docker Hub and talks to 127.0.0.1 only.
 #
 #  1. installs the Debian packages the tests use (skipped when all are present; FORCE_APT=1 forces it),
+#     and Ceph's (scripts/ceph-backend.sh install),
 #  2. starts dockerd (--bridge=none, no iptables) when no daemon answers; no systemd is needed,
 #  3. builds the registry image $REGISTRY_IMAGE from Debian's docker-registry binary with
 #     `docker import`, and a small image $BUSYBOX_IMAGE from busybox-static for push tests
@@ -259,6 +260,7 @@ install_charm_tools() {
 }
 
 install_packages
+"$here/ceph-backend.sh" install # Ceph for the object-storage integration tests (started by `make test`)
 start_dockerd
 build_registry_image
 build_busybox_image
