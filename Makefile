@@ -28,6 +28,9 @@ CHARM_PROOF ?= $(CHARM_TOOLS_VENV)/bin/charm-proof
 REGISTRY_IMAGE ?= localhost/registry:test
 BUSYBOX_IMAGE ?= localhost/busybox:test
 export REGISTRY_IMAGE BUSYBOX_IMAGE CHARM_TOOLS_VENV CHARM_PROOF
+# scripts/ceph-backend.sh's state (its env file is what ObjectStorageIntegrationTests read).
+CEPH_DIR ?= /run/charm-ceph
+export CEPH_DIR
 
 .PHONY: help
 help:
@@ -50,7 +53,9 @@ test:
 	$(SWIFT) build --build-tests
 	# Serial: the integration suites share one dockerd, /etc/docker and port 5000. They run the shipped binary,
 	# under charm-sim behaving as Juju 3.6, then again as Juju 4.0 (no leader settings, its hook order).
-	CHARM_INTEGRATION=1 CHARM_BINARY=$(CURDIR)/$(CHARM_BINARY) $(SWIFT) test --no-parallel
+	# A one-node Ceph (radosgw: S3 and Swift) for the object-storage suite, stopped and removed even when a test fails.
+	scripts/ceph-backend.sh start; trap 'scripts/ceph-backend.sh stop' EXIT; \
+	CHARM_INTEGRATION=1 CHARM_BINARY=$(CURDIR)/$(CHARM_BINARY) $(SWIFT) test --no-parallel; \
 	CHARM_INTEGRATION=1 CHARM_JUJU_VERSION=4.0 CHARM_BINARY=$(CURDIR)/$(CHARM_BINARY) \
 		$(SWIFT) test --no-parallel --filter IntegrationTests
 

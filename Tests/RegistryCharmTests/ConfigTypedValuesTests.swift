@@ -113,7 +113,8 @@ struct ConfigTypedValuesTests {
                     authURL: "https://keystone/v3",
                     username: "u",
                     password: "p",
-                    container: "docker-registry"
+                    container: "docker-registry",
+                    authVersion: 3
                 )
         )
         guard case .s3(let bucket) = Support.config(s3).storage else {

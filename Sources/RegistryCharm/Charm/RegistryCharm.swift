@@ -22,8 +22,11 @@ public final class RegistryCharm: Charm {
         self.environment = environment
     }
 
-    /// Every problem that blocks the unit: invalid options and unusable TLS material.
-    var problems: [ConfigProblem] { config.problems + tlsProblems }
+    /// Problems the S3 or Swift store showed when probed in `configure` (unreachable, keys refused, no bucket).
+    private(set) var storageProblems: [ConfigProblem] = []
+
+    /// Every problem that blocks the unit: invalid options, unusable TLS material, an object store not usable.
+    var problems: [ConfigProblem] { config.problems + tlsProblems + storageProblems }
 
     /// `Charm` conformance: `update-status` starts without the configuration (see ``ensureConfig(_:)``).
     public func needsConfig(for event: HookEvent) -> Bool {
@@ -160,6 +163,9 @@ public final class RegistryCharm: Charm {
             for problem in problems { session.logger.warning("invalid config: \(problem.description)") }
             return
         }
+        storageProblems = await ObjectStorageCheck(session: session, config: config, environment: environment).run()
+        // The registry running keeps its configuration; update-status probes again.
+        guard storageProblems.isEmpty else { return session.flags.set(RegistryFlags.reconcilePending) }
         let reconciler = RegistryReconciler(session: session, config: config, environment: environment)
         let startIfStopped = !session.flags.containsKnown(RegistryFlags.stoppedByOperator)
         do {

@@ -87,7 +87,8 @@ struct RegistryStatus {
         let netloc = values[StateKeys.netloc]?.stringValue ?? values[StateKeys.address]?.stringValue ?? "unknown"
         let scheme = values[StateKeys.scheme]?.stringValue ?? "http"
         let proxied = values[StateKeys.proxied]?.boolValue == true ? ", proxied" : ""
-        return .active("Ready at \(netloc) (\(scheme)\(proxied)).")
+        let note = values[StateKeys.storageNote]?.stringValue.map { " " + $0 } ?? ""
+        return .active("Ready at \(netloc) (\(scheme)\(proxied)).\(note)")
     }
 
     /// What the cert-provider relation calls for while its certificate is not applied, if anything.

@@ -18,13 +18,27 @@ extension CharmConfig {
         let region = reader.trimmed("storage-swift-region") ?? ""
         let tenant = reader.trimmed("storage-swift-tenant") ?? ""
         let domain = reader.trimmed("storage-swift-domain")
-        guard reader.trimmed("storage-swift-authurl") != nil else { return nil }
+        guard reader.trimmed("storage-swift-authurl") != nil else {
+            // Credentials without the URL that selects the driver: half a Swift setup, not filesystem storage.
+            let given = [
+                "storage-swift-username", "storage-swift-password", "storage-swift-tenant", "storage-swift-domain",
+            ]
+            .first { !reader.string($0).trimmingWhitespace.isEmpty }
+            if let given {
+                reader.report("storage-swift-authurl", "is required when \(given) is set: set it or clear \(given)")
+            }
+            return nil
+        }
         let because = "storage-swift-authurl is set"
         let otherwise = "clear storage-swift-authurl"
         require(&reader, "storage-swift-username", username, because: because, otherwise: otherwise)
         require(&reader, "storage-swift-password", password, because: because, otherwise: otherwise)
         require(&reader, "storage-swift-container", container, because: because, otherwise: otherwise)
-        guard let authURL, let username, !password.isEmpty, let container else { return nil }
+        let authVersion = authURL.flatMap { SwiftAuthVersion.derive(fromPath: $0.path) }
+        if authURL != nil, authVersion == nil {
+            reader.report("storage-swift-authurl", SwiftAuthVersion.advice)
+        }
+        guard let authURL, let authVersion, let username, !password.isEmpty, let container else { return nil }
         return SwiftStorage(
             authURL: authURL.text,
             username: username,
@@ -32,7 +46,8 @@ extension CharmConfig {
             container: container,
             region: region,
             tenant: tenant,
-            domain: domain
+            domain: domain,
+            authVersion: authVersion
         )
     }
 
@@ -63,6 +78,24 @@ extension CharmConfig {
         settings.storageClass = listed(&reader, "storage-s3-storageclass", S3Values.storageClasses, fold: .upper)
         settings.objectACL = listed(&reader, "storage-s3-objectacl", S3Values.objectACLs, fold: .none)
         settings.logLevel = listed(&reader, "storage-s3-loglevel", S3Values.logLevels, fold: .lower)
+        if (settings.accessKey == nil) != (settings.secretKey == nil), !reader.hasProblem("storage-s3-accesskey") {
+            let (missing, given) =
+                settings.accessKey == nil
+                ? ("storage-s3-accesskey", "storage-s3-secretkey") : ("storage-s3-secretkey", "storage-s3-accesskey")
+            reader.report(missing, "is required when \(given) is set: set both or neither (an instance role)")
+        }
+        if region == nil, bucket == nil {
+            let given = S3Values.groupOptions.first { !reader.string($0).trimmingWhitespace.isEmpty }
+            if let given {
+                let otherwise = "set it or clear \(given)"
+                reader.report("storage-s3-region", "is required when \(given) is set: \(otherwise)")
+                reader.report("storage-s3-bucket", "is required when \(given) is set: \(otherwise)")
+            }
+            return nil
+        }
+        guard !reader.hasProblem("storage-s3-accesskey"), !reader.hasProblem("storage-s3-secretkey") else {
+            return nil
+        }
         switch (region, bucket) {
         case (.some, .some): return settings
         case (.some, .none):

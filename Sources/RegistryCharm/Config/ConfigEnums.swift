@@ -44,6 +44,11 @@ public enum PackageStatus: String, Sendable, Equatable, CaseIterable {
 
 /// Lists of accepted values for string options the registry's S3 driver checks.
 enum S3Values {
+    /// Options that only mean something with the s3 driver: one of them without a region and bucket is half a setup.
+    static let groupOptions = [
+        "storage-s3-accesskey", "storage-s3-secretkey", "storage-s3-regionendpoint", "storage-s3-keyid",
+        "storage-s3-rootdirectory", "storage-s3-useragent",
+    ]
     /// Canned ACLs the s3 driver accepts for `objectacl`.
     static let objectACLs = [
         "private", "public-read", "public-read-write", "authenticated-read", "aws-exec-read", "bucket-owner-read",

@@ -87,6 +87,8 @@ public struct SwiftStorage: Sendable, Equatable {
     public var tenant: String
     /// The Identity v3 domain, if set.
     public var domain: String?
+    /// The auth version, derived from the URL (``SwiftAuthVersion``).
+    public var authVersion: Int?
 
     /// Creates swift settings.
     public init(
@@ -96,8 +98,10 @@ public struct SwiftStorage: Sendable, Equatable {
         container: String,
         region: String = "",
         tenant: String = "",
-        domain: String? = nil
+        domain: String? = nil,
+        authVersion: Int? = nil
     ) {
+        self.authVersion = authVersion
         self.authURL = authURL
         self.username = username
         self.password = password

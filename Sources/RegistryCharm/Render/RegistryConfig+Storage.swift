@@ -130,6 +130,8 @@ extension RegistryConfig {
         public var tenant: String
         /// The Identity v3 domain, if set.
         public var domain: String?
+        /// 1, 2 or 3: the driver cannot tell radosgw's `/auth/1.0` apart by itself.
+        public var authversion: Int?
 
         /// The parameters for the charm's `storage-swift-*` options.
         public init(_ swift: SwiftStorage) {
@@ -140,6 +142,7 @@ extension RegistryConfig {
             region = swift.region
             tenant = swift.tenant
             domain = swift.domain
+            authversion = swift.authVersion
         }
     }
 
