@@ -21,6 +21,11 @@ public final class RegistryCharm: Charm {
 
     /// `Charm` conformance.
     public func prepare(_ session: HookSession) async throws {
+        if session.stateLoss != nil {
+            try await ensureConfig(session)
+            try await StateRecovery(session: session, config: session.charmConfig, environment: environment).run()
+            return
+        }
         guard session.configLoaded else { return }
         try prepareConfig(session)
     }
