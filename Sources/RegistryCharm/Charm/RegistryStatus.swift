@@ -188,7 +188,9 @@ struct RegistryStatus {
         do {
             try await docker.start(name)
         } catch {
+            // Docker refused: the status says why (the start action would meet the same refusal).
             session.logger.error("could not restart \(name): \(error.description)")
+            session.scratch[ReconcileReport.self] = ReconcileReport(failure: error.description)
             return .stopped
         }
         let verdict = try await health.watchAfterStart(name: name, port: config.config.registryPort)
