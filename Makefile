@@ -23,11 +23,13 @@ CHARM_FILE ?= docker-registry.charm
 SIM_STATE ?= .charm-sim
 CHARM_TOOLS_VENV ?= /opt/charm-tools-venv
 CHARM_PROOF ?= $(CHARM_TOOLS_VENV)/bin/charm-proof
+CHARMCRAFT_VENV ?= /opt/charmcraft-venv
+CHARMCRAFT ?= $(CHARMCRAFT_VENV)/bin/charmcraft
 
 # Images built by scripts/test-env.sh; the integration tests and `make try` use these tags.
 REGISTRY_IMAGE ?= localhost/registry:test
 BUSYBOX_IMAGE ?= localhost/busybox:test
-export REGISTRY_IMAGE BUSYBOX_IMAGE CHARM_TOOLS_VENV CHARM_PROOF
+export REGISTRY_IMAGE BUSYBOX_IMAGE CHARM_TOOLS_VENV CHARM_PROOF CHARMCRAFT_VENV CHARMCRAFT
 # scripts/ceph-backend.sh's state (its env file is what ObjectStorageIntegrationTests read).
 CEPH_DIR ?= /run/charm-ceph
 export CEPH_DIR
@@ -35,15 +37,15 @@ export CEPH_DIR
 .PHONY: help
 help:
 	@echo "make try          build the charm and charm-sim, prepare this machine, deploy into $(SIM_STATE)"
-	@echo "make test         test-env, charm (+ binary check), charm-proof, swift build, swift test (integration on)"
+	@echo "make test         test-env, charm (+ binary check), charm-proof and charmcraft analyse, swift build, swift test (integration on)"
 	@echo "make charm        $(CHARM_BINARY) (release, static Swift stdlib, stripped) and $(CHARM_FILE)"
-	@echo "make test-env     scripts/test-env.sh: packages, dockerd, $(REGISTRY_IMAGE), $(BUSYBOX_IMAGE), charm-tools"
+	@echo "make test-env     scripts/test-env.sh: packages, dockerd, $(REGISTRY_IMAGE), $(BUSYBOX_IMAGE), charm-tools, charmcraft"
 	@echo "make unit         swift test without the integration suites"
-	@echo "make lint         swift format lint --strict and charm-proof"
+	@echo "make lint         swift format lint --strict, charm-proof and charmcraft analyse"
 	@echo "make clean        remove bin/, $(CHARM_FILE), $(RELEASE_SCRATCH)/ and $(SIM_STATE)/"
 
-## The full test run. Order matters: proof needs the built binary (dispatch and the hook links point
-## at it), and the integration suites run the built charm.
+## The full test run. Order matters: proof needs the built binary (dispatch and the action links point
+## at it) and the packed charm, and the integration suites run the built charm.
 .PHONY: test
 test:
 	scripts/test-env.sh >/dev/null

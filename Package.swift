@@ -12,7 +12,6 @@ let strictSettings: [SwiftSetting] = [
 
 let package = Package(
     name: "docker-registry-charm",
-    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "docker-registry-charm", targets: ["docker-registry-charm"]),
         .executable(name: "charm-sim", targets: ["charm-sim"]),
@@ -121,7 +120,9 @@ let package = Package(
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["JujuSim", "JujuKit", .product(name: "Yams", package: "Yams")],
+            dependencies: [
+                "JujuSim", "JujuKit", "RegistryCharm", "RegistryCharmTesting", .product(name: "Yams", package: "Yams"),
+            ],
             swiftSettings: strictSettings
         ),
     ]

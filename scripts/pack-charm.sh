@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Packs the charm directory (the repository root) into a .charm zip, leaving out what .jujuignore
-# excludes, as `juju deploy ./` does, and storing symlinks (dispatch, hooks/*, actions/*) as symlinks.
-# Then checks the archive: the required files are there, the symlinks resolve inside it, and
-# dispatch is executable.
+# excludes, as `juju deploy ./` does, and storing symlinks (dispatch, actions/*) as symlinks.
+# Then checks the archive: the required files are there, the symlinks resolve inside it, dispatch is
+# executable, and every hooks/* is an executable text shim that execs dispatch (for agents before 2.8;
+# Juju runs dispatch when it exists).
 # Usage: scripts/pack-charm.sh [output]   (default: docker-registry.charm; run from anywhere)
 set -euo pipefail
 
@@ -57,6 +58,11 @@ while IFS= read -r -d '' link; do
     [[ "$target" == "$scratch/unpacked/"* ]] || die "${link#"$scratch/unpacked/"} points outside the charm"
     [[ -e "$target" ]] || die "${link#"$scratch/unpacked/"} is a dangling symlink in $output"
 done < <(find "$scratch/unpacked" -type l -print0)
+for hook in "$scratch/unpacked"/hooks/*; do
+    [[ -f "$hook" && ! -L "$hook" && -x "$hook" ]] || die "${hook#"$scratch/unpacked/"} is not an executable file in $output"
+    grep -qxF 'JUJU_DISPATCH_PATH="hooks/${0##*/}" exec "${0%/*}/../dispatch"' "$hook" ||
+        die "${hook#"$scratch/unpacked/"} does not exec dispatch"
+done
 for leaked in Sources Tests Package.swift .git .build scripts Makefile; do
     [[ ! -e "$scratch/unpacked/$leaked" ]] || die "$leaked must not be in $output (check .jujuignore)"
 done

@@ -1,20 +1,25 @@
 #!/usr/bin/env bash
-# Runs charm-proof (charm-tools) and fails unless it reports neither an error nor a warning (exit 0).
+# Lints the charm with charm-proof (charm-tools) and `charmcraft analyse`; fails on any error or warning but the one
+# the original option names force.
 #
-# It proofs a copy of the charm directory named like the charm (charm-proof wants the directory name
-# to match the charm name) and, when it exists, the unpacked docker-registry.charm.
-#
-# In both copies bin/docker-registry-charm is replaced by a one-line shell stand-in: charm-proof
-# (3.0.9) opens every hook as UTF-8 text to grep it, and hooks/* -> ../dispatch ->
-# bin/docker-registry-charm resolve to a compiled binary, on which it crashes with
-# UnicodeDecodeError. Juju itself runs compiled hooks fine. The real binary is checked by
-# scripts/check-binary.sh, and scripts/pack-charm.sh checks that dispatch resolves to it in the archive.
-# Usage: scripts/proof.sh [charm-file]   (env: CHARM_PROOF, default /opt/charm-tools-venv/bin/charm-proof)
+# 1. charm-proof on the checkout itself (the repository root is the charm directory) and, when it exists, on the
+#    unpacked docker-registry.charm: neither an error nor a warning (exit 0). hooks/* are small text shims that exec
+#    dispatch (Juju runs dispatch when it exists, so they cost nothing there), which charm-proof reads as text;
+#    actions/* link to dispatch, which it only checks for being executable. charm-proof's note that the directory
+#    name differs from the charm name is informational, so no copy or stand-in is needed.
+# 2. `charmcraft analyse --format json docker-registry.charm` (charmcraft from PyPI): every linter ok, not
+#    applicable or unknown, except `naming-conventions`, which warns because the reactive charm's option names mix
+#    snake_case (docker_runtime, nagios_context, …) and hyphens; they are the drop-in contract and stay.
+# Usage: scripts/proof.sh [charm-file]
+#   env: CHARM_PROOF (default /opt/charm-tools-venv/bin/charm-proof), CHARMCRAFT (default
+#   /opt/charmcraft-venv/bin/charmcraft); scripts/test-env.sh installs both.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 charm_file="${1:-$root/docker-registry.charm}"
+[[ "$charm_file" == /* ]] || charm_file="$PWD/$charm_file"
 CHARM_PROOF="${CHARM_PROOF:-${CHARM_TOOLS_VENV:-/opt/charm-tools-venv}/bin/charm-proof}"
+CHARMCRAFT="${CHARMCRAFT:-${CHARMCRAFT_VENV:-/opt/charmcraft-venv}/bin/charmcraft}"
 
 die() {
     echo "proof: ERROR: $*" >&2
@@ -22,8 +27,15 @@ die() {
 }
 
 [[ -x "$CHARM_PROOF" ]] || die "charm-proof not found at $CHARM_PROOF (scripts/test-env.sh installs it)"
+[[ -x "$CHARMCRAFT" ]] || die "charmcraft not found at $CHARMCRAFT (scripts/test-env.sh installs it)"
 name="$(sed -n 's/^name:[[:space:]]*//p' "$root/metadata.yaml" | tr -d '"'"'" | head -n1)"
 [[ -n "$name" ]] || die "no name in metadata.yaml"
+[[ -x "$root/bin/docker-registry-charm" ]] || die "bin/docker-registry-charm is missing (make charm builds it)"
+for hook in "$root"/hooks/*; do
+    [[ -f "$hook" && ! -L "$hook" && -x "$hook" ]] || die "${hook#"$root/"} must be an executable text shim"
+    grep -qxF 'JUJU_DISPATCH_PATH="hooks/${0##*/}" exec "${0%/*}/../dispatch"' "$hook" ||
+        die "${hook#"$root/"} does not exec dispatch"
+done
 
 scratch="$(mktemp -d /tmp/proof.XXXXXX)"
 trap 'rm -rf "$scratch"' EXIT
@@ -40,28 +52,31 @@ run_proof() {
     esac
 }
 
-stand_in() {
-    printf '#!/bin/sh\n# stand-in for the compiled charm binary, for charm-proof only\nexit 0\n' >"$1/bin/docker-registry-charm"
-    chmod 0755 "$1/bin/docker-registry-charm"
-}
+# 1. The checkout itself, then the packed charm (unpacked as it is, compiled binary included).
+run_proof "charm directory $root" "$root"
+[[ -f "$charm_file" ]] || die "$charm_file does not exist (make charm packs it)"
+unpacked="$scratch/$name"
+mkdir -p "$unpacked"
+unzip -q "$charm_file" -d "$unpacked" || die "cannot unpack $charm_file"
+run_proof "$(basename "$charm_file")" "$unpacked"
 
-# 1. The charm directory (the repository root).
-stage="$scratch/dir/$name"
-mkdir -p "$stage/bin"
-for item in metadata.yaml config.yaml actions.yaml manifest.yaml dispatch hooks actions templates \
-    LICENSE copyright README.md icon.svg; do
-    [[ -e "$root/$item" || -L "$root/$item" ]] && cp -a "$root/$item" "$stage/"
-done
-stand_in "$stage"
-run_proof "charm directory" "$stage"
+# 2. charmcraft analyse on the packed charm (no build environment, snap or LXD needed).
+echo "proof: charmcraft analyse $(basename "$charm_file")"
+rc=0
+(cd "$scratch" && XDG_RUNTIME_DIR="$scratch" "$CHARMCRAFT" analyse --format json "$charm_file") \
+    >"$scratch/analyse.json" 2>"$scratch/analyse.log" || rc=$?
+# charmcraft exits 0 when all is well, 3 for warnings only (2 for errors, 1 when it could not run).
+[[ "$rc" == 0 || "$rc" == 3 ]] || die "charmcraft analyse failed (exit $rc): $(cat "$scratch/analyse.log")"
+python3 - "$scratch/analyse.json" <<'PY' || die "charmcraft analyse reported more than the naming-conventions warning"
+import json, sys
 
-# 2. The packed charm, if there is one.
-if [[ -f "$charm_file" ]]; then
-    unpacked="$scratch/charm/$name"
-    mkdir -p "$unpacked"
-    unzip -q "$charm_file" -d "$unpacked" || die "cannot unpack $charm_file"
-    [[ -f "$unpacked/bin/docker-registry-charm" ]] || die "$charm_file holds no bin/docker-registry-charm"
-    stand_in "$unpacked"
-    run_proof "$(basename "$charm_file")" "$unpacked"
-fi
-echo "proof: (bin/docker-registry-charm was replaced by a text stand-in: charm-proof cannot read compiled hooks)"
+allowed = {"ok", "nonapplicable", "unknown"}
+results = json.load(open(sys.argv[1]))
+bad = [r for r in results if r["result"] not in allowed and not (r["name"] == "naming-conventions" and r["result"] == "warning")]
+for r in results:
+    print(f"proof:   {r['name']}: {r['result']}")
+for r in bad:
+    print(f"proof: charmcraft analyse: {r['name']}: {r['result']}: {r['text']}", file=sys.stderr)
+sys.exit(1 if bad else 0)
+PY
+echo "proof: charmcraft analyse: only the naming-conventions warning (the reactive charm's option names)"

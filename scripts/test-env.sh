@@ -10,11 +10,13 @@
 #     `docker import`, and a small image $BUSYBOX_IMAGE from busybox-static for push tests
 #     (each rebuilt only when its package version or this recipe changed),
 #  4. checks the registry image serves the v2 API and accepts a push (scripts/smoke-registry-image.sh),
-#  5. installs charm-tools (charm-proof) from PyPI into $CHARM_TOOLS_VENV.
+#  5. installs charm-tools (charm-proof) from PyPI into $CHARM_TOOLS_VENV, and charmcraft (for
+#     `charmcraft analyse`, which needs neither snap nor LXD) into $CHARMCRAFT_VENV.
 #
 # Environment (defaults in brackets):
 #   REGISTRY_IMAGE [localhost/registry:test]  BUSYBOX_IMAGE [localhost/busybox:test]
 #   CHARM_TOOLS_VENV [/opt/charm-tools-venv]  CHARM_TOOLS_VERSION [3.0.9]
+#   CHARMCRAFT_VENV [/opt/charmcraft-venv]  CHARMCRAFT_VERSION [4.5.0]
 #   DOCKERD_LOG [/var/log/dockerd-charm-test.log]  DOCKERD_WAIT [60 seconds]
 #   DOCKERD_PIDFILE [/var/run/docker.pid]  DOCKERD_EXTRA_ARGS [] (e.g. "-H unix:///x.sock --data-root /x";
 #   set DOCKER_HOST to match, so that the docker client finds that daemon)
@@ -25,6 +27,8 @@ REGISTRY_IMAGE="${REGISTRY_IMAGE:-localhost/registry:test}"
 BUSYBOX_IMAGE="${BUSYBOX_IMAGE:-localhost/busybox:test}"
 CHARM_TOOLS_VENV="${CHARM_TOOLS_VENV:-/opt/charm-tools-venv}"
 CHARM_TOOLS_VERSION="${CHARM_TOOLS_VERSION:-3.0.9}"
+CHARMCRAFT_VENV="${CHARMCRAFT_VENV:-/opt/charmcraft-venv}"
+CHARMCRAFT_VERSION="${CHARMCRAFT_VERSION:-4.5.0}"
 DOCKERD_LOG="${DOCKERD_LOG:-/var/log/dockerd-charm-test.log}"
 DOCKERD_WAIT="${DOCKERD_WAIT:-60}"
 DOCKERD_PIDFILE="${DOCKERD_PIDFILE:-/var/run/docker.pid}"
@@ -259,6 +263,26 @@ install_charm_tools() {
     "$proof" --help >/dev/null 2>&1 || die "$proof does not run after installation"
 }
 
+# charmcraft from PyPI, for `charmcraft analyse` (scripts/proof.sh); pinned like charm-tools.
+install_charmcraft() {
+    local charmcraft="$CHARMCRAFT_VENV/bin/charmcraft"
+    if [[ -x "$charmcraft" ]] &&
+        [[ "$("$CHARMCRAFT_VENV/bin/pip" show charmcraft 2>/dev/null | sed -n 's/^Version: //p')" == "$CHARMCRAFT_VERSION" ]]; then
+        log "charmcraft $CHARMCRAFT_VERSION: present in $CHARMCRAFT_VENV"
+        return
+    fi
+    local python=/usr/bin/python3
+    [[ -x "$python" ]] || python="$(command -v python3)" || die "python3 is not installed"
+    log "charmcraft $CHARMCRAFT_VERSION: installing into $CHARMCRAFT_VENV (PyPI)"
+    if [[ ! -x "$CHARMCRAFT_VENV/bin/pip" ]]; then
+        rm -rf "$CHARMCRAFT_VENV"
+        "$python" -m venv "$CHARMCRAFT_VENV" || die "could not create the venv $CHARMCRAFT_VENV (package python3-venv)"
+    fi
+    "$CHARMCRAFT_VENV/bin/pip" install --quiet --disable-pip-version-check "charmcraft==$CHARMCRAFT_VERSION" </dev/null ||
+        die "pip install charmcraft==$CHARMCRAFT_VERSION failed"
+    XDG_RUNTIME_DIR=/tmp "$charmcraft" version >/dev/null 2>&1 || die "$charmcraft does not run after installation"
+}
+
 install_packages
 "$here/ceph-backend.sh" install # Ceph for the object-storage integration tests (started by `make test`)
 start_dockerd
@@ -270,9 +294,11 @@ else
     REGISTRY_IMAGE="$REGISTRY_IMAGE" BUSYBOX_IMAGE="$BUSYBOX_IMAGE" "$here/smoke-registry-image.sh"
 fi
 install_charm_tools
+install_charmcraft
 
 log "ready"
 # For `eval "$(scripts/test-env.sh)"`; the Makefile exports the same values.
 echo "export REGISTRY_IMAGE=$REGISTRY_IMAGE"
 echo "export BUSYBOX_IMAGE=$BUSYBOX_IMAGE"
 echo "export CHARM_PROOF=$CHARM_TOOLS_VENV/bin/charm-proof"
+echo "export CHARMCRAFT=$CHARMCRAFT_VENV/bin/charmcraft"

@@ -4,6 +4,11 @@ import Synchronization
 /// `HookTools` backed by an in-memory model of one unit: config, leadership, relations, status, ports, state.
 ///
 /// Every call is recorded by tool name, so tests can assert how many round trips a hook made.
+///
+/// Transactional, as Juju and `charm-sim` are: `relation-set`, `open-port`/`close-port` and `state-set`/`state-delete`
+/// are buffered (the hook reads its own writes back) and reach ``model`` only when ``finishHook(exitCode:)`` is
+/// told the hook exited 0; a failed hook's writes are dropped. Statuses, logs, the workload version and action
+/// results take effect at once, as in Juju.
 public final class FakeHookTools: HookTools, Sendable {
     /// One relation as the local unit sees it.
     public struct Relation: Sendable, Equatable {
@@ -80,20 +85,60 @@ public final class FakeHookTools: HookTools, Sendable {
         public var applicationVersion: String?
         /// Tool calls, by tool name, in order.
         public var calls: [String] = []
+        /// Tools that fail (exit 1), by tool name: a hook that fails halfway.
+        public var failingCalls: [String: ToolFailure] = [:]
 
         /// Creates a model with a leader unit `docker-registry/0` and nothing else.
         public init() {}
     }
 
+    /// When a tool fails: after `callsBefore` calls that succeed, the next `times` calls fail.
+    public struct ToolFailure: Sendable, Equatable {
+        /// Calls that succeed first.
+        public var callsBefore: Int
+        /// Calls that fail after those.
+        public var times: Int
+
+        /// Creates a failure of `times` calls after `callsBefore` successful ones.
+        public init(after callsBefore: Int = 0, times: Int = 1) {
+            self.callsBefore = callsBefore
+            self.times = times
+        }
+    }
+
     private let storage: Mutex<Model>
+    /// The running hook's buffered writes: the model as the hook sees it, committed at a successful exit.
+    private let pending: Mutex<Model?> = Mutex(nil)
 
     /// Creates tools over `model`.
     public init(_ model: Model = Model()) {
         storage = Mutex(model)
     }
 
-    /// The current model.
+    /// The committed model (without the buffered writes of a hook still running).
     public var model: Model { storage.withLock { $0 } }
+
+    /// Ends the running hook: commits its buffered writes when it exited 0, drops them otherwise.
+    ///
+    /// Returns whether writes were committed.
+    @discardableResult
+    public func finishHook(exitCode: Int32) -> Bool {
+        guard let buffered = pending.withLock({ $0.take() }) else { return exitCode == 0 }
+        guard exitCode == 0 else { return false }
+        storage.withLock { model in
+            // Only what the hook may write: its own bags (remote data may have changed meanwhile).
+            for (id, relation) in buffered.relations where model.relations[id] != nil {
+                model.relations[id]?.localUnitData = relation.localUnitData
+                model.relations[id]?.localAppData = relation.localAppData
+            }
+            model.openedPorts = buffered.openedPorts
+            model.state = buffered.state
+        }
+        return true
+    }
+
+    /// Whether a hook has buffered writes not yet committed or dropped.
+    public var hasPendingWrites: Bool { pending.withLock { $0 != nil } }
 
     /// Changes the model.
     public func update(_ change: (inout Model) -> Void) {
@@ -110,8 +155,36 @@ public final class FakeHookTools: HookTools, Sendable {
     {
         try storage.withLock { (model: inout Model) throws(HookToolError) -> T in
             model.calls.append(tool)
+            if var failure = model.failingCalls[tool] {
+                let fails = failure.callsBefore == 0
+                if fails { failure.times -= 1 } else { failure.callsBefore -= 1 }
+                model.failingCalls[tool] = failure.times > 0 ? failure : nil
+                if fails {
+                    throw .failed(tool: tool, exitCode: 1, message: "ERROR \(tool) failed (injected by the test)")
+                }
+            }
             return try body(&model)
         }
+    }
+
+    /// Records a call whose effect is buffered until the hook ends: `body` changes the hook's own view.
+    private func buffered<T>(_ tool: String, _ body: (inout Model) throws(HookToolError) -> T) throws(HookToolError)
+        -> T
+    {
+        let committed = try record(tool) { $0 }
+        return try pending.withLock { (view: inout Model?) throws(HookToolError) -> T in
+            var working = view ?? committed
+            let result = try body(&working)
+            view = working
+            return result
+        }
+    }
+
+    /// What the hook reads: its buffered view when it wrote something, else the committed model.
+    private func reading<T>(_ tool: String, _ body: (Model) throws(HookToolError) -> T) throws(HookToolError) -> T {
+        let committed = try record(tool) { $0 }
+        let view = pending.withLock { $0 } ?? committed
+        return try body(view)
     }
 
     private func relation(_ id: String, in model: Model, tool: String) throws(HookToolError) -> Relation {
@@ -142,21 +215,21 @@ public final class FakeHookTools: HookTools, Sendable {
 
     /// `HookTools` conformance, answered from and recorded in the in-memory model.
     public func relationIDs(endpoint: String) async throws(HookToolError) -> [String] {
-        try record("relation-ids") { model in
+        try reading("relation-ids") { model in
             model.relations.filter { $0.value.endpoint == endpoint }.keys.sorted()
         }
     }
 
     /// `HookTools` conformance, answered from and recorded in the in-memory model.
     public func relationUnits(relationID: String) async throws(HookToolError) -> [String] {
-        try record("relation-list") { model throws(HookToolError) in
+        try reading("relation-list") { model throws(HookToolError) in
             try relation(relationID, in: model, tool: "relation-list").remoteUnits.sorted()
         }
     }
 
     /// `HookTools` conformance, answered from and recorded in the in-memory model.
     public func relationApplication(relationID: String) async throws(HookToolError) -> String? {
-        try record("relation-list") { model throws(HookToolError) in
+        try reading("relation-list") { model throws(HookToolError) in
             try relation(relationID, in: model, tool: "relation-list").remoteApp
         }
     }
@@ -165,7 +238,7 @@ public final class FakeHookTools: HookTools, Sendable {
     public func relationGet(relationID: String, member: String, application: Bool) async throws(HookToolError)
         -> [String: String]
     {
-        try record("relation-get") { model throws(HookToolError) in
+        try reading("relation-get") { model throws(HookToolError) in
             let found = try relation(relationID, in: model, tool: "relation-get")
             let localApp = String(model.unitName.split(separator: "/").first ?? "")
             if member == model.unitName { return found.localUnitData }
@@ -184,7 +257,7 @@ public final class FakeHookTools: HookTools, Sendable {
     public func relationSet(relationID: String, application: Bool, values: [String: String?])
         async throws(HookToolError)
     {
-        try record("relation-set") { model throws(HookToolError) in
+        try buffered("relation-set") { model throws(HookToolError) in
             var found = try relation(relationID, in: model, tool: "relation-set")
             if application && !model.isLeader {
                 throw .failed(tool: "relation-set", exitCode: 1, message: "ERROR cannot write relation settings")
@@ -234,17 +307,17 @@ public final class FakeHookTools: HookTools, Sendable {
 
     /// `HookTools` conformance, answered from and recorded in the in-memory model.
     public func openPort(_ port: PortRange) async throws(HookToolError) {
-        try record("open-port") { _ = $0.openedPorts.insert(port) }
+        try buffered("open-port") { _ = $0.openedPorts.insert(port) }
     }
 
     /// `HookTools` conformance, answered from and recorded in the in-memory model.
     public func closePort(_ port: PortRange) async throws(HookToolError) {
-        try record("close-port") { _ = $0.openedPorts.remove(port) }
+        try buffered("close-port") { _ = $0.openedPorts.remove(port) }
     }
 
     /// `HookTools` conformance, answered from and recorded in the in-memory model.
     public func openedPorts() async throws(HookToolError) -> [PortRange] {
-        try record("opened-ports") { $0.openedPorts.sorted() }
+        try reading("opened-ports") { $0.openedPorts.sorted() }
     }
 
     /// `HookTools` conformance, answered from and recorded in the in-memory model.
@@ -264,16 +337,16 @@ public final class FakeHookTools: HookTools, Sendable {
 
     /// `HookTools` conformance, answered from and recorded in the in-memory model.
     public func stateGet() async throws(HookToolError) -> [String: String] {
-        try record("state-get") { $0.state }
+        try reading("state-get") { $0.state }
     }
 
     /// `HookTools` conformance, answered from and recorded in the in-memory model.
     public func stateSet(_ values: [String: String]) async throws(HookToolError) {
-        try record("state-set") { $0.state.merge(values) { $1 } }
+        try buffered("state-set") { $0.state.merge(values) { $1 } }
     }
 
     /// `HookTools` conformance, answered from and recorded in the in-memory model.
     public func stateDelete(_ key: String) async throws(HookToolError) {
-        try record("state-delete") { $0.state[key] = nil }
+        try buffered("state-delete") { $0.state[key] = nil }
     }
 }

@@ -143,6 +143,23 @@ enum SimModelFile {
         return dropped
     }
 
+    /// Replaces every unit's state with `state` (a corrupt value, say); returns how many keys there were before.
+    @discardableResult
+    static func setUnitState(stateDirectory: URL, _ state: [String: String]) throws -> Int {
+        let url = stateDirectory.appendingPathComponent("model.json")
+        guard var model = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any],
+            var units = model["units"] as? [[String: Any]]
+        else { throw TestFailure("model.json has no units") }
+        var before = 0
+        for index in units.indices {
+            before += (units[index]["state"] as? [String: Any])?.count ?? 0
+            units[index]["state"] = state
+        }
+        model["units"] = units
+        try JSONSerialization.data(withJSONObject: model).write(to: url)
+        return before
+    }
+
     /// The statuses each unit went through (`statusHistory`), as text.
     static func statusHistory(stateDirectory: URL) throws -> String {
         let url = stateDirectory.appendingPathComponent("model.json")

@@ -6,7 +6,10 @@ import Testing
 struct StatusMarkerTests {
     static func run(_ charm: TestCharm, tools: FakeHookTools, marker: StatusMarker?) async -> CharmDispatcher.Outcome {
         let context = HookContext(event: .unit(.updateStatus), unitName: tools.model.unitName)
-        return await CharmDispatcher(context: context, tools: tools, digest: hexDigest, statusMarker: marker).run(charm)
+        let outcome = await CharmDispatcher(context: context, tools: tools, digest: hexDigest, statusMarker: marker)
+            .run(charm)
+        tools.finishHook(exitCode: outcome.exitCode)
+        return outcome
     }
 
     static var ready: TestCharm { TestCharm(handlerList: []) { $0.status.report(.active("Ready")) } }

@@ -27,7 +27,9 @@ func dispatch(
     tools: FakeHookTools
 ) async -> CharmDispatcher.Outcome {
     let context = HookContext(event: event, unitName: tools.model.unitName)
-    return await CharmDispatcher(context: context, tools: tools, digest: hexDigest).run(charm)
+    let outcome = await CharmDispatcher(context: context, tools: tools, digest: hexDigest).run(charm)
+    tools.finishHook(exitCode: outcome.exitCode)
+    return outcome
 }
 
 /// Records handler runs across closures.

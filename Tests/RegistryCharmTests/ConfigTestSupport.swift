@@ -1,17 +1,13 @@
 import Foundation
 import JujuKit
 import RegistryCharm
+import RegistryCharmTesting
 import Testing
 
 /// Helpers shared by the config and render tests.
 enum ConfigTestSupport {
     /// A syntactically complete PEM certificate (not a real one: validation only checks the PEM structure).
-    static let certificatePEM = """
-        -----BEGIN CERTIFICATE-----
-        MIIBbDCCARKgAwIBAgIUQ2hhcm1Db25maWdUZXN0Q2VydGlmaWNhdGUwCgYIKoZI
-        -----END CERTIFICATE-----
-
-        """
+    static let certificatePEM = RenderScenarios.certificatePEM
     /// A syntactically complete PEM private key.
     static let privateKeyPEM = """
         -----BEGIN PRIVATE KEY-----

@@ -52,12 +52,12 @@ struct ConfigTypedValuesTests {
         #expect(CharmOptions.spec("registry-http-proxy")?.defaultValue == .null)
     }
 
-    /// When the charm's `config.yaml` exists, its options are exactly these (names, types, defaults).
+    /// The charm's `config.yaml` holds exactly these options (names, types, defaults).
     @Test func catalogueMatchesConfigYAML() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
         let path = root.appendingPathComponent("config.yaml").path
-        guard FileManager.default.fileExists(atPath: path) else { return }
+        try #require(FileManager.default.fileExists(atPath: path), "config.yaml is missing at \(path)")
         let yaml = try #require(try Yams.load(yaml: String(contentsOfFile: path, encoding: .utf8)) as? [String: Any])
         let options = try #require(yaml["options"] as? [String: [String: Any]])
         #expect(Set(options.keys) == Set(CharmOptions.all.map(\.name)))

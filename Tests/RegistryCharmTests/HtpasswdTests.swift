@@ -1,6 +1,7 @@
 import Foundation
 import JujuKit
 import RegistryCharm
+import RegistryCharmTesting
 import Testing
 
 /// bcrypt htpasswd entries: format, verification, refusals, and acceptance by Apache's htpasswd and the registry.

@@ -1,6 +1,7 @@
 import Foundation
 import JujuKit
 import RegistryCharm
+import RegistryCharmTesting
 import Testing
 
 /// `rendered()` is compared byte for byte with `Fixtures/<scenario>.yml`.

@@ -1,6 +1,7 @@
 import Foundation
 import JujuKit
 import RegistryCharm
+import RegistryCharmTesting
 import Testing
 import Yams
 

@@ -1,5 +1,6 @@
 import Foundation
 import RegistryCharm
+import RegistryCharmTesting
 import Testing
 
 /// Certificate and key checks, on material made by the real openssl (and easy-rsa when installed).

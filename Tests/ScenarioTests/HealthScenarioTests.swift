@@ -93,3 +93,27 @@ struct HealthScenarioTests {
         #expect(RegistryHealth.reason(fromLogs: info, port: 5000) == nil)
     }
 }
+
+/// The stopped status asks for the start action only when the start action can help.
+@Suite("Status of a registry that docker will not start")
+struct StartRefusedScenarioTests {
+    @Test(
+        "a stopped registry docker refuses to start again: 'Could not start' with docker's reason, not 'Run the start action'"
+    )
+    func restartRefused() async throws {
+        let scenario = Scenario()
+        await scenario.deploy()
+        try await scenario.docker.cli.stop("registry", timeoutSeconds: 1)
+        scenario.docker.fail("container start", stderr: "Error response from daemon: no space left on device")
+        await scenario.run(.unit(.updateStatus))
+        let status = try #require(scenario.status)
+        #expect(status.state == .blocked)
+        #expect(status.message.hasPrefix("Could not start registry: "), "\(status.message)")
+        #expect(status.message.contains("no space left on device"))
+        #expect(!status.message.contains("Run the start action"))
+
+        scenario.docker.stopFailing("container start")
+        await scenario.run(.unit(.updateStatus))
+        #expect(scenario.status == .active("Ready at 10.0.0.5:5000 (http)."))
+    }
+}

@@ -12,6 +12,9 @@ struct PushActionScenarioTests {
     func notReady() async {
         let scenario = Scenario()
         _ = ActionDockerFake(scenario)
+        // Juju runs actions only on an installed unit (its state exists; without it the charm would rebuild it).
+        await scenario.run(.unit(.install))
+        scenario.resetRecording()
         for name in ["push", "images", "rmi", "start", "stop", "list", "delete", "garbage-collect", "clean-images"] {
             let outcome = await scenario.action(name, ["image": "busybox"])
             #expect(outcome.failure == "Docker Registry charm is not yet ready.", "\(name)")

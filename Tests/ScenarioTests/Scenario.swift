@@ -11,6 +11,8 @@ final class Scenario: @unchecked Sendable {
     let tools: FakeHookTools
     let docker = DockerFakeEngine()
     let files = InMemoryFileSystem()
+    /// The charm directory's own files (the status marker), apart from the machine's files tests look at.
+    let charmFiles = InMemoryFileSystem()
     let paths = HostPaths()
     /// The Juju version the hooks see (`JUJU_VERSION`).
     var jujuVersion = "3.6.4"
@@ -71,8 +73,15 @@ final class Scenario: @unchecked Sendable {
             pause: { _ in },
             registryTransport: registry
         )
-        return await CharmDispatcher(context: context, tools: tools, digest: ContainerDigest.sha256Hex)
-            .run(RegistryCharm(environment: environment))
+        let outcome = await CharmDispatcher(
+            context: context,
+            tools: tools,
+            digest: ContainerDigest.sha256Hex,
+            statusMarker: StatusMarker.inCharm(Self.charmDirectory, files: charmFiles)
+        ).run(RegistryCharm(environment: environment))
+        // As Juju does: the hook's relation data, ports and state are committed only when it exits 0.
+        tools.finishHook(exitCode: outcome.exitCode)
+        return outcome
     }
 
     /// Runs Juju's deploy sequence: install, peer relation-created, leader-elected, config-changed, start.

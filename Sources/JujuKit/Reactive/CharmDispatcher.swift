@@ -56,7 +56,7 @@ public struct CharmDispatcher {
         var handlersRun: [String] = []
         do {
             let loadedState = try await tools.stateGet()
-            let state = UnitState(stateGet: loadedState)
+            let (state, stateLoss) = StateLoss.read(loadedState, event: context.event)
             // Juju runs config-changed before any other hook after a change, so a charm may skip config-get where
             // it knows nothing changed; the digests recorded by the last hook then stand.
             let config = charm.needsConfig(for: context.event) ? try await tools.configGet() : nil
@@ -86,6 +86,11 @@ public struct CharmDispatcher {
                 values: state.values,
                 digest: digest
             )
+            if let stateLoss {
+                // Never a silent reset: the charm rebuilds what it can from the machine and logs what is gone.
+                logger.warning("\(stateLoss); the charm rebuilds what the machine still shows")
+                session.stateLoss = stateLoss
+            }
 
             try await charm.prepare(session)
             let engine = ReactiveEngine(handlers: charm.handlers()) { _ in await flush(buffer) }

@@ -29,6 +29,9 @@ public final class HookSession {
     public private(set) lazy var relations = RelationView(tools: tools)
     /// What handlers learn during this hook and share with later handlers and the status (never persisted).
     public let scratch = HookScratch()
+    /// Set when the hook started without the state earlier hooks committed (see ``StateLoss``); `values` and the
+    /// persistent flags are then empty, and the charm rebuilds what it can (in `prepare`).
+    public var stateLoss: StateLoss?
 
     /// Creates a session; the dispatcher does this once per hook.
     public init(

@@ -38,6 +38,11 @@ public struct UnitState: Codable, Equatable, Sendable {
         self = state
     }
 
+    /// Decodes the state `state-set` stored; throws when the text is not a state.
+    public static func decode(_ text: String) throws -> UnitState {
+        try JSONDecoder().decode(UnitState.self, from: Data(text.utf8))
+    }
+
     /// The state as a deterministic JSON string (sorted keys), for `state-set`.
     public func encoded() -> String {
         let data = (try? JSONText.data(self)) ?? Data("{}".utf8)

@@ -20,7 +20,7 @@ struct CleanupAction {
         guard listed.succeeded else {
             throw ActionFailure("Could not list the stopped containers: \(listed.reason).")
         }
-        let name = charm.config.registryName
+        let name = action.session.charmConfig.registryName
         let kept: Set<String> = [name, ContainerManager.parkedName(name)]
         var removed: [String] = []
         for line in listed.standardOutput.split(whereSeparator: \.isNewline) {
@@ -46,7 +46,7 @@ struct CleanupAction {
         let untaggedOnly = try action.parameters.bool("untagged", default: true)
         var arguments = ["image", "prune", "--force"]
         if !untaggedOnly {
-            let registry = charm.config.registryName
+            let registry = action.session.charmConfig.registryName
             let exists: Bool
             do {
                 exists = try await charm.environment.docker.inspect(registry) != nil

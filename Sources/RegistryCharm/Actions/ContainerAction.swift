@@ -15,16 +15,15 @@ struct ContainerAction {
 
     func start() async throws {
         let name = try containerName()
-        if name == charm.config.registryName {
+        if name == session.charmConfig.registryName {
             session.flags.clear(RegistryFlags.stoppedByOperator)
-            guard charm.problems.isEmpty else {
+            guard session.prepared.problems.isEmpty else {
                 throw ActionFailure(
                     "Failed to start container: \(name) (the configuration is invalid; see the unit's status)."
                 )
             }
             await action.log("Starting \(name) with the current configuration.")
-            try await charm.configure(session)
-            if let failure = charm.startFailure {
+            if let failure = try await charm.configure(session)?.failure {
                 await action.log(failure)
                 throw ActionFailure("Failed to start container: \(name).")
             }
@@ -47,7 +46,7 @@ struct ContainerAction {
     func stop() async throws {
         let name = try containerName()
         let remove = try action.parameters.bool("remove", default: true)
-        let isRegistry = name == charm.config.registryName
+        let isRegistry = name == session.charmConfig.registryName
         if isRegistry {
             // Set first: should stopping fail half-way, no hook restarts what the operator wanted stopped.
             session.flags.set(RegistryFlags.stoppedByOperator)
@@ -82,7 +81,7 @@ struct ContainerAction {
     /// The `name` parameter, `registry-name` when empty, checked against docker's container-name rule.
     private func containerName() throws(ActionFailure) -> String {
         let given = try action.parameters.string("name")
-        let name = given.isEmpty ? charm.config.registryName : given
+        let name = given.isEmpty ? session.charmConfig.registryName : given
         guard ContainerName.isValid(name) else {
             throw ActionFailure("The name parameter '\(name)' is not a container name ([a-zA-Z0-9][a-zA-Z0-9_.-]+).")
         }

@@ -17,7 +17,7 @@ struct DebugAction {
         let environment = charm.environment
         let files = environment.files
         let docker = DockerCommandLine(runner: environment.runner)
-        let name = charm.config.registryName
+        let name = action.session.charmConfig.registryName
         let directory = try ActionSupport.makePrivateDirectory(files, prefix: "docker-registry-debug")
         defer { try? files.removeTree(directory) }
 

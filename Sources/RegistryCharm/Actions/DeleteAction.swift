@@ -18,12 +18,12 @@ struct DeleteAction {
         guard reference.tag != nil || reference.digest != nil else {
             throw ActionFailure("The image parameter '\(text)' needs a :tag or an @digest.")
         }
-        guard charm.config.storageDelete else {
+        guard action.session.charmConfig.storageDelete else {
             throw ActionFailure(
                 "Deleting images needs storage-delete=true; set it with juju config, then run delete again."
             )
         }
-        guard !charm.config.storageReadOnly else {
+        guard !action.session.charmConfig.storageReadOnly else {
             throw ActionFailure("The registry is read-only (storage-read-only=true), so nothing can be deleted.")
         }
         let repository = reference.path

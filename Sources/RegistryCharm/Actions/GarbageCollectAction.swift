@@ -20,7 +20,7 @@ struct GarbageCollectAction {
         let dryRun = try action.parameters.bool("dry-run", default: false)
         let untagged = try action.parameters.bool("untagged", default: false)
         let environment = charm.environment
-        let name = charm.config.registryName
+        let name = action.session.charmConfig.registryName
         let container: ContainerInfo
         do {
             guard let found = try await environment.docker.inspect(name) else {
@@ -31,7 +31,7 @@ struct GarbageCollectAction {
             throw ActionFailure("Could not look up the \(name) container: \(error.description).")
         }
         let docker = DockerCommandLine(runner: environment.runner)
-        let measuresBytes = charm.config.storage == .filesystem
+        let measuresBytes = action.session.charmConfig.storage == .filesystem
         let bytesBefore = measuresBytes && !dryRun ? try await diskUsage() : nil
 
         let stopsRegistry = !dryRun && (container.isRunning || container.isRestarting)

@@ -40,7 +40,7 @@ struct PushAction {
         guard tagged.succeeded else { throw await failure("Could not tag \(source) image with: \(tag)", tagged) }
 
         let pushed: CommandResult
-        if case .basic(let user, let password) = charm.config.auth, target.domain == netloc {
+        if case .basic(let user, let password) = action.session.charmConfig.auth, target.domain == netloc {
             pushed = try await withLogin(docker, netloc: netloc, user: user, password: password) { environment in
                 await action.log("Pushing \(tag).")
                 return try await docker.run(["image", "push", tag], environment: environment)

@@ -15,7 +15,7 @@ struct RegistryAPIAccess {
 
     /// The endpoint; fails with a sentence when the registry uses token auth (the charm holds no token).
     func endpoint() throws -> RegistryEndpoint {
-        let config = charm.config
+        let config = session.charmConfig
         var authorization: String?
         switch config.auth {
         case .none: break

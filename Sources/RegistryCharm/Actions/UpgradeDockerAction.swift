@@ -9,11 +9,12 @@ struct UpgradeDockerAction {
     func run() async throws {
         let session = action.session
         let environment = charm.environment
-        guard charm.config.isValid else {
-            throw ActionFailure("The docker engine cannot be upgraded: \(charm.config.problems.blockedMessage)")
+        let config = session.charmConfig
+        guard config.isValid else {
+            throw ActionFailure("The docker engine cannot be upgraded: \(config.problems.blockedMessage)")
         }
         let before = await serverVersion()
-        let settings = charm.config.dockerHostSettings(modelProxy: session.context.proxy)
+        let settings = config.dockerHostSettings(modelProxy: session.context.proxy)
         let packages: [String]
         do {
             packages = try await environment.host.upgrade(settings) { message in await action.log(message) }
@@ -22,8 +23,7 @@ struct UpgradeDockerAction {
         }
         let after = await serverVersion()
         await action.log("The docker engine runs \(after) (was \(before)).")
-        try await charm.configure(session)
-        if let failure = charm.startFailure {
+        if let failure = try await charm.configure(session)?.failure {
             throw ActionFailure("Docker was upgraded to \(after), but the registry could not be started: \(failure).")
         }
         action.set("packages", packages.joined(separator: " "))

@@ -5,28 +5,14 @@ import Logging
 /// The docker-registry charm: the handler graph that wires config, the docker host, the container and the status.
 public final class RegistryCharm: Charm {
     let environment: CharmEnvironment
-    /// This hook's typed configuration, read in `prepare` (validating an empty one up front would be wasted work).
-    var config: CharmConfig { prepared ?? CharmConfig(options: [:]) }
-    private var prepared: CharmConfig?
-    /// Problems with the TLS material given in config (parsed, matched, in date), found in `prepare`.
-    private(set) var tlsProblems: [ConfigProblem] = []
-    /// Whether this hook just created, re-created or started the container, so the status needs no second inspect.
-    var containerJustStarted = false
-    /// Whether this hook started a container and watched it (its verdict is in the unit state's crash reason).
-    var startedThisHook = false
-    /// A failure to start the registry that the operator must see.
-    var startFailure: String?
 
     /// Creates the charm over a machine (real or fake).
+    ///
+    /// The charm object holds no per-hook state: what a hook works out (the typed configuration, what a reconcile
+    /// did) travels in the session's scratch, see ``PreparedConfig`` and ``ReconcileReport``.
     public init(environment: CharmEnvironment) {
         self.environment = environment
     }
-
-    /// Problems the S3 or Swift store showed when probed in `configure` (unreachable, keys refused, no bucket).
-    private(set) var storageProblems: [ConfigProblem] = []
-
-    /// Every problem that blocks the unit: invalid options, unusable TLS material, an object store not usable.
-    var problems: [ConfigProblem] { config.problems + tlsProblems + storageProblems }
 
     /// `Charm` conformance: `update-status` starts without the configuration (see ``ensureConfig(_:)``).
     public func needsConfig(for event: HookEvent) -> Bool {
@@ -35,29 +21,36 @@ public final class RegistryCharm: Charm {
 
     /// `Charm` conformance.
     public func prepare(_ session: HookSession) async throws {
+        if session.stateLoss != nil {
+            try await ensureConfig(session)
+            try await StateRecovery(session: session, config: session.charmConfig, environment: environment).run()
+            return
+        }
         guard session.configLoaded else { return }
         try prepareConfig(session)
     }
 
     /// Reads the configuration when the hook started without it (an `update-status` that has work to do).
     func ensureConfig(_ session: HookSession) async throws {
-        guard prepared == nil else { return }
+        guard session.scratch[PreparedConfig.self] == nil else { return }
         try await session.loadConfig()
         try prepareConfig(session)
     }
 
     private func prepareConfig(_ session: HookSession) throws {
         let config = CharmConfig(options: session.config)
-        prepared = config
         for secret in config.secretValues { session.secrets.register(secret) }
-        tlsProblems =
-            Self.tlsProblems(config.tls, now: environment.now())
-            + TLSPathRules.problems(
-                config.tls,
-                paths: environment.paths,
-                containerDataDirectory: RegistryReconciler.containerDataDirectory
-            )
-        if session.flags.containsKnown(RegistryFlags.configured), problems.isEmpty {
+        let prepared = PreparedConfig(
+            config: config,
+            tlsProblems: Self.tlsProblems(config.tls, now: environment.now())
+                + TLSPathRules.problems(
+                    config.tls,
+                    paths: environment.paths,
+                    containerDataDirectory: RegistryReconciler.containerDataDirectory
+                )
+        )
+        session.scratch[PreparedConfig.self] = prepared
+        if session.flags.containsKnown(RegistryFlags.configured), prepared.problems.isEmpty {
             let written = session.values[StateKeys.writtenTLSFiles]?.arrayValue?.compactMap(\.stringValue) ?? []
             let damaged = OwnedFiles.damaged(
                 config: config,
@@ -131,6 +124,7 @@ public final class RegistryCharm: Charm {
 
     private func installDocker(_ session: HookSession) async throws {
         try await ensureConfig(session)
+        let config = session.charmConfig
         let host = environment.host
         if await host.isAnswering() {
             session.flags.set(RegistryFlags.dockerReady)
@@ -149,6 +143,7 @@ public final class RegistryCharm: Charm {
     /// `install_sources` and `extra_packages`, whenever those options change (the docker packages come first).
     private func installExtraPackages(_ session: HookSession) async throws {
         try await ensureConfig(session)
+        let config = session.charmConfig
         guard config.isValid else { return }
         try await environment.host.installExtraPackages(config.dockerHostSettings(modelProxy: session.context.proxy)) {
             message in try? await session.status.progress(message)
@@ -156,18 +151,30 @@ public final class RegistryCharm: Charm {
     }
 
     /// Brings the registry in line with the configuration (files, container, trust, ports) and checks that a
-    /// container it started serves; also called by the status when the container was removed behind its back.
-    func configure(_ session: HookSession) async throws {
+    /// container it started serves; also called by the status when the container was removed behind its back, and
+    /// by the start and upgrade-docker actions.
+    ///
+    /// Returns what it did to the container (also kept in the session's scratch for the status); `nil` when the
+    /// configuration is invalid and nothing was touched.
+    @discardableResult
+    func configure(_ session: HookSession) async throws -> ReconcileReport? {
         try await ensureConfig(session)
-        guard problems.isEmpty else {
-            for problem in problems { session.logger.warning("invalid config: \(problem.description)") }
-            return
+        let prepared = session.prepared
+        let config = prepared.config
+        guard prepared.problems.isEmpty else {
+            for problem in prepared.problems { session.logger.warning("invalid config: \(problem.description)") }
+            return nil
         }
-        storageProblems = await ObjectStorageCheck(session: session, config: config, environment: environment).run()
+        let storageProblems = await ObjectStorageCheck(session: session, config: config, environment: environment).run()
+        session.scratch[PreparedConfig.self]?.storageProblems = storageProblems
         // The registry running keeps its configuration; update-status probes again.
-        guard storageProblems.isEmpty else { return session.flags.set(RegistryFlags.reconcilePending) }
+        guard storageProblems.isEmpty else {
+            session.flags.set(RegistryFlags.reconcilePending)
+            return nil
+        }
         let reconciler = RegistryReconciler(session: session, config: config, environment: environment)
         let startIfStopped = !session.flags.containsKnown(RegistryFlags.stoppedByOperator)
+        var report = ReconcileReport()
         do {
             let result = try await reconciler.run(startIfStopped: startIfStopped)
             session.scratch[ServedRegistry.self] = result.served
@@ -184,29 +191,33 @@ public final class RegistryCharm: Charm {
             session.flags.clear(RegistryFlags.reconcilePending)
             // An unchanged container that was crash-looping is looked at again by the status.
             let knownCrashing = session.values[StateKeys.crashReason] != nil
-            containerJustStarted = result.outcome != .keptStopped && !(result.outcome == .unchanged && knownCrashing)
+            report.justStarted =
+                result.outcome != .keptStopped && !(result.outcome == .unchanged && knownCrashing)
             if [.created, .recreated, .started].contains(result.outcome) {
-                try await checkServing(session)
+                report.watched = true
+                if try await !checkServing(session, config: config) { report.justStarted = false }
             }
         } catch let error as DockerError {
             // A bad image or a refused container is the operator's to fix: block (and retry on update-status)
             // rather than fail the hook over and over.
             session.logger.error("could not start the registry: \(error.description)")
-            startFailure = error.description
+            report.failure = error.description
             session.flags.set(RegistryFlags.reconcilePending)
         }
+        session.scratch[ReconcileReport.self] = report
+        return report
     }
 
     /// Watches a container just started: a registry that exits at start (a port taken, an unreachable store) is
     /// recorded with its reason, and the status blocks instead of saying Ready.
-    private func checkServing(_ session: HookSession) async throws {
-        startedThisHook = true
+    ///
+    /// Returns whether it serves.
+    private func checkServing(_ session: HookSession, config: CharmConfig) async throws -> Bool {
         let health = RegistryHealth(docker: environment.docker, pause: environment.pause)
         let verdict = try await health.watchAfterStart(name: config.registryName, port: config.registryPort)
-        if let reason = RegistryHealth.record(verdict, in: session) {
-            session.logger.error("\(config.registryName) does not serve: \(reason)")
-            containerJustStarted = false
-        }
+        guard let reason = RegistryHealth.record(verdict, in: session) else { return true }
+        session.logger.error("\(config.registryName) does not serve: \(reason)")
+        return false
     }
 
     /// Tells every related application how the registry now serves: clients, the proxy, nrpe.
@@ -214,6 +225,7 @@ public final class RegistryCharm: Charm {
     /// Runs after a successful reconcile in the same hook; each relation writes only what changed.
     private func publishRelations(_ session: HookSession) async throws {
         guard let served = session.scratch[ServedRegistry.self] else { return }
+        let config = session.charmConfig
         var user: String?
         var password: String?
         if case .basic(let name, let secret) = config.auth {
@@ -236,12 +248,14 @@ public final class RegistryCharm: Charm {
 
     private func pauseForSeriesUpgrade(_ session: HookSession) async throws {
         session.flags.set(RegistryFlags.seriesUpgrade)
+        let config = session.charmConfig
         if try await environment.docker.inspect(config.registryName)?.isRunning == true {
             try await environment.docker.stop(config.registryName, timeoutSeconds: 30)
         }
     }
 
     private func cleanup(_ session: HookSession) async throws {
+        let config = session.charmConfig
         let name = session.values[StateKeys.containerName]?.stringValue ?? config.registryName
         try await environment.containers.remove(name)
         for text in session.values[StateKeys.openedPorts]?.arrayValue?.compactMap(\.stringValue) ?? [] {

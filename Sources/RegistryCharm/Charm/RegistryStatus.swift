@@ -30,7 +30,8 @@ struct RegistryStatus {
         try await charm.ensureConfig(session)
         let flags = session.flags
         let status = session.status
-        let name = charm.config.registryName
+        let prepared = session.prepared
+        let name = prepared.config.registryName
         if flags.containsKnown(RegistryFlags.seriesUpgrade) {
             status.report(.blocked("Series upgrade in progress; the registry resumes after post-series-upgrade."))
             return
@@ -39,38 +40,40 @@ struct RegistryStatus {
             status.report(.maintenance("Removing the registry."))
             return
         }
-        if !charm.problems.isEmpty {
-            status.report(.blocked(charm.problems.blockedMessage))
-        }
-        if let failure = charm.startFailure {
-            status.report(Self.couldNotStart(name, failure))
+        if !prepared.problems.isEmpty {
+            status.report(.blocked(prepared.problems.blockedMessage))
         }
         guard flags.containsKnown(RegistryFlags.dockerReady) else {
             status.report(.waiting("Waiting for the docker engine to be installed."))
             return
         }
-        guard flags.containsKnown(RegistryFlags.configured) else {
-            status.report(.waiting("Waiting for a valid configuration to start the registry."))
-            return
+        // Looking at the container may reconcile again (a container removed behind the charm's back), so a start
+        // failure is read only after it, from what this hook's reconciles reported.
+        var state: ContainerState?
+        if flags.containsKnown(RegistryFlags.configured) {
+            do {
+                state = try await containerState(name: name)
+            } catch {
+                // dockerd died or hangs: say so, and let the next hook look again, rather than failing the hook.
+                session.logger.error("cannot inspect the registry container: \(error)")
+                status.report(
+                    .blocked("The docker engine does not answer; check dockerd on this machine (docker info).")
+                )
+                return
+            }
         }
-        let state: ContainerState
-        do {
-            state = try await containerState(name: name)
-        } catch {
-            // dockerd died or hangs: say so, and let the next hook look again, rather than failing the hook.
-            session.logger.error("cannot inspect the registry container: \(error)")
-            status.report(.blocked("The docker engine does not answer; check dockerd on this machine (docker info)."))
+        if let failure = session.reconcileReport?.failure {
+            // Docker refused the container this hook asked for: the start action would not help.
+            status.report(.blocked("Could not start \(name): \(failure). Fix the configuration, e.g. registry-image."))
             return
         }
         switch state {
+        case nil:
+            status.report(.waiting("Waiting for a valid configuration to start the registry."))
         case .serving:
             if let pending = pendingCertificateStatus { status.report(pending) }
             status.report(readyStatus)
         case .stopped:
-            if let failure = charm.startFailure {
-                // The hook tried to create it again and docker refused: the start action would not help.
-                status.report(Self.couldNotStart(name, failure))
-            }
             status.report(.blocked("\(name) container is stopped. Run the start action to start it."))
         case .crashing(let reason):
             let hint =
@@ -98,11 +101,6 @@ struct RegistryStatus {
             let message = pending["message"]?.stringValue
         else { return nil }
         return WorkloadStatus(state, message)
-    }
-
-    /// The status for a registry container docker refused to create or start.
-    private static func couldNotStart(_ name: String, _ failure: String) -> WorkloadStatus {
-        .blocked("Could not start \(name): \(failure). Fix the configuration, e.g. registry-image.")
     }
 
     /// What the registry container is doing.
@@ -148,10 +146,11 @@ struct RegistryStatus {
     /// What the container does; brings back a container that died or was removed on its own (never one an
     /// operator stopped), and tells a crash loop from a registry that serves.
     private func containerState(name: String) async throws -> ContainerState {
-        if let reason = session.values[StateKeys.crashReason]?.stringValue, charm.startedThisHook {
+        let report = session.reconcileReport
+        if let reason = session.values[StateKeys.crashReason]?.stringValue, report?.watched == true {
             return .crashing(reason)
         }
-        if charm.containerJustStarted { return .serving }
+        if report?.justStarted == true { return .serving }
         let docker = charm.environment.docker
         let info: ContainerInfo?
         if let known = session.scratch[InspectedContainer.self], known.name == name {
@@ -159,24 +158,25 @@ struct RegistryStatus {
         } else {
             info = try await docker.inspect(name)
         }
-        let mayStart = !session.flags.containsKnown(RegistryFlags.stoppedByOperator) && charm.problems.isEmpty
+        let config = session.prepared
+        let mayStart = !session.flags.containsKnown(RegistryFlags.stoppedByOperator) && config.problems.isEmpty
         guard let info else {
             guard mayStart else { return .stopped }
             // Removed behind the charm's back (docker rm -f): only an operator's stop keeps it down.
             session.logger.warning("registry container \(name) is gone; creating it again")
-            try await charm.configure(session)
+            let recreated = try await charm.configure(session)
             if let reason = session.values[StateKeys.crashReason]?.stringValue { return .crashing(reason) }
-            return charm.containerJustStarted ? .serving : .stopped
+            return recreated?.justStarted == true ? .serving : .stopped
         }
         let health = RegistryHealth(docker: docker, pause: charm.environment.pause)
         let baseline = session.values[StateKeys.restartBaseline]?.intValue ?? 0
         if info.isRestarting {
-            return crashing(await health.diagnose(info, port: charm.config.registryPort), name: name)
+            return crashing(await health.diagnose(info, port: config.config.registryPort), name: name)
         }
         if info.isRunning && info.restartCount > baseline {
             // It restarted since it last served: a crash loop caught between attempts, or a registry that came
             // back. Watching it for a moment tells which.
-            let verdict = try await health.watchAfterStart(name: name, port: charm.config.registryPort)
+            let verdict = try await health.watchAfterStart(name: name, port: config.config.registryPort)
             if case .failing(let reason) = verdict { return crashing(reason, name: name) }
             RegistryHealth.record(verdict, in: session)
         }
@@ -189,10 +189,12 @@ struct RegistryStatus {
         do {
             try await docker.start(name)
         } catch {
+            // Docker refused: the status says why (the start action would meet the same refusal).
             session.logger.error("could not restart \(name): \(error.description)")
+            session.scratch[ReconcileReport.self] = ReconcileReport(failure: error.description)
             return .stopped
         }
-        let verdict = try await health.watchAfterStart(name: name, port: charm.config.registryPort)
+        let verdict = try await health.watchAfterStart(name: name, port: config.config.registryPort)
         if let reason = RegistryHealth.record(verdict, in: session) { return .crashing(reason) }
         return .serving
     }

@@ -1,6 +1,7 @@
 import Foundation
 import JujuKit
 import RegistryCharm
+import RegistryCharmTesting
 import Testing
 
 /// The container manager against the real dockerd and a real registry image (set `CHARM_INTEGRATION=1`).

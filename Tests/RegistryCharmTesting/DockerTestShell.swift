@@ -1,15 +1,15 @@
 import Foundation
-import JujuKit
+public import JujuKit
 
 #if canImport(Glibc)
     import Glibc
 #endif
 
 /// Helpers for the tests of this area that drive real programs (openssl, easy-rsa, htpasswd, docker, the registry).
-enum DockerTestShell {
+public enum DockerTestShell {
     /// Runs a program through the charm's own process runner; throws when it exits non-zero.
     @discardableResult
-    static func run(
+    public static func run(
         _ executable: String,
         _ arguments: [String],
         input: String? = nil,
@@ -20,13 +20,14 @@ enum DockerTestShell {
     }
 
     /// Runs a program and returns its result whatever the exit code.
-    static func result(_ executable: String, _ arguments: [String], input: String? = nil) async throws -> CommandResult
+    public static func result(_ executable: String, _ arguments: [String], input: String? = nil) async throws
+        -> CommandResult
     {
         try await SubprocessRunner().run(Command(executable, arguments, input: input.map { Array($0.utf8) }))
     }
 
     /// A new empty directory under the system's temporary directory.
-    static func temporaryDirectory(_ prefix: String) throws -> String {
+    public static func temporaryDirectory(_ prefix: String) throws -> String {
         let path = FileManager.default.temporaryDirectory
             .appendingPathComponent("\(prefix)-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
@@ -34,18 +35,20 @@ enum DockerTestShell {
     }
 
     /// Whether an executable file exists at `path`.
-    static func exists(_ path: String) -> Bool { FileManager.default.isExecutableFile(atPath: path) }
+    public static func exists(_ path: String) -> Bool { FileManager.default.isExecutableFile(atPath: path) }
 
     /// Reads a file as bytes.
-    static func bytes(_ path: String) throws -> [UInt8] { Array(try Data(contentsOf: URL(fileURLWithPath: path))) }
+    public static func bytes(_ path: String) throws -> [UInt8] {
+        Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+    }
 
     /// Writes text to a file.
-    static func write(_ text: String, to path: String) throws {
+    public static func write(_ text: String, to path: String) throws {
         try Data(text.utf8).write(to: URL(fileURLWithPath: path))
     }
 
     /// A TCP port on 127.0.0.1 that nothing listens on right now.
-    static func freePort() -> Int {
+    public static func freePort() -> Int {
         #if canImport(Glibc)
             let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
             defer { close(fd) }
@@ -65,7 +68,7 @@ enum DockerTestShell {
     }
 
     /// The HTTP status of `GET url` by curl, with credentials (if any) given on stdin, never on argv.
-    static func httpStatus(_ url: String, user: String? = nil, password: String? = nil) async throws -> Int {
+    public static func httpStatus(_ url: String, user: String? = nil, password: String? = nil) async throws -> Int {
         var config = "silent\noutput = \"/dev/null\"\nwrite-out = \"%{http_code}\"\nmax-time = 5\n"
         if let user, let password {
             let quoted = "\(user):\(password)".replacingOccurrences(of: "\\", with: "\\\\")

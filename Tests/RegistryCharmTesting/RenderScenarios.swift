@@ -1,33 +1,47 @@
-import JujuKit
-import RegistryCharm
-import Testing
+import Foundation
+public import JujuKit
+public import RegistryCharm
 
-/// A named configuration whose rendered `config.yml` is kept as `Fixtures/<name>.yml`.
-struct RenderScenario: Sendable, CustomTestStringConvertible {
+/// A named configuration whose rendered `config.yml` is kept as `Tests/RegistryCharmTests/Fixtures/<name>.yml`.
+///
+/// Shared by the golden tests (RegistryCharmTests) and the real-registry test (IntegrationTests).
+public struct RenderScenario: Sendable {
     /// The fixture's base name.
-    let name: String
+    public let name: String
     /// The charm options.
-    let options: [String: JSONValue]
+    public let options: [String: JSONValue]
     /// What the charm knows besides config.
-    let inputs: RenderInputs
+    public let inputs: RenderInputs
 
-    var testDescription: String { name }
-
-    var config: CharmConfig { CharmConfig(options: options) }
-    var registryConfig: RegistryConfig { RegistryConfig(config: config, inputs: inputs) }
-    var rendered: String { registryConfig.rendered() }
+    /// The typed configuration.
+    public var config: CharmConfig { CharmConfig(options: options) }
+    /// The registry configuration the charm renders.
+    public var registryConfig: RegistryConfig { RegistryConfig(config: config, inputs: inputs) }
+    /// The rendered `config.yml`.
+    public var rendered: String { registryConfig.rendered() }
 }
 
 /// The golden configurations.
-enum RenderScenarios {
-    static let httpSecret = "dGVzdC1odHRwLXNlY3JldC1mb3ItZ29sZGVuLWZpbGVzIQ=="
-    static let base = RenderInputs(applicationName: "docker-registry", httpSecret: httpSecret)
+public enum RenderScenarios {
+    /// A syntactically complete PEM certificate (not a real one: validation only checks the PEM structure).
+    public static let certificatePEM = """
+        -----BEGIN CERTIFICATE-----
+        MIIBbDCCARKgAwIBAgIUQ2hhcm1Db25maWdUZXN0Q2VydGlmaWNhdGUwCgYIKoZI
+        -----END CERTIFICATE-----
+
+        """
+
+    /// The http secret every scenario renders.
+    public static let httpSecret = "dGVzdC1odHRwLXNlY3JldC1mb3ItZ29sZGVuLWZpbGVzIQ=="
+    /// The inputs without auth, TLS or token files.
+    public static let base = RenderInputs(applicationName: "docker-registry", httpSecret: httpSecret)
 
     /// A password full of YAML (and JSON) metacharacters, line breaks YAML 1.1 knows, and non-ASCII text.
-    static let nastyPassword =
+    public static let nastyPassword =
         "p@ss: #word\n- [x] {y} 'q' \"z\" \\ / % & * ! | > ? ` ~ null true 0x1F é 漢 \u{85}\u{2028}\u{7F}\t--- ..."
 
-    static let all: [RenderScenario] = [
+    /// Every scenario.
+    public static let all: [RenderScenario] = [
         RenderScenario(name: "default", options: [:], inputs: base),
         RenderScenario(
             name: "basic-auth",
@@ -39,7 +53,7 @@ enum RenderScenarios {
             options: [
                 "auth-token-issuer": "auth.example.com", "auth-token-realm": "https://auth.example.com/token",
                 "auth-token-service": "registry.example.com",
-                "auth-token-root-certs": .string(ConfigTestSupport.base64(ConfigTestSupport.certificatePEM)),
+                "auth-token-root-certs": .string(Data(certificatePEM.utf8).base64EncodedString()),
             ],
             inputs: with(base) { $0.tokenRootCertBundlePath = "/etc/docker/registry/auth_token.pem" }
         ),
@@ -115,6 +129,12 @@ enum RenderScenarios {
             inputs: base
         ),
     ]
+
+    /// Every scenario's name (test arguments that print well).
+    public static var names: [String] { all.map(\.name) }
+
+    /// The scenario called `name`.
+    public static func named(_ name: String) -> RenderScenario? { all.first { $0.name == name } }
 
     private static func with(_ inputs: RenderInputs, _ change: (inout RenderInputs) -> Void) -> RenderInputs {
         var copy = inputs
