@@ -206,7 +206,8 @@ struct ReactiveRefreshIntegrationTests {
         defer { client.remove() }
         let login = try client.login(Self.netloc, user: "admin", password: reactive.password)
         #expect(login.succeeded, "\(login.stderr)")
-        let pull = try shell("docker", ["pull", "\(Self.netloc)/\(reactive.repository)"], environment: client.environment)
+        let image = "\(Self.netloc)/\(reactive.repository)"
+        let pull = try shell("docker", ["pull", image], environment: client.environment)
         #expect(pull.succeeded, "\(pull.stderr)")
 
         // config.yml carries the same http.secret; the htpasswd is the reactive charm's, byte for byte.
@@ -222,9 +223,8 @@ struct ReactiveRefreshIntegrationTests {
         // The docker layer's DOCKER_OPTS left /etc/default/docker; docker-opts is in daemon.json only.
         let defaults = try String(contentsOfFile: "/etc/default/docker", encoding: .utf8)
         #expect(defaults.contains("DOCKER_OPTS=\"\"\n") && !defaults.contains("max-concurrent-uploads"))
-        let daemon = try JSONSerialization.jsonObject(
-            with: Data(contentsOf: URL(fileURLWithPath: "/etc/docker/daemon.json"))
-        ) as? [String: Any]
+        let daemonData = try Data(contentsOf: URL(fileURLWithPath: "/etc/docker/daemon.json"))
+        let daemon = try JSONSerialization.jsonObject(with: daemonData) as? [String: Any]
         #expect(daemon?["max-concurrent-uploads"] as? Int == 5)
         #expect(daemon?["insecure-registries"] as? [String] == [Self.netloc])
     }

@@ -248,8 +248,10 @@ struct DockerHostInstallTests {
 
     @Test func aFailedUsermodNamesTheGroupMembership() async throws {
         let fixture = DockerHostFixture(answering: nil)
-        try fixture.files.write("/etc/passwd", text: "ubuntu:x:1000:1000::/home/ubuntu:/bin/bash\n", mode: .publicReadable)
-        fixture.runner.on("usermod", result: CommandResult(exitCode: 6, standardError: "usermod: group 'docker' does not exist"))
+        let passwd = "ubuntu:x:1000:1000::/home/ubuntu:/bin/bash\n"
+        try fixture.files.write("/etc/passwd", text: passwd, mode: .publicReadable)
+        let refused = CommandResult(exitCode: 6, standardError: "usermod: group 'docker' does not exist")
+        fixture.runner.on("usermod", result: refused)
         do {
             try await fixture.host.install(DockerHostSettings(runtime: .apt)) { _ in }
             Issue.record("install succeeded")

@@ -2,8 +2,9 @@ import Foundation
 import JujuKit
 
 extension Simulator {
-    /// `deploy-refreshed`: a unit that another charm (e.g. the reactive docker-registry charm) installed and started,
-    /// refreshed to `source`: no state of the new charm, the application's config and (3.x) leader settings as the
+    /// `deploy-refreshed`: units another charm installed and started, refreshed to `source`.
+    ///
+    /// Such as the reactive docker-registry charm's units: no state of the new charm, the application's config and (3.x) leader settings as the
     /// previous charm left them, the peer relation already joined; then Juju's refresh sequence on each unit,
     /// upgrade-charm → config-changed → [leader-settings-changed on non-leaders, 3.x] → start.
     func deployRefreshed(

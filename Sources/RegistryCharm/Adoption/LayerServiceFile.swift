@@ -11,6 +11,15 @@ public enum LayerServiceFile {
     /// The proxy lines the layer rendered, by prefix.
     static let proxyPrefixes = ["Environment=\"HTTP_PROXY=", "Environment=\"HTTPS_PROXY=", "Environment=\"NO_PROXY="]
 
+    /// The drop-in early docker layers (2016) wrote to run `docker daemon -H fd:// $DOCKER_OPTS`, a command today's
+    /// engine no longer has.
+    public static let legacyDropIn = "10-docker-opts-support.conf"
+
+    /// Whether `text` is that drop-in (it overrides `ExecStart` with `$DOCKER_OPTS`).
+    public static func isLegacyDropIn(_ text: String) -> Bool {
+        text.contains("ExecStart=") && text.contains("$DOCKER_OPTS")
+    }
+
     /// `text` without the layer's proxy lines, or `nil` when it is not the layer's unit or has none.
     public static func withoutLayerProxy(_ text: String) -> String? {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)

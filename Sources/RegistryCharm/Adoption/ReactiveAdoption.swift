@@ -11,7 +11,8 @@ import Logging
 /// * With a valid configuration only (a configuration this charm refuses leaves the old registry and dockerd exactly
 ///   as they were, serving): the docker layer's `/etc/default/docker` loses its `DOCKER_OPTS` (now in
 ///   `daemon.json`: a flag given both ways stops dockerd from starting); the layer's proxy lines leave its
-///   `docker.service` (this charm's 0600 drop-in carries the proxy); the reactive charm's nrpe check files
+///   `docker.service` (this charm's 0600 drop-in carries the proxy), and an early layer's `ExecStart` drop-in goes;
+///   the reactive charm's nrpe check files
 ///   (`check_check_http.cfg` and its exported service), which would keep a second, TLS-blind `check_http`, go.
 ///
 /// The container, `config.yml`, htpasswd, TLS files, `/srv/registry` and `daemon.json` need nothing here: the
@@ -66,12 +67,21 @@ struct ReactiveAdoption {
                 )
             }
         }
-        if let text = try files.readText(LayerServiceFile.path), let cleaned = LayerServiceFile.withoutLayerProxy(text) {
+        var unitChanged = false
+        if let text = try files.readText(LayerServiceFile.path), let cleaned = LayerServiceFile.withoutLayerProxy(text)
+        {
             try files.write(LayerServiceFile.path, Array(cleaned.utf8), mode: .publicReadable)
-            if environment.host.systemdIsRunning {
-                try await environment.runner.output(Command("systemctl", ["daemon-reload"]))
-            }
             session.logger.info("removed the docker layer's proxy lines from \(LayerServiceFile.path)")
+            unitChanged = true
+        }
+        let dropIn = Path.join(paths.dockerServiceDropInDirectory, LayerServiceFile.legacyDropIn)
+        if let text = try files.readText(dropIn), LayerServiceFile.isLegacyDropIn(text) {
+            try files.remove(dropIn)
+            session.logger.info("removed the docker layer's drop-in \(dropIn)")
+            unitChanged = true
+        }
+        if unitChanged, environment.host.systemdIsRunning {
+            try await environment.runner.output(Command("systemctl", ["daemon-reload"]))
         }
         for path in Self.nrpeFiles(unit: session.context.unitName, paths: paths) where files.exists(path) {
             try files.remove(path)

@@ -67,8 +67,9 @@ public enum ReactiveConfigFile {
         }
         // Plain: only the characters a generated secret has (base64, base64url, hex), so no YAML syntax can hide here.
         let allowed = text.unicodeScalars.allSatisfy {
-            ("A"..."Z").contains($0) || ("a"..."z").contains($0) || ("0"..."9").contains($0) || "+/=-_.".unicodeScalars
-                .contains($0)
+            ("A"..."Z").contains($0) || ("a"..."z").contains($0) || ("0"..."9").contains($0)
+                || "+/=-_.".unicodeScalars
+                    .contains($0)
         }
         return allowed ? String(text) : nil
     }

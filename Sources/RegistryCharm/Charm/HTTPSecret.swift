@@ -41,12 +41,13 @@ struct HTTPSecret {
             application: true,
             topic: "peer.http-secret"
         )
-        session.logger.info(
+        let source =
             fromSettings != nil
-                ? "adopted the http secret from leader settings"
-                : fromFile != nil
-                    ? "adopted the http secret from the reactive charm's config.yml" : "generated the registry http secret"
-        )
+            ? "adopted the http secret from leader settings"
+            : fromFile != nil
+                ? "adopted the http secret from the reactive charm's config.yml"
+                : "generated the registry http secret"
+        session.logger.info("\(source)")
         return secret
     }
 
