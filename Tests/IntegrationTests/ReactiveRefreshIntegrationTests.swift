@@ -11,7 +11,7 @@ import Testing
 /// container has no network to publish on; the image is pushed beforehand through a host-network registry serving the
 /// same `config.yml`, `htpasswd` and `/srv/registry` (so the reactive files are proven to serve), then the reactive
 /// container is made with exactly its flags.
-@Suite("Refresh from the reactive charm", .serialized, .enabled(if: CharmUnderTest.enabled))
+@Suite("Refresh from the reactive charm, real dockerd", .serialized, .enabled(if: CharmUnderTest.enabled))
 struct ReactiveRefreshIntegrationTests {
     static let netloc = "127.0.0.1:5000"
     static let dockerOpts = "--max-concurrent-uploads 5"
