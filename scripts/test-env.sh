@@ -39,7 +39,7 @@ LABEL_PREFIX="io.github.docker-registry-swift.test"
 
 PACKAGES=(
     docker.io containerd docker-registry haproxy easy-rsa monitoring-plugins-basic zip unzip binutils curl jq
-    openssl busybox-static python3-venv ca-certificates file iproute2
+    openssl busybox-static python3-venv ca-certificates file iproute2 apache2-utils python3-yaml
 )
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"

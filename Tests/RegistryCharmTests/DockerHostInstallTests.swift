@@ -33,7 +33,8 @@ struct DockerHostInstallTests {
         #expect(messages == ["Installing docker.io from universe."])
         #expect(
             fixture.lines == [
-                DockerHostFixture.probeLine, Self.update, "\(Self.install) docker.io", DockerHostFixture.probeLine,
+                DockerHostFixture.probeLine, Self.update, "\(Self.install) docker.io", "apt-mark hold docker.io",
+                DockerHostFixture.probeLine,
             ]
         )
         let apt = fixture.runner.commands.filter { $0.executable == "apt-get" }
@@ -47,7 +48,7 @@ struct DockerHostInstallTests {
         #expect(
             fixture.lines == [
                 DockerHostFixture.probeLine, "dpkg --print-architecture", "lspci -nnk", Self.update,
-                "\(Self.install) docker.io", DockerHostFixture.probeLine,
+                "\(Self.install) docker.io", "apt-mark hold docker.io", DockerHostFixture.probeLine,
             ]
         )
     }
@@ -68,7 +69,8 @@ struct DockerHostInstallTests {
             fixture.lines == [
                 DockerHostFixture.probeLine, "dpkg --print-architecture",
                 "curl -fsSL --retry 3 https://download.docker.com/linux/ubuntu/gpg", Self.update,
-                "\(Self.install) docker-ce", "systemctl enable --now docker", DockerHostFixture.probeLine,
+                "\(Self.install) docker-ce", "apt-mark hold docker-ce", "systemctl enable --now docker",
+                DockerHostFixture.probeLine,
             ]
         )
         #expect(fixture.text("/etc/apt/keyrings/docker.asc") == armouredKey)
@@ -138,7 +140,7 @@ struct DockerHostInstallTests {
             fixture.lines == [
                 DockerHostFixture.probeLine, "dpkg --print-architecture",
                 "curl -fsSL --retry 3 https://mirror.internal/docker/gpg", Self.update, "\(Self.install) docker-ce",
-                DockerHostFixture.probeLine,
+                "apt-mark hold docker-ce", DockerHostFixture.probeLine,
             ]
         )
         #expect(
@@ -217,6 +219,44 @@ struct DockerHostInstallTests {
         let fixture = DockerHostFixture(answering: false)
         await #expect(throws: DockerHostError.engineNotAnswering(after: "installing docker.io")) {
             try await fixture.host.install(DockerHostSettings(runtime: .apt)) { _ in }
+        }
+    }
+
+    @Test func theEnginePackagesAreHeldWhateverPackageStatusAndExtraPackagesOnlyWithHold() async throws {
+        let fixture = DockerHostFixture(answering: nil)
+        _ = try await run(fixture, DockerHostSettings(runtime: .apt, extraPackages: ["jq"], packageStatus: .install))
+        #expect(fixture.lines.filter { $0.hasPrefix("apt-mark") } == ["apt-mark hold docker.io"])
+    }
+
+    @Test func theUbuntuUserJoinsTheDockerGroupWhenThereIsOne() async throws {
+        let fixture = DockerHostFixture(answering: nil)
+        try fixture.files.write(
+            "/etc/passwd",
+            text: "root:x:0:0:root:/root:/bin/bash\nubuntu:x:1000:1000::/home/ubuntu:/bin/bash\n",
+            mode: .publicReadable
+        )
+        _ = try await run(fixture, DockerHostSettings(runtime: .apt))
+        #expect(fixture.lines.suffix(2) == ["usermod -aG docker ubuntu", DockerHostFixture.probeLine])
+    }
+
+    @Test func withoutAnUbuntuUserNoGroupChangeIsMade() async throws {
+        let fixture = DockerHostFixture(answering: nil)
+        try fixture.files.write("/etc/passwd", text: "root:x:0:0:root:/root:/bin/bash\n", mode: .publicReadable)
+        _ = try await run(fixture, DockerHostSettings(runtime: .apt))
+        #expect(!fixture.lines.contains { $0.hasPrefix("usermod") })
+    }
+
+    @Test func aFailedUsermodNamesTheGroupMembership() async throws {
+        let fixture = DockerHostFixture(answering: nil)
+        let passwd = "ubuntu:x:1000:1000::/home/ubuntu:/bin/bash\n"
+        try fixture.files.write("/etc/passwd", text: passwd, mode: .publicReadable)
+        let refused = CommandResult(exitCode: 6, standardError: "usermod: group 'docker' does not exist")
+        fixture.runner.on("usermod", result: refused)
+        do {
+            try await fixture.host.install(DockerHostSettings(runtime: .apt)) { _ in }
+            Issue.record("install succeeded")
+        } catch {
+            #expect(error.description.contains("the docker group membership of ubuntu"))
         }
     }
 

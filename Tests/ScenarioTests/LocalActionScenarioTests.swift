@@ -152,6 +152,20 @@ struct LocalActionScenarioTests {
         #expect(contents.keys.allSatisfy { !scenario.files.exists($0) }, "the staging directory must be removed")
     }
 
+    @Test("upgrade-docker with package_status install still releases and restores the engine's hold")
+    func upgradeDockerHoldsWithoutPackageStatusHold() async throws {
+        let (scenario, _) = await Scenario.deployedForActions([:])
+        scenario.docker.runner.on("dpkg", ["--print-architecture"], result: CommandResult(standardOutput: "amd64\n"))
+        scenario.docker.runner.on("lspci", result: CommandResult())
+        scenario.docker.runner.on("apt-get", result: CommandResult())
+        scenario.docker.runner.on("apt-mark", result: CommandResult())
+        scenario.resetRecording()
+        let outcome = await scenario.action("upgrade-docker")
+        #expect(outcome.failure == nil, "\(outcome.failure ?? "")")
+        let marks = scenario.docker.runner.commands.filter { $0.executable == "apt-mark" }.map(\.description)
+        #expect(marks == ["apt-mark unhold docker.io", "apt-mark hold docker.io"])
+    }
+
     @Test("upgrade-docker: unhold, update, install --only-upgrade, hold again, then the registry runs")
     func upgradeDocker() async throws {
         let (scenario, _) = await Scenario.deployedForActions(["package_status": "hold"])

@@ -20,6 +20,7 @@ enum CLI {
 
         commands:
           deploy <charm-dir> [--app NAME] [--unit-count N] [--config FILE.yaml] [--juju-version 2.9|3.6|4.0] [k=v…]
+          deploy-refreshed <charm-dir> [--leader-settings FILE.yaml] [deploy's flags] [k=v…]
           config [k=v…] [--reset k1,k2] [--format yaml|json]
           run <action> [--unit U] [--params FILE.yaml] [--string-args] [--format plain|yaml|json] [k=v…]
           add-unit [--count N]
@@ -49,6 +50,9 @@ enum CLI {
           --unit-data FILE is either one map for every remote unit, or, when every top-level key is a unit of
           <remote-app> (e.g. "easyrsa/0") and every value a map, one map per remote unit (--units defaults to the
           highest unit number named + 1). Mixing the two forms is an error.
+        deploy-refreshed: units another charm installed and started (config and, on 2.9/3.x, leader settings as it
+          left them; peers joined; no state of this charm), refreshed to <charm-dir>: upgrade-charm, config-changed,
+          leader-settings-changed on non-leaders (3.x), start.
         remove: the application goes: every unit departs every relation (as remove-unit), then stop, remove.
 
         The state directory is --state-dir, else $CHARM_SIM_HOME, else ./.charm-sim.
@@ -58,7 +62,7 @@ enum CLI {
         .value("state-dir"), .value("format"), .value("app"), .value("unit-count"), .value("config"),
         .value("juju-version"), .value("reset"), .value("unit"), .value("params"), .bool("string-args"),
         .value("units"), .value("unit-data"), .value("app-data"), .value("relation"), .value("remote-unit"),
-        .bool("no-retry"), .value("count"), .value("scope"),
+        .bool("no-retry"), .value("count"), .value("scope"), .value("leader-settings"),
     ]
 
     /// Parses and runs one command.

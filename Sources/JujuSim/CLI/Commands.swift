@@ -11,19 +11,32 @@ enum Commands {
         switch command {
         case "deploy":
             guard let charm = arguments.first else { throw SimError("usage: deploy <charm-dir> [k=v…]") }
-            if let version = flags.value("juju-version") {
-                let known = ["2.9": "2.9.51", "3.6": "3.6.4", "4.0": "4.0.0"]
-                guard let full = known[version] ?? (version.split(separator: ".").count == 3 ? version : nil) else {
-                    throw SimError("usage: --juju-version must be 2.9, 3.6, 4.0 or a full version")
-                }
-                simulator.model.jujuVersion = full
-            }
+            if let version = flags.value("juju-version") { simulator.model.jujuVersion = try jujuVersion(version) }
             let count = try integer(flags.value("unit-count") ?? "1", flag: "--unit-count")
             var config: [String: JSONValue] = [:]
             if let file = flags.value("config") { config = try readConfigFile(file, app: flags.value("app")) }
             for (key, value) in try pairs(Array(arguments.dropFirst())) { config[key] = .string(value) }
             try simulator.deploy(charm: charm, name: flags.value("app"), unitCount: count, config: config)
             CLI.out("deployed \(simulator.model.application?.name ?? "") (\(count) unit\(count == 1 ? "" : "s"))\n")
+            return 0
+        case "deploy-refreshed":
+            guard let charm = arguments.first else {
+                throw SimError("usage: deploy-refreshed <charm-dir> [--leader-settings FILE.yaml] [k=v…]")
+            }
+            if let version = flags.value("juju-version") { simulator.model.jujuVersion = try jujuVersion(version) }
+            let count = try integer(flags.value("unit-count") ?? "1", flag: "--unit-count")
+            var config: [String: JSONValue] = [:]
+            if let file = flags.value("config") { config = try readConfigFile(file, app: flags.value("app")) }
+            for (key, value) in try pairs(Array(arguments.dropFirst())) { config[key] = .string(value) }
+            let settings = try flags.value("leader-settings").map(readStringMap)?.compactMapValues { $0 } ?? [:]
+            try simulator.deployRefreshed(
+                charm: charm,
+                name: flags.value("app"),
+                unitCount: count,
+                config: config,
+                leaderSettings: settings
+            )
+            CLI.out("refreshed \(simulator.model.application?.name ?? "") (\(count) unit\(count == 1 ? "" : "s"))\n")
             return 0
         case "config":
             var values: [String: JSONValue] = [:]
@@ -186,6 +199,15 @@ enum Commands {
         guard arguments.isEmpty else {
             throw SimError("usage: \(command) takes no arguments, got \(ToolError.quotedList(arguments))")
         }
+    }
+
+    /// `--juju-version`: 2.9, 3.6, 4.0 or a full version.
+    private static func jujuVersion(_ version: String) throws -> String {
+        let known = ["2.9": "2.9.51", "3.6": "3.6.4", "4.0": "4.0.0"]
+        guard let full = known[version] ?? (version.split(separator: ".").count == 3 ? version : nil) else {
+            throw SimError("usage: --juju-version must be 2.9, 3.6, 4.0 or a full version")
+        }
+        return full
     }
 
     private static func integer(_ text: String, flag: String) throws -> Int {

@@ -6,8 +6,8 @@ import Logging
 ///
 /// It lives in the application databag of the `peer` relation, written with `relation-set --app --file -`, so the
 /// value never appears on a command line (`leader-set` only takes `key=value` arguments). A secret left in leader
-/// settings by the reactive charm is adopted (on Juju 3, the last to have leader settings), so an upgraded
-/// application keeps its secret.
+/// settings by the reactive charm is adopted (on Juju 3, the last to have leader settings), else (Juju 4) the one in
+/// the reactive charm's `config.yml` on the leader, so a refreshed application keeps its secret.
 struct HTTPSecret {
     /// The databag key (the same name the reactive charm used in leader settings).
     static let key = "http-secret"
@@ -27,9 +27,12 @@ struct HTTPSecret {
             return secret
         }
         guard try await session.isLeader() else { return nil }
-        // Juju 4 has no leader settings: only a 3.x unit can have one left by the reactive charm.
+        // Juju 4 has no leader settings: only a 3.x unit can have one left by the reactive charm. Without it, the
+        // http.secret of the reactive charm's own config.yml (found by ReactiveAdoption) is the same value.
         let settings = session.context.hasLeaderSettings ? try await tools.leaderGet() : [:]
-        let adopted = settings[Self.key].flatMap { $0.isEmpty ? nil : $0 }
+        let fromSettings = settings[Self.key].flatMap { $0.isEmpty ? nil : $0 }
+        let fromFile = session.scratch[ReactiveAdoption.FoundSecret.self]?.value
+        let adopted = fromSettings ?? fromFile
         let secret = adopted ?? Self.generate()
         session.secrets.register(secret)
         try await RelationPublisher(session: session).publish(
@@ -38,9 +41,13 @@ struct HTTPSecret {
             application: true,
             topic: "peer.http-secret"
         )
-        session.logger.info(
-            adopted == nil ? "generated the registry http secret" : "adopted the http secret from leader settings"
-        )
+        let source =
+            fromSettings != nil
+            ? "adopted the http secret from leader settings"
+            : fromFile != nil
+                ? "adopted the http secret from the reactive charm's config.yml"
+                : "generated the registry http secret"
+        session.logger.info("\(source)")
         return secret
     }
 

@@ -89,6 +89,11 @@ public final class RegistryCharm: Charm {
                 whenAny: ["extra_packages", "install_sources", "install_keys", "package_status"].map(Flag.configChanged)
             ) { try await self.installExtraPackages($0) },
             Handler(
+                "adopt-reactive",
+                when: [RegistryFlags.dockerReady],
+                whenNot: [RegistryFlags.configured, RegistryFlags.seriesUpgrade, .hook("stop"), .hook("remove")]
+            ) { try await self.adoptReactive($0) },
+            Handler(
                 "configure-registry",
                 when: [RegistryFlags.dockerReady],
                 whenNot: hooksWithoutReconcile + [RegistryFlags.seriesUpgrade]
@@ -108,7 +113,7 @@ public final class RegistryCharm: Charm {
             },
             // Clearing the flag lets configure-registry run on the next pass of this hook.
             Handler("series-upgrade-resume", when: [.hook("post-series-upgrade"), RegistryFlags.seriesUpgrade]) {
-                $0.flags.clear(RegistryFlags.seriesUpgrade)
+                try await SeriesUpgrade(environment: self.environment).resume($0)
             },
             Handler("cleanup", whenAny: [.hook("stop"), .hook("remove")]) { try await self.cleanup($0) },
             actionTable().handler(),
@@ -138,6 +143,12 @@ public final class RegistryCharm: Charm {
             try? await session.status.progress(message)
         }
         session.flags.set(RegistryFlags.dockerReady)
+    }
+
+    /// Takes over what the reactive charm left (its http secret; with a valid configuration, the docker layer's files).
+    private func adoptReactive(_ session: HookSession) async throws {
+        try await ensureConfig(session)
+        try await ReactiveAdoption(environment: environment).run(session, config: config, configValid: problems.isEmpty)
     }
 
     /// `install_sources` and `extra_packages`, whenever those options change (the docker packages come first).
@@ -252,6 +263,7 @@ public final class RegistryCharm: Charm {
         if try await environment.docker.inspect(config.registryName)?.isRunning == true {
             try await environment.docker.stop(config.registryName, timeoutSeconds: 30)
         }
+        try await SeriesUpgrade(environment: environment).pauseDocker(session)
     }
 
     private func cleanup(_ session: HookSession) async throws {

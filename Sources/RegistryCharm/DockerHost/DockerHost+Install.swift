@@ -18,8 +18,9 @@ extension DockerHost {
     ///
     /// In order: resolve `auto` (NVIDIA device on amd64 → nvidia, else apt), add `install_sources` with their keys,
     /// add the runtime's repository and key, `apt-get update`, install the runtime's packages and `extra_packages`,
-    /// `apt-mark hold` them when `package_status` is `hold`, start docker (systemd), wait. When the engine already
-    /// answers, nothing but the probe runs.
+    /// `apt-mark hold` the engine packages (always, as the docker layer did) and `extra_packages` (when
+    /// `package_status` is `hold`), start docker (systemd), add the `ubuntu` user to the `docker` group when there is
+    /// one (as the docker layer did), wait. When the engine already answers, nothing but the probe runs.
     ///
     /// - Parameter progress: receives maintenance messages (the original charm's wording where it had one).
     public func install(
@@ -44,7 +45,7 @@ extension DockerHost {
             settings,
             what: all.joined(separator: ", ")
         )
-        if settings.packageStatus == .hold { try await hold(all) }
+        try await hold(settings.packageStatus == .hold ? all : packages)
         if systemdIsRunning {
             do {
                 try await runner.output(Command("systemctl", ["enable", "--now", "docker"]))
@@ -52,6 +53,7 @@ extension DockerHost {
                 throw .installFailed(what: "the docker service", reason: error.description)
             }
         }
+        try await addDockerGroupMember()
         try await waitUntilAnswering(after: "installing \(packages.joined(separator: ", "))")
     }
 

@@ -14,7 +14,7 @@ extension DockerHost {
 
     /// Upgrades the engine packages of the configured runtime to the newest version its sources offer, as the
     /// docker layer's `upgrade-docker` did: unhold, `apt-get update`, `apt-get install --only-upgrade`, hold again
-    /// with `package_status: hold`, then wait until the engine answers.
+    /// (the engine packages are always held, as the docker layer held them), then wait until the engine answers.
     ///
     /// Images stay where they are (dockerd's data root and the registry's `/srv/registry` are untouched); the
     /// package's own scripts restart dockerd, and containers with `--restart unless-stopped` come back with it.
@@ -28,15 +28,13 @@ extension DockerHost {
         let runtime = try await resolve(settings)
         let packages = Self.packages(of: runtime, settings)
         let names = packages.map { String($0.split(separator: "=", maxSplits: 1).first ?? Substring($0)) }
-        if settings.packageStatus == .hold {
-            do {
-                try await runner.output(Command("apt-mark", ["unhold"] + names))
-            } catch {
-                throw .installFailed(
-                    what: "the release of the hold on \(names.joined(separator: ", "))",
-                    reason: error.description
-                )
-            }
+        do {
+            try await runner.output(Command("apt-mark", ["unhold"] + names))
+        } catch {
+            throw .installFailed(
+                what: "the release of the hold on \(names.joined(separator: ", "))",
+                reason: error.description
+            )
         }
         await progress("Updating the package lists.")
         try await apt(["update", "-q"], settings, what: "the package lists")
@@ -49,7 +47,7 @@ extension DockerHost {
             settings,
             what: names.joined(separator: ", ")
         )
-        if settings.packageStatus == .hold { try await hold(names) }
+        try await hold(names)
         try await waitUntilAnswering(after: "upgrading \(names.joined(separator: ", "))")
         return names
     }

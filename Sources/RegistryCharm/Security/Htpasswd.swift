@@ -24,12 +24,15 @@ public enum Htpasswd {
 
     /// Whether `content` holds a line for `user` whose bcrypt hash verifies `password`.
     ///
-    /// Lines with other hash types (or `$2y$` hashes, which this bcrypt does not verify) count as not verifying.
+    /// `$2y$` hashes (what Apache's `htpasswd -B` writes, as the reactive charm did) are verified as the `$2b$` hashes
+    /// they are identical to; lines with other hash types count as not verifying.
     public static func verify(content: String, user: String, password: String) -> Bool {
         guard (try? validate(user: user, password: password)) != nil else { return false }
         for line in content.split(whereSeparator: \.isNewline) {
             guard let colon = line.firstIndex(of: ":"), line[..<colon] == user else { continue }
-            let hash = line[line.index(after: colon)...].trimmingWhitespace()
+            var hash = line[line.index(after: colon)...].trimmingWhitespace()
+            // crypt_blowfish's $2y$ is the same algorithm as OpenBSD's $2b$; this bcrypt knows only the latter name.
+            if hash.hasPrefix("$2y$") { hash = "$2b$" + hash.dropFirst(4) }
             if hash.hasPrefix("$2"), Bcrypt.verify(password, hash: hash) { return true }
         }
         return false
