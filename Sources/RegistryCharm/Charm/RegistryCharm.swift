@@ -148,7 +148,12 @@ public final class RegistryCharm: Charm {
     /// Takes over what the reactive charm left (its http secret; with a valid configuration, the docker layer's files).
     private func adoptReactive(_ session: HookSession) async throws {
         try await ensureConfig(session)
-        try await ReactiveAdoption(environment: environment).run(session, config: config, configValid: problems.isEmpty)
+        let prepared = session.prepared
+        try await ReactiveAdoption(environment: environment).run(
+            session,
+            config: prepared.config,
+            configValid: prepared.problems.isEmpty
+        )
     }
 
     /// `install_sources` and `extra_packages`, whenever those options change (the docker packages come first).
