@@ -11,6 +11,8 @@ struct StateLossTests {
         #expect(StateLoss.read([:], event: .unit(.install)).loss == nil)
         #expect(StateLoss.read([:], event: .unit(.updateStatus)).loss == .missing)
         #expect(StateLoss.read([:], event: .action("push")).loss == .missing)
+        // A refresh from the reactive charm starts in upgrade-charm with none of this charm's state.
+        #expect(StateLoss.read([:], event: .unit(.upgradeCharm)).loss == .refreshedFromAnotherCharm)
         let corrupt = StateLoss.read([UnitState.stateKey: "{\"flags\": ["], event: .unit(.configChanged))
         guard case .unreadable(let reason) = corrupt.loss else {
             Issue.record("expected unreadable, got \(String(describing: corrupt.loss))")

@@ -8,12 +8,16 @@ public enum StateLoss: Equatable, Sendable, CustomStringConvertible {
     case missing
     /// The state is there but cannot be decoded (the reason names what is wrong).
     case unreadable(String)
+    /// `upgrade-charm` found no state: the unit ran another charm before (a refresh from the reactive charm), whose
+    /// container, files and ports this charm takes over.
+    case refreshedFromAnotherCharm
 
     /// The sentence logged when a hook starts with this loss.
     public var description: String {
         switch self {
         case .missing: "the unit state is missing"
         case .unreadable(let reason): "the unit state is unreadable (\(reason))"
+        case .refreshedFromAnotherCharm: "no unit state of this charm yet (refreshed from another charm, or the state was lost)"
         }
     }
 
@@ -25,7 +29,8 @@ public enum StateLoss: Equatable, Sendable, CustomStringConvertible {
         guard let text = stateGet[UnitState.stateKey] else {
             let firstHooks: Set<String> = ["install", "storage-attached"]
             let expected = firstHooks.contains(event.name) || event.name.hasSuffix("-storage-attached")
-            return (UnitState(), expected ? nil : .missing)
+            if expected { return (UnitState(), nil) }
+            return (UnitState(), event.name == "upgrade-charm" ? .refreshedFromAnotherCharm : .missing)
         }
         do {
             return (try UnitState.decode(text), nil)
