@@ -24,6 +24,7 @@ enum CLI {
           run <action> [--unit U] [--params FILE.yaml] [--string-args] [--format plain|yaml|json] [k=v…]
           add-unit [--count N]
           remove-unit <unit> [<unit>…]
+          set-machine <machine> FILE.yaml
           relate <endpoint> <remote-app> [--units N] [--scope global|container] [--unit-data FILE.yaml]
                  [--app-data FILE.yaml] [--format json]
           set-relation-data <rel-id> <unit-or-app> (FILE.yaml | k=v…)
@@ -49,6 +50,9 @@ enum CLI {
           --unit-data FILE is either one map for every remote unit, or, when every top-level key is a unit of
           <remote-app> (e.g. "easyrsa/0") and every value a map, one map per remote unit (--units defaults to the
           highest unit number named + 1). Mixing the two forms is an error.
+        set-machine: unit N lives on machine N; FILE.yaml gives that machine's `address` (the units' private and
+          public address), `environment` (added to their hooks and actions) and `command-prefix` (a list: the hook
+          runs as prefix + [hook], e.g. nsenter into a network namespace). Set it before the unit exists.
         remove: the application goes: every unit departs every relation (as remove-unit), then stop, remove.
 
         The state directory is --state-dir, else $CHARM_SIM_HOME, else ./.charm-sim.
