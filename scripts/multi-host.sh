@@ -22,7 +22,11 @@
 # nothing is routed off the machine (no default route in the namespaces, no NAT).
 #
 # $SCALE_DIR/env holds, per host H: SCALE_<H>_ADDRESS, SCALE_<H>_DOCKER_HOST, SCALE_<H>_PREFIX (the command prefix
-# that runs a program on that host: nsenter into its network and mount namespaces), plus SCALE_BRIDGE_ADDRESS.
+# that runs a program on that host: nsenter into its network and mount namespaces, keeping the caller's working
+# directory), plus SCALE_BRIDGE_ADDRESS.
+#
+# Pids: each dockerd's is in $SCALE_DIR/<H>/dockerd.launch-pid (nsenter and setsid exec, so it is dockerd's own) and
+# its own pid file $SCALE_DIR/<H>/docker.pid; `down` stops exactly those.
 set -euo pipefail
 
 SCALE_DIR="${SCALE_DIR:-/run/charm-scale}"
@@ -105,7 +109,8 @@ cmd_up() {
     [[ "$(id -u)" == 0 ]] || die "must run as root"
     for tool in ip nsenter unshare dockerd docker; do command -v "$tool" >/dev/null || die "$tool is missing"; done
     cmd_down
-    trap 'log "up failed; tearing down"; cmd_down' ERR
+    # Any failure from here on (a command under set -e, or die) leaves nothing behind.
+    trap 'status=$?; if ((status != 0)); then log "up failed; tearing down"; cmd_down; fi' EXIT
     mkdir -p "$SCALE_DIR/ns" "$SCALE_DATA"
     # Persistent mount namespaces need a private mount to live on (as ip-netns does for /run/netns).
     mount --bind "$SCALE_DIR/ns" "$SCALE_DIR/ns"
@@ -135,7 +140,7 @@ cmd_up() {
     } >"$SCALE_DIR/env.tmp"
     mv "$SCALE_DIR/env.tmp" "$SCALE_DIR/env"
     rm -f "$images"
-    trap - ERR
+    trap - EXIT
     log "up: $SCALE_HOSTS on $BRIDGE ($SCALE_SUBNET.0/24); env in $SCALE_DIR/env"
 }
 

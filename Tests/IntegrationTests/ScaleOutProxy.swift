@@ -70,7 +70,11 @@ final class ScaleOutProxy {
 /// was a 200, until ``stop()``.
 final class HTTPPoller: @unchecked Sendable {
     struct Sample {
-        var time: Double
+        /// When the request was sent.
+        var sent: Double
+        /// When its answer (or its failure) came.
+        var answered: Double
+        /// Whether it was a 200.
         var served: Bool
     }
 
@@ -82,8 +86,9 @@ final class HTTPPoller: @unchecked Sendable {
         let request = "GET \(path) HTTP/1.0\r\nHost: \(host):\(port)\r\n\r\n"
         Thread { [self] in
             while isRunning {
+                let sent = Date().timeIntervalSince1970
                 let served = Self.get(host: host, port: port, request: request)
-                record(Sample(time: Date().timeIntervalSince1970, served: served))
+                record(Sample(sent: sent, answered: Date().timeIntervalSince1970, served: served))
                 Thread.sleep(forTimeInterval: interval)
             }
         }.start()
@@ -132,7 +137,7 @@ final class HTTPPoller: @unchecked Sendable {
 
 /// What a failover looked like to a client polling through haproxy.
 struct FailoverTrace {
-    /// Seconds from the first failed request to the first served one after it.
+    /// Seconds from sending the first failed request to the answer of the first served one after it.
     var failover: Double
     /// Requests that failed in that window.
     var failedRequests: Int
@@ -144,7 +149,7 @@ struct FailoverTrace {
         guard let firstFailure = samples.firstIndex(where: { !$0.served }),
             let recovery = samples[firstFailure...].firstIndex(where: \.served)
         else { return nil }
-        failover = samples[recovery].time - samples[firstFailure].time
+        failover = samples[recovery].answered - samples[firstFailure].sent
         failedRequests = samples[firstFailure..<recovery].count
         requests = samples.count
     }
