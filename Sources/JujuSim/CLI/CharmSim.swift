@@ -25,6 +25,7 @@ enum CLI {
           run <action> [--unit U] [--params FILE.yaml] [--string-args] [--format plain|yaml|json] [k=v…]
           add-unit [--count N]
           remove-unit <unit> [<unit>…]
+          set-machine <machine> FILE.yaml
           relate <endpoint> <remote-app> [--units N] [--scope global|container] [--unit-data FILE.yaml]
                  [--app-data FILE.yaml] [--format json]
           set-relation-data <rel-id> <unit-or-app> (FILE.yaml | k=v…)
@@ -53,6 +54,9 @@ enum CLI {
         deploy-refreshed: units another charm installed and started (config and, on 2.9/3.x, leader settings as it
           left them; peers joined; no state of this charm), refreshed to <charm-dir>: upgrade-charm, config-changed,
           leader-settings-changed on non-leaders (3.x), start.
+        set-machine: unit N lives on machine N; FILE.yaml gives that machine's `address` (the units' private and
+          public address), `environment` (added to their hooks and actions) and `command-prefix` (a list: the hook
+          runs as prefix + [hook], e.g. nsenter into a network namespace). Set it before the unit exists.
         remove: the application goes: every unit departs every relation (as remove-unit), then stop, remove.
 
         The state directory is --state-dir, else $CHARM_SIM_HOME, else ./.charm-sim.

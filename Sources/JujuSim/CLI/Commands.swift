@@ -98,6 +98,13 @@ enum Commands {
             let added = try simulator.addUnits(count: try integer(flags.value("count") ?? "1", flag: "--count"))
             CLI.out(added.map { $0 + "\n" }.joined())
             return 0
+        case "set-machine":
+            guard arguments.count == 2 else { throw SimError("usage: set-machine <machine> FILE.yaml") }
+            try simulator.setMachine(
+                arguments[0],
+                try SimMachine.parse(readYAMLMap(arguments[1]), source: arguments[1])
+            )
+            return 0
         case "remove-unit":
             guard !arguments.isEmpty else { throw SimError("usage: remove-unit <unit> [<unit>…]") }
             try simulator.removeUnits(arguments)

@@ -168,6 +168,7 @@ extension Simulator {
             }
             let result = try ProcessRunner.run(
                 executable: path,
+                prefix: machine(of: unitValue).commandPrefix ?? [],
                 directory: charmDirectory,
                 environment: environment,
                 captureDirectory: agentDirectory
@@ -301,6 +302,7 @@ extension Simulator {
         for name in passthrough.map({ String($0).trimmingSpaces() }) where !name.isEmpty {
             if let value = inherited[name] { environment[name] = value }
         }
+        environment.merge(machine(of: unit).environment ?? [:]) { juju, _ in juju }
         return environment
     }
 }

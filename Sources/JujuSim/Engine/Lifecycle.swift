@@ -19,6 +19,7 @@ extension Simulator {
         model.application = application
         for number in 0..<unitCount {
             var unit = SimUnit(name: "\(appName)/\(number)", machine: String(number))
+            place(&unit)
             unit.leader = number == 0
             unit.statusHistory.append(unit.status)
             try CharmCopier.copy(from: absolute, to: paths.charm(unit.tag), excluding: [paths.root])

@@ -34,8 +34,12 @@ enum ProcessRunner {
     }
 
     /// Runs `executable` in `directory` with `environment`; stdin is `/dev/null`.
+    ///
+    /// A non-empty `prefix` (an absolute program and its arguments) is run instead, with `executable` as its last
+    /// argument, as a machine's command prefix runs a hook on that machine.
     static func run(
         executable: String,
+        prefix: [String] = [],
         directory: String,
         environment: [String: String],
         captureDirectory: String
@@ -51,7 +55,8 @@ enum ProcessRunner {
         guard let addChdir = Self.addChdir else { throw SimError("posix_spawn_file_actions_addchdir_np is missing") }
         _ = addChdir(&actions, directory)
 
-        let argv: [UnsafeMutablePointer<CChar>?] = [strdup(executable), nil]
+        let program = prefix.first ?? executable
+        let argv: [UnsafeMutablePointer<CChar>?] = (prefix + [executable]).map { strdup($0) } + [nil]
         let envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
             argv.forEach { free($0) }
@@ -60,9 +65,9 @@ enum ProcessRunner {
         let clock = ContinuousClock()
         let started = clock.now
         var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, executable, &actions, nil, argv, envp)
+        let spawned = posix_spawn(&pid, program, &actions, nil, argv, envp)
         guard spawned == 0 else {
-            throw SimError("cannot run \(executable): \(String(cString: strerror(spawned)))")
+            throw SimError("cannot run \(program): \(String(cString: strerror(spawned)))")
         }
         var status: Int32 = 0
         var usage = rusage()

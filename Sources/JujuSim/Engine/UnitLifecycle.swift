@@ -21,6 +21,7 @@ extension Simulator {
         for _ in 0..<count {
             let number = model.application?.nextUnitNumber ?? 0
             var unit = SimUnit(name: "\(application.name)/\(number)", machine: String(number))
+            place(&unit)
             unit.statusHistory.append(unit.status)
             try CharmCopier.copy(from: application.charmSource, to: paths.charm(unit.tag), excluding: [paths.root])
             model.units.append(unit)

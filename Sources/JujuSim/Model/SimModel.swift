@@ -28,6 +28,8 @@ struct SimModel: Codable, Sendable {
     var hookHistory: [HookRecord] = []
     /// Every action run, in order.
     var actions: [ActionRecord] = []
+    /// Machine settings by machine id (`set-machine`); nil in older state files.
+    var machines: [String: SimMachine]?
 
     /// The major.minor of the Juju version as a comparable pair.
     var versionPair: (Int, Int) {
