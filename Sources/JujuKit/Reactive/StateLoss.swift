@@ -17,7 +17,8 @@ public enum StateLoss: Equatable, Sendable, CustomStringConvertible {
         switch self {
         case .missing: "the unit state is missing"
         case .unreadable(let reason): "the unit state is unreadable (\(reason))"
-        case .refreshedFromAnotherCharm: "no unit state of this charm yet (refreshed from another charm, or the state was lost)"
+        case .refreshedFromAnotherCharm:
+            "no unit state of this charm yet (refreshed from another charm, or the state was lost)"
         }
     }
 
