@@ -153,3 +153,29 @@ struct UnchangedHookScenarioTests {
         #expect(bags.values.allSatisfy { $0.objectValue?.keys.allSatisfy { $0.contains("/") } ?? false })
     }
 }
+
+@Suite("Remembered relations: a hook about a relation the memory missed")
+struct RelationMemoryGapScenarioTests {
+    @Test("a relation whose -created hook the memory missed is found in its next hook and gets the data")
+    func missedCreated() async {
+        let scenario = Scenario()
+        await scenario.deploy()
+        // A proxy relation appears without its -created hook having run (as after a lost unit state).
+        scenario.tools.update {
+            $0.relations["website:7"] = .init(
+                endpoint: "website",
+                remoteApp: "haproxy",
+                remoteUnits: ["haproxy/0"],
+                remoteUnitData: ["haproxy/0": ["ingress-address": "10.9.9.0"]]
+            )
+        }
+        scenario.resetRecording()
+        await scenario.run(
+            .relation(endpoint: "website", kind: .changed),
+            relationID: "website:7",
+            remoteUnit: "haproxy/0"
+        )
+        #expect(scenario.tools.calls.contains("relation-ids"))
+        #expect(scenario.published("website:7")["port"] == "5000")
+    }
+}

@@ -52,7 +52,9 @@ struct RelationMemory {
             values[valuesKey] = nil
         case .relation(let endpoint, let kind):
             var memory = RelationMemory(values: values)
-            if kind == .created || kind == .broken { memory.ids[endpoint] = nil }
+            // A hook about a relation the memory does not know (it missed a -created) asks about the endpoint too.
+            let known = relationID.map { memory.ids[endpoint]?.contains($0) ?? false } ?? true
+            if kind == .created || kind == .broken || !known { memory.ids[endpoint] = nil }
             if let relationID {
                 memory.units[relationID] = nil
                 memory.bags[relationID] = nil
