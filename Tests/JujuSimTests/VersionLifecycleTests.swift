@@ -77,7 +77,7 @@ struct VersionLifecycleTests {
         let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("Sources/JujuKit/Tools/ProcessHookTools.swift")
         let text = try String(contentsOf: source, encoding: .utf8)
-        let pattern = try NSRegularExpression(pattern: #"(?:call|decode|run)\(\s*"([a-z-]+)""#)
+        let pattern = try NSRegularExpression(pattern: #"(?:call|decode|parse|run)\(\s*"([a-z-]+)""#)
         let range = NSRange(text.startIndex..., in: text)
         return Set(
             pattern.matches(in: text, range: range).compactMap { match in

@@ -12,6 +12,9 @@ public protocol Charm {
     /// successful hook (`update-status`: a new configuration runs `config-changed` first) and load it only when it
     /// turns out to need it (``HookSession/loadConfig()``); no `config.changed` flags are set then.
     func needsConfig(for event: HookEvent) -> Bool
+    /// Endpoints whose remote unit databags the session may keep in the unit state between hooks, so that hooks
+    /// not about them read nothing from them (see ``RelationMemory``); never an endpoint whose data holds secrets.
+    var rememberedRelationEndpoints: Set<String> { get }
 }
 
 extension Charm {
@@ -20,4 +23,7 @@ extension Charm {
 
     /// Every hook reads the configuration by default.
     public func needsConfig(for event: HookEvent) -> Bool { true }
+
+    /// No remote databag is kept between hooks by default (relation ids and units are).
+    public var rememberedRelationEndpoints: Set<String> { [] }
 }

@@ -3,8 +3,8 @@ public import Logging
 
 /// Runs one hook or action for a charm: load state, derive flags, run handlers, set status, commit.
 ///
-/// Cost of a hook with nothing to do: `state-get` and `config-get`, nothing else; `status-set` and `state-set`
-/// run only when something changed.
+/// Cost of a hook with nothing to do: `state-get` and `config-get` (none for a charm that skips the configuration
+/// in that hook), nothing else; `status-set` and `state-set` run only when something changed.
 public struct CharmDispatcher {
     /// What a dispatch did, for tests and the exit code.
     public struct Outcome: Sendable, Equatable {
@@ -84,7 +84,8 @@ public struct CharmDispatcher {
                 secrets: secrets,
                 logger: logger,
                 values: state.values,
-                digest: digest
+                digest: digest,
+                rememberedRelationEndpoints: charm.rememberedRelationEndpoints
             )
             if let stateLoss {
                 // Never a silent reset: the charm rebuilds what it can from the machine and logs what is gone.
@@ -105,9 +106,9 @@ public struct CharmDispatcher {
                 values: session.values,
                 status: status.lastSet
             )
-            let encoded = newState.encoded()
-            if loadedState[UnitState.stateKey] != encoded {
-                try await tools.stateSet([UnitState.stateKey: encoded])
+            // Compared as values: an idle hook neither encodes nor writes the state.
+            if newState != state {
+                try await tools.stateSet([UnitState.stateKey: newState.encoded()])
             }
             // The state records the status shown now; Juju commits it when this process exits 0.
             try? statusMarker?.clear()

@@ -25,8 +25,13 @@ public final class HookSession {
     public var values: [String: JSONValue]
     /// Turns bytes into a stable digest (SHA-256 hex in production).
     public let digest: @Sendable ([UInt8]) -> String
-    /// The relations, read at most once per hook.
-    public private(set) lazy var relations = RelationView(tools: tools)
+    /// The relations, read at most once per hook, and remembered between hooks (see ``RelationMemory``).
+    public private(set) lazy var relations = RelationView(
+        session: self,
+        rememberedEndpoints: rememberedRelationEndpoints
+    )
+    /// Endpoints whose remote unit databags may be kept in the unit state between hooks (no secrets on them).
+    public let rememberedRelationEndpoints: Set<String>
     /// What handlers learn during this hook and share with later handlers and the status (never persisted).
     public let scratch = HookScratch()
     /// Set when the hook started without the state earlier hooks committed (see ``StateLoss``); `values` and the
@@ -44,7 +49,8 @@ public final class HookSession {
         secrets: SecretMask,
         logger: Logger,
         values: [String: JSONValue],
-        digest: @escaping @Sendable ([UInt8]) -> String
+        digest: @escaping @Sendable ([UInt8]) -> String,
+        rememberedRelationEndpoints: Set<String> = []
     ) {
         self.context = context
         self.tools = tools
@@ -55,8 +61,11 @@ public final class HookSession {
         self.status = status
         self.secrets = secrets
         self.logger = logger
+        var values = values
+        RelationMemory.forget(in: &values, event: context.event, relationID: context.relationID)
         self.values = values
         self.digest = digest
+        self.rememberedRelationEndpoints = rememberedRelationEndpoints
     }
 
     /// The configuration: `config` when it was read, else one `config-get` now.

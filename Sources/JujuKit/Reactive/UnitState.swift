@@ -29,8 +29,8 @@ public struct UnitState: Codable, Equatable, Sendable {
 
     /// Decodes the state from `state-get` output; an empty or unreadable state is a fresh one.
     public init(stateGet: [String: String]) {
-        guard let text = stateGet[UnitState.stateKey],
-            let state = try? JSONDecoder().decode(UnitState.self, from: Data(text.utf8))
+        guard let text = stateGet[UnitState.stateKey], let json = try? JSONValue(parsing: text),
+            let state = UnitState(json: json)
         else {
             self.init()
             return
@@ -38,9 +38,41 @@ public struct UnitState: Codable, Equatable, Sendable {
         self = state
     }
 
-    /// Decodes the state `state-set` stored; throws when the text is not a state.
+    /// Decodes the state `state-set` stored; throws when the text is not JSON or not a state.
     public static func decode(_ text: String) throws -> UnitState {
-        try JSONDecoder().decode(UnitState.self, from: Data(text.utf8))
+        guard let state = UnitState(json: try JSONValue(parsing: text)) else { throw UnitStateDecodingError() }
+        return state
+    }
+
+    /// Reads the state from its JSON (as ``encoded()`` writes it) without `Codable`, which every hook would pay
+    /// for at its start; missing members are empty, a member of the wrong type makes the whole state unreadable.
+    init?(json: JSONValue) {
+        guard let members = json.objectValue else { return nil }
+        self.init()
+        if let flags = members["flags"], !flags.isNull {
+            guard let names = flags.arrayValue else { return nil }
+            for name in names {
+                guard let text = name.stringValue else { return nil }
+                self.flags.insert(Flag(rawValue: text))
+            }
+        }
+        if let digests = members["config"], !digests.isNull {
+            guard let object = digests.objectValue else { return nil }
+            for (option, digest) in object {
+                guard let text = digest.stringValue else { return nil }
+                configDigests[option] = text
+            }
+        }
+        if let values = members["values"], !values.isNull {
+            guard let object = values.objectValue else { return nil }
+            self.values = object
+        }
+        if let status = members["status"], !status.isNull {
+            guard let object = status.objectValue, let state = object["state"]?.stringValue,
+                let known = WorkloadStatus.State(rawValue: state), let message = object["message"]?.stringValue
+            else { return nil }
+            self.status = WorkloadStatus(known, message)
+        }
     }
 
     /// The state as a deterministic JSON string (sorted keys), for `state-set`.
@@ -71,4 +103,10 @@ public struct UnitState: Codable, Equatable, Sendable {
         try container.encode(values, forKey: .values)
         try container.encodeIfPresent(status, forKey: .status)
     }
+}
+
+/// The unit state's text is JSON but not the charm's state (a member of the wrong type).
+public struct UnitStateDecodingError: Error, CustomStringConvertible {
+    /// `json that is not a unit state (a member has the wrong type)`.
+    public var description: String { "json that is not a unit state (a member has the wrong type)" }
 }

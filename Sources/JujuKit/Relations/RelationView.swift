@@ -2,30 +2,70 @@
 ///
 /// Handlers ask for what they need; every answer is kept for the rest of the hook, so two handlers reading the same
 /// databag cost one `relation-get`. Writes go through ``RelationPublisher``, which keeps this view in step.
+///
+/// A view made for a session also remembers relation ids, remote units and some remote databags between hooks
+/// (see ``RelationMemory``): a hook then asks Juju only about the relation its event is about.
 public final class RelationView {
     private let tools: any HookTools
     private var ids: [String: [String]] = [:]
     private var units: [String: [String]] = [:]
     private var bags: [String: [String: String]] = [:]
+    /// The session whose unit state holds the memory; `nil` for a view that remembers nothing.
+    private weak var session: HookSession?
+    private var memory: RelationMemory?
+    /// Endpoints whose remote unit databags are remembered between hooks.
+    private let rememberedEndpoints: Set<String>
+    /// The relation a `-broken` hook is about: gone once the hook ends, whatever `relation-ids` says.
+    private let brokenRelation: String?
 
-    /// Creates a view over `tools`.
+    /// Creates a view over `tools` that remembers nothing between hooks.
     public init(tools: any HookTools) {
         self.tools = tools
+        self.rememberedEndpoints = []
+        self.brokenRelation = nil
+    }
+
+    /// Creates a view for `session` that keeps what it reads in the unit state, remote unit databags only for
+    /// `rememberedEndpoints`.
+    public init(session: HookSession, rememberedEndpoints: Set<String>) {
+        self.tools = session.tools
+        self.session = session
+        self.rememberedEndpoints = rememberedEndpoints
+        let event = session.context.event
+        self.memory = RelationMemory(values: session.values)
+        if case .relation(_, .broken) = event {
+            self.brokenRelation = session.context.relationID
+        } else {
+            self.brokenRelation = nil
+        }
     }
 
     /// The live relations of `endpoint` (`relation-ids`), as `endpoint:N`, in Juju's order.
     public func ids(_ endpoint: String) async throws(HookToolError) -> [String] {
         if let known = ids[endpoint] { return known }
-        let found = try await tools.relationIDs(endpoint: endpoint)
+        if let remembered = memory?.ids[endpoint] {
+            ids[endpoint] = remembered
+            return remembered
+        }
+        let found = try await tools.relationIDs(endpoint: endpoint).filter { $0 != brokenRelation }
         ids[endpoint] = found
+        remember { memory in
+            memory.ids[endpoint] = found
+            memory.prune(endpoint: endpoint, live: found)
+        }
         return found
     }
 
     /// The remote units of `relationID` that joined and have not departed (`relation-list`), sorted by unit number.
     public func units(_ relationID: String) async throws(HookToolError) -> [String] {
         if let known = units[relationID] { return known }
+        if let remembered = memory?.units[relationID] {
+            units[relationID] = remembered
+            return remembered
+        }
         let found = try await tools.relationUnits(relationID: relationID).sorted(by: UnitName.precedes)
         units[relationID] = found
+        if relationID != brokenRelation { remember { $0.units[relationID] = found } }
         return found
     }
 
@@ -35,9 +75,31 @@ public final class RelationView {
     {
         let key = "\(relationID)\u{0}\(member)\u{0}\(application)"
         if let known = bags[key] { return known }
+        let rememberable = isRemembered(relationID, member, application: application)
+        if rememberable, let remembered = memory?.bags[relationID]?[member] {
+            bags[key] = remembered
+            return remembered
+        }
         let found = try await tools.relationGet(relationID: relationID, member: member, application: application)
         bags[key] = found
+        if rememberable { remember { $0.bags[relationID, default: [:]][member] = found } }
         return found
+    }
+
+    /// Whether the databag of `member` on `relationID` is kept between hooks: a remote unit's, on an endpoint the
+    /// charm named, on a relation that outlives this hook.
+    private func isRemembered(_ relationID: String, _ member: String, application: Bool) -> Bool {
+        guard let session, !application, relationID != brokenRelation else { return false }
+        guard member != session.context.unitName, member.contains("/") else { return false }
+        return rememberedEndpoints.contains(RelationMemory.endpoint(of: relationID))
+    }
+
+    /// Updates the memory and stores it in the session's values (committed with the unit state).
+    private func remember(_ change: (inout RelationMemory) -> Void) {
+        guard let session, var memory else { return }
+        change(&memory)
+        self.memory = memory
+        session.values[RelationMemory.valuesKey] = memory.stored
     }
 
     /// Every remote unit's databag on `relationID`, by unit name, units sorted by number.

@@ -11,32 +11,32 @@ public struct ProcessHookTools: HookTools {
 
     /// `HookTools` conformance: runs the tool of the same name.
     public func configGet() async throws(HookToolError) -> [String: JSONValue] {
-        try await decode("config-get", ["--format=json"], as: [String: JSONValue]?.self) ?? [:]
+        try await parse("config-get", ["--format=json"]) { $0.isNull ? [:] : $0.objectValue }
     }
 
     /// `HookTools` conformance: runs the tool of the same name.
     public func isLeader() async throws(HookToolError) -> Bool {
-        try await decode("is-leader", ["--format=json"], as: Bool.self)
+        try await parse("is-leader", ["--format=json"]) { $0.boolValue }
     }
 
     /// `HookTools` conformance: runs the tool of the same name.
     public func leaderGet() async throws(HookToolError) -> [String: String] {
-        try await decode("leader-get", ["--format=json"], as: [String: String]?.self) ?? [:]
+        try await parse("leader-get", ["--format=json"], Self.stringMap)
     }
 
     /// `HookTools` conformance: runs the tool of the same name.
     public func relationIDs(endpoint: String) async throws(HookToolError) -> [String] {
-        try await decode("relation-ids", ["--format=json", endpoint], as: [String]?.self) ?? []
+        try await parse("relation-ids", ["--format=json", endpoint], Self.stringList)
     }
 
     /// `HookTools` conformance: runs the tool of the same name.
     public func relationUnits(relationID: String) async throws(HookToolError) -> [String] {
-        try await decode("relation-list", ["--format=json", "-r", relationID], as: [String]?.self) ?? []
+        try await parse("relation-list", ["--format=json", "-r", relationID], Self.stringList)
     }
 
     /// `HookTools` conformance: runs the tool of the same name.
     public func relationApplication(relationID: String) async throws(HookToolError) -> String? {
-        try await decode("relation-list", ["--format=json", "-r", relationID, "--app"], as: String?.self)
+        try await parse("relation-list", ["--format=json", "-r", relationID, "--app"], Self.optionalString)
     }
 
     /// `HookTools` conformance: runs the tool of the same name.
@@ -46,7 +46,7 @@ public struct ProcessHookTools: HookTools {
         var arguments = ["--format=json", "-r", relationID]
         if application { arguments.append("--app") }
         arguments += ["-", member]
-        return try await decode("relation-get", arguments, as: [String: String]?.self) ?? [:]
+        return try await parse("relation-get", arguments, Self.stringMap)
     }
 
     /// `HookTools` conformance: runs the tool of the same name.
@@ -81,7 +81,7 @@ public struct ProcessHookTools: HookTools {
 
     /// `HookTools` conformance: runs the tool of the same name.
     public func actionGet() async throws(HookToolError) -> [String: JSONValue] {
-        try await decode("action-get", ["--format=json"], as: [String: JSONValue]?.self) ?? [:]
+        try await parse("action-get", ["--format=json"]) { $0.isNull ? [:] : $0.objectValue }
     }
 
     /// `HookTools` conformance: runs the tool of the same name.
@@ -112,19 +112,19 @@ public struct ProcessHookTools: HookTools {
 
     /// `HookTools` conformance: runs the tool of the same name.
     public func openedPorts() async throws(HookToolError) -> [PortRange] {
-        let listed = try await decode("opened-ports", ["--format=json"], as: [String]?.self) ?? []
+        let listed = try await parse("opened-ports", ["--format=json"], Self.stringList)
         return listed.compactMap(PortRange.init)
     }
 
     /// `HookTools` conformance: runs the tool of the same name.
     public func privateAddress() async throws(HookToolError) -> String {
-        try await decode("unit-get", ["--format=json", "private-address"], as: String.self)
+        try await parse("unit-get", ["--format=json", "private-address"]) { $0.stringValue }
     }
 
     /// `HookTools` conformance: runs the tool of the same name; a unit without a public address gives `nil`.
     public func publicAddress() async throws(HookToolError) -> String? {
         do throws(HookToolError) {
-            return try await decode("unit-get", ["--format=json", "public-address"], as: String?.self)
+            return try await parse("unit-get", ["--format=json", "public-address"], Self.optionalString)
         } catch {
             if case .failed(_, 1, let message) = error, message.contains("not found") { return nil }
             throw error
@@ -133,12 +133,12 @@ public struct ProcessHookTools: HookTools {
 
     /// `HookTools` conformance: runs the tool of the same name.
     public func ingressAddress(binding: String) async throws(HookToolError) -> String? {
-        try await decode("network-get", ["--format=json", binding, "--ingress-address"], as: String?.self)
+        try await parse("network-get", ["--format=json", binding, "--ingress-address"], Self.optionalString)
     }
 
     /// `HookTools` conformance: runs the tool of the same name.
     public func stateGet() async throws(HookToolError) -> [String: String] {
-        try await decode("state-get", ["--format=json"], as: [String: String]?.self) ?? [:]
+        try await parse("state-get", ["--format=json"], Self.stringMap)
     }
 
     /// `HookTools` conformance: runs the tool of the same name.
@@ -170,16 +170,50 @@ public struct ProcessHookTools: HookTools {
         return result.standardOutput
     }
 
-    private func decode<T: Decodable>(_ tool: String, _ arguments: [String], as type: T.Type)
+    /// Runs `tool` and reads its JSON output (empty output counts as `null`) with `convert`, which returns `nil`
+    /// when the value is not of the expected shape.
+    ///
+    /// The output is parsed into a ``JSONValue`` without `Codable`, which costs far less at a hook's start.
+    private func parse<T>(_ tool: String, _ arguments: [String], _ convert: (JSONValue) -> T?)
         async throws(HookToolError) -> T
     {
         let output = try await call(tool, arguments)
         let text = output.trimmingWhitespace()
-        do {
-            return try JSONDecoder().decode(T.self, from: Data((text.isEmpty ? "null" : text).utf8))
-        } catch {
+        guard let value = try? JSONValue(parsing: text.isEmpty ? "null" : text), let converted = convert(value) else {
             throw .malformedOutput(tool: tool, output: text)
         }
+        return converted
+    }
+
+    /// An object of strings (`null` is empty).
+    static func stringMap(_ value: JSONValue) -> [String: String]? {
+        if value.isNull { return [:] }
+        guard let members = value.objectValue else { return nil }
+        var result: [String: String] = [:]
+        for (key, member) in members {
+            guard let text = member.stringValue else { return nil }
+            result[key] = text
+        }
+        return result
+    }
+
+    /// An array of strings (`null` is empty).
+    static func stringList(_ value: JSONValue) -> [String]? {
+        if value.isNull { return [] }
+        guard let elements = value.arrayValue else { return nil }
+        var result: [String] = []
+        for element in elements {
+            guard let text = element.stringValue else { return nil }
+            result.append(text)
+        }
+        return result
+    }
+
+    /// A string or `null`; the outer optional says whether the shape was right.
+    static func optionalString(_ value: JSONValue) -> String?? {
+        if value.isNull { return .some(nil) }
+        guard let text = value.stringValue else { return nil }
+        return .some(text)
     }
 }
 

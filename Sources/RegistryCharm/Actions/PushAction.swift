@@ -35,7 +35,8 @@ struct PushAction {
             let result = try await docker.run(["image", "pull", source])
             guard result.succeeded else { throw await failure("Could not pull image: \(source)", result) }
         }
-        await action.log("Tagging \(source) as \(tag).")
+        // Progress lines only before the steps that take time (each is a hook-tool round trip): the tag is instant,
+        // and the result carries the pushed tag and digest.
         let tagged = try await docker.run(["image", "tag", source, tag])
         guard tagged.succeeded else { throw await failure("Could not tag \(source) image with: \(tag)", tagged) }
 
@@ -51,7 +52,6 @@ struct PushAction {
         }
         guard pushed.succeeded else { throw await failure("Could not push image: \(tag)", pushed) }
         let digest = Self.digest(inPushOutput: pushed.standardOutput)
-        await action.log("Pushed \(tag)" + (digest.map { " (\($0))." } ?? "."))
         action.set("raw", "pushed \(tag)")
         action.set("outcome", "success")
         if let digest { action.set("digest", digest) }

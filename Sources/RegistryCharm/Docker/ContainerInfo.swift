@@ -1,4 +1,5 @@
 import FoundationEssentials
+import JujuKit
 
 /// What docker reports about one container (the parts the charm uses; never its environment).
 public struct ContainerInfo: Sendable, Equatable {
@@ -69,9 +70,13 @@ extension ContainerInfo {
     /// Docker resolves its argument as an id, a name, or an id prefix, so the entry returned for `name` may be another
     /// container whose id starts with `name`: such an entry, like an empty list, gives `nil`.
     static func parse(inspectOutput: String, name: String) throws(DockerError) -> ContainerInfo? {
+        // Parsed into a JSONValue, not decoded with Codable: an idle hook's one read should cost little at start.
         let entries: [InspectEntry]
         do {
-            entries = try JSONDecoder().decode([InspectEntry].self, from: Data(inspectOutput.utf8))
+            guard let array = try JSONValue(parsing: inspectOutput).arrayValue else {
+                throw InspectEntry.Malformed(reason: "expected an array of containers")
+            }
+            entries = try array.map { value throws(InspectEntry.Malformed) in try InspectEntry(value) }
         } catch {
             throw .unreadableInspectOutput(container: name, reason: "\(error)")
         }
@@ -79,16 +84,16 @@ extension ContainerInfo {
         return ContainerInfo(
             id: entry.id,
             name: name,
-            image: entry.config?.image ?? "",
+            image: entry.configImage ?? "",
             imageID: entry.image ?? "",
-            isRunning: entry.state.running,
-            isRestarting: entry.state.restarting ?? false,
-            status: entry.state.status,
-            exitCode: entry.state.exitCode ?? 0,
-            labels: entry.config?.labels ?? [:],
+            isRunning: entry.running,
+            isRestarting: entry.restarting ?? false,
+            status: entry.status,
+            exitCode: entry.exitCode ?? 0,
+            labels: entry.labels ?? [:],
             restartCount: entry.restartCount ?? 0,
-            startedAt: Self.time(entry.state.startedAt),
-            finishedAt: Self.time(entry.state.finishedAt)
+            startedAt: Self.time(entry.startedAt),
+            finishedAt: Self.time(entry.finishedAt)
         )
     }
 
@@ -100,39 +105,69 @@ extension ContainerInfo {
 }
 
 /// The fields of one `docker container inspect` entry that the charm reads.
-private struct InspectEntry: Decodable {
-    struct State: Decodable {
-        var status: String
-        var running: Bool
-        var restarting: Bool?
-        var exitCode: Int?
-        var startedAt: String?
-        var finishedAt: String?
-
-        enum CodingKeys: String, CodingKey {
-            case status = "Status", running = "Running", restarting = "Restarting", exitCode = "ExitCode"
-            case startedAt = "StartedAt", finishedAt = "FinishedAt"
-        }
-    }
-
-    struct Config: Decodable {
-        var image: String?
-        var labels: [String: String]?
-
-        enum CodingKeys: String, CodingKey {
-            case image = "Image", labels = "Labels"
-        }
+private struct InspectEntry {
+    /// Why an entry cannot be read.
+    struct Malformed: Error, CustomStringConvertible {
+        var reason: String
+        var description: String { reason }
     }
 
     var id: String
     var name: String
     var image: String?
     var restartCount: Int?
-    var state: State
-    var config: Config?
+    var status: String
+    var running: Bool
+    var restarting: Bool?
+    var exitCode: Int?
+    var startedAt: String?
+    var finishedAt: String?
+    var configImage: String?
+    var labels: [String: String]?
 
-    enum CodingKeys: String, CodingKey {
-        case id = "Id", name = "Name", image = "Image", restartCount = "RestartCount", state = "State"
-        case config = "Config"
+    /// Reads one entry: `Id`, `Name` and `State.Status`/`State.Running` are required, the rest optional (`null`
+    /// counts as absent); a member of the wrong type is an error.
+    init(_ value: JSONValue) throws(Malformed) {
+        guard let entry = value.objectValue else { throw Malformed(reason: "a container entry is not an object") }
+        guard let state = entry["State"]?.objectValue else { throw Malformed(reason: "missing State") }
+        id = try Self.required(entry, "Id")
+        name = try Self.required(entry, "Name")
+        status = try Self.required(state, "Status")
+        guard let running = state["Running"]?.boolValue else { throw Malformed(reason: "missing State.Running") }
+        self.running = running
+        image = try Self.optional(entry, "Image") { $0.stringValue }
+        restartCount = try Self.optional(entry, "RestartCount") { $0.intValue }
+        restarting = try Self.optional(state, "Restarting") { $0.boolValue }
+        exitCode = try Self.optional(state, "ExitCode") { $0.intValue }
+        startedAt = try Self.optional(state, "StartedAt") { $0.stringValue }
+        finishedAt = try Self.optional(state, "FinishedAt") { $0.stringValue }
+        let config = try Self.optional(entry, "Config") { $0.objectValue }
+        configImage = try config.flatMap { config throws(Malformed) in
+            try Self.optional(config, "Image") { $0.stringValue }
+        }
+        labels = try config.flatMap { config throws(Malformed) in
+            try Self.optional(config, "Labels") { labels -> [String: String]? in
+                guard let members = labels.objectValue else { return nil }
+                var result: [String: String] = [:]
+                for (key, member) in members {
+                    guard let text = member.stringValue else { return nil }
+                    result[key] = text
+                }
+                return result
+            }
+        }
+    }
+
+    private static func required(_ object: [String: JSONValue], _ key: String) throws(Malformed) -> String {
+        guard let text = object[key]?.stringValue else { throw Malformed(reason: "missing \(key)") }
+        return text
+    }
+
+    private static func optional<T>(_ object: [String: JSONValue], _ key: String, _ convert: (JSONValue) -> T?)
+        throws(Malformed) -> T?
+    {
+        guard let value = object[key], !value.isNull else { return nil }
+        guard let converted = convert(value) else { throw Malformed(reason: "\(key) has the wrong type") }
+        return converted
     }
 }

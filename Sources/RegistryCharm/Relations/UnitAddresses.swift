@@ -17,12 +17,32 @@ struct UnitAddresses {
     /// Whether the public address and the host name were looked up.
     var complete = false
 
-    /// The addresses, from this hook's scratch pad or the hook tools.
+    /// Where the private address last asked is kept in the unit state.
+    static let rememberedKey = "unit.private-address"
+
+    /// The addresses, from this hook's scratch pad, the unit state (see ``mayUseRemembered(_:)``) or the hook tools.
     static func of(_ session: HookSession) async throws -> UnitAddresses {
         if let known = session.scratch[UnitAddresses.self] { return known }
-        let found = UnitAddresses(privateAddress: try await session.tools.privateAddress())
+        let remembered = session.values[rememberedKey]?.stringValue
+        let address: String
+        if let remembered, mayUseRemembered(session.context.event) {
+            address = remembered
+        } else {
+            address = try await session.tools.privateAddress()
+            session.values[rememberedKey] = .string(address)
+        }
+        let found = UnitAddresses(privateAddress: address)
         session.scratch[UnitAddresses.self] = found
         return found
+    }
+
+    /// Whether a hook may use the address an earlier hook asked: Juju runs `config-changed` when the unit's
+    /// addresses change, so relation hooks and `update-status` use it, and every other hook asks again.
+    static func mayUseRemembered(_ event: HookEvent) -> Bool {
+        switch event {
+        case .relation, .unit(.updateStatus): return true
+        default: return false
+        }
     }
 
     /// The addresses including the public one and the host name, which only the certificate request needs.
