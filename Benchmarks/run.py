@@ -3,7 +3,8 @@
 
     Benchmarks/run.py [--runs N] [--output FILE]
 
-Needs `make charm` (bin/docker-registry-charm), a charm-sim build (CHARM_SIM_BIN, default .build/debug/charm-sim),
+Needs `make charm` (bin/docker-registry-charm), a charm-sim build (CHARM_SIM_BIN, default the one `make sim-release`
+builds, .build-sim-static/release/charm-sim: every hook-tool call is a charm-sim process, and that build starts fastest),
 a dockerd that answers and the test images (scripts/test-env.sh). It deploys into a scratch state directory, runs
 every measurement, removes the deployment, writes the results as JSON (default Benchmarks/results.json) and prints
 a Markdown summary.
@@ -228,11 +229,11 @@ def main():
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--output", default=os.path.join(ROOT, "Benchmarks", "results.json"))
     options = parser.parse_args()
-    sim_binary = os.environ.get("CHARM_SIM_BIN", os.path.join(ROOT, ".build", "debug", "charm-sim"))
+    sim_binary = os.environ.get("CHARM_SIM_BIN", os.path.join(ROOT, ".build-sim-static", "release", "charm-sim"))
     charm_binary = os.environ.get("CHARM_BINARY", os.path.join(ROOT, "bin", "docker-registry-charm"))
     for path in [sim_binary, charm_binary]:
         if not os.access(path, os.X_OK):
-            raise SystemExit(f"bench: {path} is missing (make charm; swift build --product charm-sim)")
+            raise SystemExit(f"bench: {path} is missing (make charm sim-release)")
     run(["docker", "info"])
     run(["docker", "rm", "-f", "registry"], check=False)
     runs = options.runs
@@ -240,6 +241,7 @@ def main():
         "machine": {"cores": os.cpu_count(), "load": open("/proc/loadavg").read().split()[0]},
         "runs": runs,
         "binary_size_mib": os.path.getsize(charm_binary) / 1024 / 1024,
+        "charm_sim": {"path": os.path.relpath(sim_binary, ROOT), "size_mib": os.path.getsize(sim_binary) / 1024 / 1024},
     }
     deployment = Deployment(sim_binary, charm_binary)
     try:
