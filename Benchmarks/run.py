@@ -227,9 +227,10 @@ def push_comparison(deployment, runs):
         record = deployment.model()["actions"][-1]
         process.append(record["durationMilliseconds"])
         tool_calls = record.get("toolCalls", [])
+        # Through the same docker shim as the charm's calls (the deployment's PATH), so both sides pay it.
         start = time.perf_counter()
-        run(["docker", "tag", BUSYBOX_IMAGE, f"127.0.0.1:5000/bench/plain:{index}"])
-        run(["docker", "push", f"127.0.0.1:5000/bench/plain:{index}"])
+        run(["docker", "tag", BUSYBOX_IMAGE, f"127.0.0.1:5000/bench/plain:{index}"], env=deployment.env)
+        run(["docker", "push", f"127.0.0.1:5000/bench/plain:{index}"], env=deployment.env)
         plain.append((time.perf_counter() - start) * 1000)
         run(["docker", "rmi", f"127.0.0.1:5000/bench/action:{index}", f"127.0.0.1:5000/bench/plain:{index}"],
             check=False)
