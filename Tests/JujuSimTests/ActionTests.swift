@@ -126,6 +126,22 @@ struct ActionTests {
         #expect(sim.read(agent + "/reboot-err") == "ERROR juju-reboot is not supported when running an action.\n")
     }
 
+    @Test("the model keeps each action process's wall time and hook tools; the task report shows neither")
+    func durationAndToolCalls() throws {
+        let sim = try deployed("action-get image >/dev/null; action-log copying; action-set digest=sha256:1")
+        let result = try sim.sim("run", "push", "image=x", "--format", "json")
+        #expect(result.code == 0)
+        let data = try #require(FileManager.default.contents(atPath: sim.state + "/model.json"))
+        let model = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let record = try #require((model["actions"] as? [[String: Any]])?.last)
+        #expect(record["toolCalls"] as? [String] == ["action-get", "action-log", "action-set"])
+        let duration = try #require(record["durationMilliseconds"] as? Double)
+        #expect(duration > 0 && duration < 60_000)
+        let task = try task(result)
+        #expect(task["durationMilliseconds"] == nil && task["toolCalls"] == nil)
+        #expect(Set(task.keys) == ["id", "log", "results", "status", "timing", "unit"])
+    }
+
     @Test("plain output prints results without return-code, then stdout")
     func plainOutput() throws {
         let sim = try deployed("action-set digest=sha256:1; echo pushed")

@@ -1,3 +1,4 @@
+import Foundation
 import JujuKit
 import Testing
 
@@ -5,6 +6,26 @@ import Testing
 
 @Suite("Output formatters and the flag parser (pure)")
 struct FormatterTests {
+    @Test("timestamps: what Foundation's ISO 8601 and juju-run date formatters print, to the second, in UTC")
+    func timestamps() {
+        let iso = ISO8601DateFormatter()
+        iso.formatOptions = [.withInternetDateTime]
+        let juju = DateFormatter()
+        juju.locale = Locale(identifier: "en_US_POSIX")
+        juju.timeZone = TimeZone(identifier: "UTC")
+        juju.dateFormat = "yyyy-MM-dd HH:mm:ss"
+        let seconds: [Double] = [
+            0, 0.999, 951_782_400.5, 1_700_000_000, 1_798_761_599.75, 4_102_444_800, Date().timeIntervalSince1970,
+        ]
+        for value in seconds {
+            let date = Date(timeIntervalSince1970: value)
+            #expect(Clock.internetTime(date) == iso.string(from: date), "\(value)")
+            #expect(Clock.jujuTime(date) == juju.string(from: date) + " +0000 UTC", "\(value)")
+        }
+        #expect(Clock.internetTime(Date(timeIntervalSince1970: 951_782_400.5)) == "2000-02-29T00:00:00Z")
+        #expect(Clock.jujuTime(Date(timeIntervalSince1970: 1_798_761_599.75)) == "2026-12-31 23:59:59 +0000 UTC")
+    }
+
     @Test("smart: nil and empty string print nothing, bools print True/False, string lists one per line")
     func smart() {
         #expect(OutputFormat.smart.render(nil) == "")

@@ -35,6 +35,8 @@ extension Simulator {
             let context = outcome.context?.action
             record.results = context?.results ?? [:]
             record.log = context?.log ?? []
+            record.durationMilliseconds = outcome.durationMilliseconds
+            record.toolCalls = outcome.toolCalls
             let code = outcome.exitCode ?? 0
             record.results["return-code"] = .int(Int(code))
             if !outcome.stdout.isEmpty { record.results["stdout"] = .string(outcome.stdout) }

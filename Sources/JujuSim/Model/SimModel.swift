@@ -241,4 +241,8 @@ struct ActionRecord: Codable, Sendable {
     var started: String
     /// Timing.
     var completed: String
+    /// Wall time of the action process in milliseconds, nil when none ran (kept in the model, not reported).
+    var durationMilliseconds: Double? = nil
+    /// The hook tools the action process ran, by name and in order, nil when none ran (kept in the model, not reported).
+    var toolCalls: [String]? = nil
 }
