@@ -139,6 +139,15 @@ struct ReactiveRefreshScenarioTests {
         #expect(scenario.tools.model.logs.contains { $0.message == "adopted the http secret from \(secretSource)" })
     }
 
+    @Test("ports the reactive charm opened and this charm does not serve are closed; the registry port stays open")
+    func reactivePortsAreTakenOver() async throws {
+        let scenario = ReactiveUnit.scenario(jujuVersion: "3.6.4")
+        scenario.tools.update { $0.openedPorts = [PortRange(5000), PortRange(5001)] }
+        let outcomes = await ReactiveUnit.refresh(scenario)
+        for outcome in outcomes { #expect(outcome.exitCode == 0, "\(outcome)") }
+        #expect(scenario.tools.model.openedPorts == [PortRange(5000)])
+    }
+
     @Test("the docker layer's DOCKER_OPTS move to daemon.json only: no option is given both ways")
     func dockerOptsLeaveTheDefaultsFile() async throws {
         let scenario = ReactiveUnit.scenario(jujuVersion: "3.6.4")
