@@ -6,40 +6,7 @@ extension Simulator {
     /// `deploy`: install → peer relation-created → leader-elected / leader-settings-changed → config-changed →
     /// start on each unit, then peer joined/changed among units.
     func deploy(charm source: String, name: String?, unitCount: Int, config: [String: JSONValue]) throws {
-        guard model.application == nil else {
-            throw SimError("application \"\(model.application?.name ?? "")\" already deployed in \(paths.root)")
-        }
-        guard unitCount >= 1 else { throw SimError("--unit-count must be at least 1") }
-        let absolute = source.hasPrefix("/") ? source : FileManager.default.currentDirectoryPath + "/" + source
-        let sourceSpec = try CharmSpec(directory: absolute)
-        let appName = name ?? sourceSpec.name
-        let overrides = try coerceConfig(config, spec: sourceSpec)
-        var application = SimApplication(name: appName, charmSource: (absolute as NSString).standardizingPath)
-        application.configOverrides = overrides
-        model.application = application
-        for number in 0..<unitCount {
-            var unit = SimUnit(name: "\(appName)/\(number)", machine: String(number))
-            place(&unit)
-            unit.leader = number == 0
-            unit.statusHistory.append(unit.status)
-            try CharmCopier.copy(from: absolute, to: paths.charm(unit.tag), excluding: [paths.root])
-            model.units.append(unit)
-        }
-        model.application?.nextUnitNumber = unitCount
-        invalidateSpec()
-        for peer in sourceSpec.peers {
-            var relation = SimRelation(
-                id: model.nextRelationID,
-                endpoint: peer.name,
-                interface: peer.interface,
-                role: "peers",
-                remoteApp: appName
-            )
-            model.nextRelationID += 1
-            relation.appData[appName] = [:]
-            for unit in model.units { relation.unitData[unit.name] = seededBag(address: unit.privateAddress) }
-            model.relations.append(relation)
-        }
+        try createApplication(charm: source, name: name, unitCount: unitCount, config: config)
         let peers = model.relations.filter(\.isPeer)
         for index in liveUnitIndices {
             let unit = model.units[index]
