@@ -1,7 +1,7 @@
 import FoundationEssentials
 
 /// What a unit remembers between hooks, stored with `state-set` (so Juju commits it only when the hook succeeds).
-public struct UnitState: Codable, Equatable, Sendable {
+public struct UnitState: Encodable, Equatable, Sendable {
     /// The persistent flags.
     public var flags: Set<Flag>
     /// Digests of each configuration option's value at the last successful hook.
@@ -29,13 +29,7 @@ public struct UnitState: Codable, Equatable, Sendable {
 
     /// Decodes the state from `state-get` output; an empty or unreadable state is a fresh one.
     public init(stateGet: [String: String]) {
-        guard let text = stateGet[UnitState.stateKey], let json = try? JSONValue(parsing: text),
-            let state = UnitState(json: json)
-        else {
-            self.init()
-            return
-        }
-        self = state
+        self = stateGet[UnitState.stateKey].flatMap { try? UnitState.decode($0) } ?? UnitState()
     }
 
     /// Decodes the state `state-set` stored; throws when the text is not JSON or not a state.
@@ -83,16 +77,6 @@ public struct UnitState: Codable, Equatable, Sendable {
 
     private enum CodingKeys: String, CodingKey {
         case flags, configDigests = "config", values, status
-    }
-
-    /// Decodes a state, tolerating missing members.
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        let names = try container.decodeIfPresent([String].self, forKey: .flags) ?? []
-        flags = Set(names.map(Flag.init(rawValue:)))
-        configDigests = try container.decodeIfPresent([String: String].self, forKey: .configDigests) ?? [:]
-        values = try container.decodeIfPresent([String: JSONValue].self, forKey: .values) ?? [:]
-        status = try container.decodeIfPresent(WorkloadStatus.self, forKey: .status)
     }
 
     /// Encodes the state with flags sorted.
