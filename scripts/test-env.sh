@@ -244,43 +244,36 @@ build_busybox_image() {
 }
 
 # --- 5. charm-tools --------------------------------------------------------------------------------
-install_charm_tools() {
-    local proof="$CHARM_TOOLS_VENV/bin/charm-proof"
-    if [[ -x "$proof" ]] && "$proof" --help >/dev/null 2>&1 &&
-        [[ "$("$CHARM_TOOLS_VENV/bin/pip" show charm-tools 2>/dev/null | sed -n 's/^Version: //p')" == "$CHARM_TOOLS_VERSION" ]]; then
-        log "charm-tools $CHARM_TOOLS_VERSION: present in $CHARM_TOOLS_VENV"
+# Installs <package>==<version> from PyPI into the venv <venv>, unless that version is there already and
+# <check…> (a command proving the tool runs) succeeds; <check…> must succeed after installing.
+install_pip_tool() {
+    local package="$1" version="$2" venv="$3"
+    shift 3
+    if [[ "$("$venv/bin/pip" show "$package" 2>/dev/null | sed -n 's/^Version: //p')" == "$version" ]] &&
+        "$@" >/dev/null 2>&1; then
+        log "$package $version: present in $venv"
         return
     fi
     local python=/usr/bin/python3
     [[ -x "$python" ]] || python="$(command -v python3)" || die "python3 is not installed"
-    log "charm-tools $CHARM_TOOLS_VERSION: installing into $CHARM_TOOLS_VENV (PyPI)"
-    if [[ ! -x "$CHARM_TOOLS_VENV/bin/pip" ]]; then
-        rm -rf "$CHARM_TOOLS_VENV"
-        "$python" -m venv "$CHARM_TOOLS_VENV" || die "could not create the venv $CHARM_TOOLS_VENV (package python3-venv)"
+    log "$package $version: installing into $venv (PyPI)"
+    if [[ ! -x "$venv/bin/pip" ]]; then
+        rm -rf "$venv"
+        "$python" -m venv "$venv" || die "could not create the venv $venv (package python3-venv)"
     fi
-    "$CHARM_TOOLS_VENV/bin/pip" install --quiet --disable-pip-version-check "charm-tools==$CHARM_TOOLS_VERSION" </dev/null ||
-        die "pip install charm-tools==$CHARM_TOOLS_VERSION failed"
-    "$proof" --help >/dev/null 2>&1 || die "$proof does not run after installation"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check "$package==$version" </dev/null ||
+        die "pip install $package==$version failed"
+    "$@" >/dev/null 2>&1 || die "$package does not run after installation ($*)"
+}
+
+install_charm_tools() {
+    install_pip_tool charm-tools "$CHARM_TOOLS_VERSION" "$CHARM_TOOLS_VENV" "$CHARM_TOOLS_VENV/bin/charm-proof" --help
 }
 
 # charmcraft from PyPI, for `charmcraft analyse` (scripts/proof.sh); pinned like charm-tools.
 install_charmcraft() {
-    local charmcraft="$CHARMCRAFT_VENV/bin/charmcraft"
-    if [[ -x "$charmcraft" ]] &&
-        [[ "$("$CHARMCRAFT_VENV/bin/pip" show charmcraft 2>/dev/null | sed -n 's/^Version: //p')" == "$CHARMCRAFT_VERSION" ]]; then
-        log "charmcraft $CHARMCRAFT_VERSION: present in $CHARMCRAFT_VENV"
-        return
-    fi
-    local python=/usr/bin/python3
-    [[ -x "$python" ]] || python="$(command -v python3)" || die "python3 is not installed"
-    log "charmcraft $CHARMCRAFT_VERSION: installing into $CHARMCRAFT_VENV (PyPI)"
-    if [[ ! -x "$CHARMCRAFT_VENV/bin/pip" ]]; then
-        rm -rf "$CHARMCRAFT_VENV"
-        "$python" -m venv "$CHARMCRAFT_VENV" || die "could not create the venv $CHARMCRAFT_VENV (package python3-venv)"
-    fi
-    "$CHARMCRAFT_VENV/bin/pip" install --quiet --disable-pip-version-check "charmcraft==$CHARMCRAFT_VERSION" </dev/null ||
-        die "pip install charmcraft==$CHARMCRAFT_VERSION failed"
-    XDG_RUNTIME_DIR=/tmp "$charmcraft" version >/dev/null 2>&1 || die "$charmcraft does not run after installation"
+    install_pip_tool charmcraft "$CHARMCRAFT_VERSION" "$CHARMCRAFT_VENV" \
+        env XDG_RUNTIME_DIR=/tmp "$CHARMCRAFT_VENV/bin/charmcraft" version
 }
 
 install_packages
