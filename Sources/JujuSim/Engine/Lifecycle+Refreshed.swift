@@ -27,13 +27,7 @@ extension Simulator {
         }
         model.application?.leaderSettings = leaderSettings.filter { !$0.value.isEmpty }
         model.application?.charmRevision = 1
-        for index in liveUnitIndices {
-            let unit = model.units[index]
-            enqueue(unit.name, "upgrade-charm")
-            enqueue(unit.name, "config-changed")
-            if !unit.leader && model.hasLeaderSettings { enqueue(unit.name, "leader-settings-changed") }
-            enqueue(unit.name, "start")
-        }
+        queueRefreshHooks()
         try drain()
     }
 }

@@ -26,6 +26,18 @@ extension Simulator {
         try drain()
     }
 
+    /// Queues Juju's refresh sequence on every live unit: upgrade-charm, config-changed, leader-settings-changed on
+    /// non-leaders (where leader settings exist), start.
+    func queueRefreshHooks() {
+        for index in liveUnitIndices {
+            let unit = model.units[index]
+            enqueue(unit.name, "upgrade-charm")
+            enqueue(unit.name, "config-changed")
+            if !unit.leader && model.hasLeaderSettings { enqueue(unit.name, "leader-settings-changed") }
+            enqueue(unit.name, "start")
+        }
+    }
+
     /// Queues joined/changed between every pair of live units of a peer relation.
     func queuePeerJoins(relation id: Int) {
         guard let index = model.relationIndex(id) else { return }
@@ -322,13 +334,7 @@ extension Simulator {
         let spec = try spec()
         let kept = (model.application?.configOverrides ?? [:]).filter { spec.options[$0.key] != nil }
         model.application?.configOverrides = kept
-        for index in liveUnitIndices {
-            let unit = model.units[index]
-            enqueue(unit.name, "upgrade-charm")
-            enqueue(unit.name, "config-changed")
-            if !unit.leader && model.hasLeaderSettings { enqueue(unit.name, "leader-settings-changed") }
-            enqueue(unit.name, "start")
-        }
+        queueRefreshHooks()
         try drain()
     }
 
