@@ -41,7 +41,12 @@ public final class DockerFakeEngine: Sendable {
         var nextID = 1
         /// Logs a container started from now on crash-loops with (`nil`: containers run fine).
         var crashLogs: String?
+        /// What `registry --version` prints in each image (the default for images not listed).
+        var versions: [String: String] = [:]
     }
+
+    /// What `registry --version` prints in an image the test did not describe: the official registry:2's answer.
+    public static let defaultVersionLine = "registry github.com/docker/distribution 2.8.3"
 
     /// Part of the fake engine's test API.
     public let runner = FakeCommandRunner(strict: true)
@@ -81,6 +86,11 @@ public final class DockerFakeEngine: Sendable {
     public func addImage(_ image: String) { state.withLock { _ = $0.images.insert(image) } }
     /// Makes `image` pullable from a registry.
     public func allowPull(_ image: String) { state.withLock { _ = $0.pullable.insert(image) } }
+
+    /// Makes `registry --version` in `image` print `line` (`nil`: print nothing and fail, as a non-registry image).
+    public func setVersion(_ image: String, _ line: String?) {
+        state.withLock { $0.versions[image] = line ?? "" }
+    }
     /// Makes the container `name` crash-loop: docker keeps restarting it; its logs end with `logs`.
     public func crash(_ name: String, logs: String, restartCount: Int = 3) {
         state.withLock { state in
@@ -137,6 +147,16 @@ public final class DockerFakeEngine: Sendable {
                 }
                 state.images.insert(image)
                 return CommandResult(standardOutput: "\(image)\n")
+            case ["run", "--rm"] where arguments.last == "--version":
+                let image = arguments[arguments.count - 2]
+                guard state.images.contains(image) else {
+                    return CommandResult(exitCode: 125, standardError: "Unable to find image '\(image)' locally")
+                }
+                let line = state.versions[image] ?? Self.defaultVersionLine
+                if line.isEmpty {
+                    return CommandResult(exitCode: 127, standardError: "exec: \"--version\": executable file not found")
+                }
+                return CommandResult(standardOutput: line + "\n")
             case ["run", "-d"], ["container", "create"]:
                 return Self.create(Array(arguments.dropFirst(2)), start: arguments[0] == "run", &state)
             case ["container", "start"]:
@@ -211,7 +231,8 @@ public final class DockerFakeEngine: Sendable {
         var name = ""
         var labels: [String: String] = [:]
         var index = 0
-        while index < options.count - 1 {
+        // Options (each of these takes a value), then the image, then the command.
+        while index < options.count - 1, options[index].hasPrefix("-") {
             switch options[index] {
             case "--name": name = options[index + 1]
             case "--label":
@@ -222,7 +243,7 @@ public final class DockerFakeEngine: Sendable {
             index +=
                 ["--name", "--label", "--network", "--restart", "--env-file", "-v"].contains(options[index]) ? 2 : 1
         }
-        let image = options.last ?? ""
+        let image = index < options.count ? options[index] : ""
         if state.containers.contains(where: { $0.name == name }) {
             return CommandResult(
                 exitCode: 125,

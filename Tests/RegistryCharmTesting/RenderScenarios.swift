@@ -120,6 +120,43 @@ public enum RenderScenarios {
             ],
             inputs: base
         ),
+        // registry:3 (distribution v3): the s3 parameters only v3 reads, and path style kept on with an endpoint.
+        RenderScenario(
+            name: "v3-s3-full",
+            options: [
+                "storage-s3-region": "us-east-1", "storage-s3-bucket": "registry-images",
+                "storage-s3-accesskey": "AKIAEXAMPLE", "storage-s3-secretkey": "s3-secret/key+example",
+                "storage-s3-regionendpoint": "https://minio.example.com:9000", "storage-s3-forcepathstyle": true,
+                "storage-s3-encrypt": true, "storage-s3-keyid": "kms-key-1", "storage-s3-secure": true,
+                "storage-s3-skip-verify": true, "storage-s3-skip-v4-auth": true, "storage-s3-chunksize": 20_971_520,
+                "storage-s3-multipartcopychunksize": 67_108_864, "storage-s3-multipartcopymaxconcurrency": 50,
+                "storage-s3-multipartcopythresholdsize": 67_108_864, "storage-s3-rootdirectory": "/registry",
+                "storage-s3-storageclass": "REDUCED_REDUNDANCY", "storage-s3-useragent": "juju-docker-registry",
+                "storage-s3-usedualstack": false, "storage-s3-accelerate": false,
+                "storage-s3-objectacl": "bucket-owner-full-control", "storage-s3-loglevel": "debug",
+            ],
+            inputs: with(base) { $0.registryMajor = 3 }
+        ),
+        RenderScenario(
+            name: "v3-s3-endpoint",
+            options: [
+                "storage-s3-region": "us-east-1", "storage-s3-bucket": "registry",
+                "storage-s3-regionendpoint": "http://127.0.0.1:7480", "storage-s3-secure": false,
+            ],
+            inputs: with(base) { $0.registryMajor = 3 }
+        ),
+        RenderScenario(
+            name: "v3-tls-basic-auth",
+            options: ["auth-basic-user": "admin", "auth-basic-password": "s3cret-pass"],
+            inputs: with(base) {
+                $0.registryMajor = 3
+                $0.htpasswdPath = "/etc/docker/registry/htpasswd"
+                $0.tls = TLSPaths(
+                    certificate: "/etc/docker/registry/registry.crt",
+                    key: "/etc/docker/registry/registry.key"
+                )
+            }
+        ),
         RenderScenario(
             name: "yaml-metacharacters",
             options: [

@@ -74,13 +74,25 @@ struct RenderYamsRoundTripTests {
         let expected: [String: JSONValue] = [
             "region": "us-east-1", "bucket": "registry-images", "accesskey": "AKIAEXAMPLE",
             "secretkey": "s3-secret/key+example", "regionendpoint": "https://minio.example.com:9000",
-            "forcepathstyle": true, "encrypt": true, "keyid": "kms-key-1", "secure": true, "skipverify": true,
+            "encrypt": true, "keyid": "kms-key-1", "secure": true, "skipverify": true,
             "v4auth": true, "chunksize": 20_971_520, "multipartcopychunksize": 67_108_864,
             "multipartcopymaxconcurrency": 50, "multipartcopythresholdsize": 67_108_864, "rootdirectory": "/registry",
-            "storageclass": "REDUCED_REDUNDANCY", "useragent": "juju-docker-registry", "usedualstack": false,
-            "accelerate": false, "objectacl": "bucket-owner-full-control", "loglevel": "debug",
+            "storageclass": "REDUCED_REDUNDANCY", "useragent": "juju-docker-registry",
+            "objectacl": "bucket-owner-full-control",
         ]
+        // v2.8's driver reads no forcepathstyle, usedualstack, accelerate or loglevel: they are left out.
         #expect(s3 == expected)
+        let v3 = try #require(RenderScenarios.all.first { $0.name == "v3-s3-full" })
+        let s3v3 = try Self.load(v3.rendered).objectValue?["storage"]?.objectValue?["s3"]?.objectValue
+        let v3Only: [String: JSONValue] = [
+            "forcepathstyle": true, "usedualstack": false, "accelerate": false, "loglevel": "debug",
+        ]
+        #expect(s3v3 == expected.merging(v3Only) { $1 })
+        // v3 defaults forcepathstyle to false, which breaks Ceph RGW and MinIO: an endpoint keeps path style on.
+        let endpoint = try #require(RenderScenarios.all.first { $0.name == "v3-s3-endpoint" })
+        #expect(endpoint.config.problems.isEmpty)
+        let s3Endpoint = try Self.load(endpoint.rendered).objectValue?["storage"]?.objectValue?["s3"]?.objectValue
+        #expect(s3Endpoint?["forcepathstyle"] == true)
         let minimal = try #require(RenderScenarios.all.first { $0.name == "s3-minimal" })
         let small = try Self.load(minimal.rendered).objectValue?["storage"]?.objectValue?["s3"]?.objectValue
         #expect(small?["v4auth"] == true)

@@ -104,7 +104,7 @@ final class ActionDockerFake: Sendable {
                     "\($0.id)\t\($0.name)\t\($0.labels[ContainerLabels.managedBy] ?? "")"
                 }
                 return CommandResult(standardOutput: lines.map { $0 + "\n" }.joined())
-            case ["run", "--rm"]:
+            case ["run", "--rm"] where arguments.last != "--version":
                 return CommandResult(exitCode: state.gcExitCode, standardOutput: state.gcOutput)
             default:
                 if arguments.first == "logout", arguments.count > 1 {

@@ -12,12 +12,17 @@ struct DeployScenarioTests {
         await scenario.deploy()
         #expect(scenario.status == .active("Ready at 10.0.0.5:5000 (http)."))
         #expect(scenario.docker.containers.count == 1)
-        let runs = scenario.docker.runner.commands.filter { $0.arguments.first == "run" }
+        let runs = scenario.docker.runner.commands.filter { $0.arguments.prefix(2) == ["run", "-d"] }
         #expect(runs.count == 1)
         let run = try #require(runs.first)
         #expect(run.arguments.contains("--network") && run.arguments.contains("host"))
         #expect(run.arguments.contains("unless-stopped"))
-        #expect(run.arguments.last == Scenario.image)
+        // The image's entrypoint is kept and told which configuration to serve (the same on every image layout).
+        #expect(run.arguments.suffix(3) == [Scenario.image, "serve", "/etc/docker/registry/config.yml"])
+        // The registry's version is read once, in a throw-away container without network.
+        let versionRuns = scenario.dockerLines.filter { $0.hasPrefix("run --rm") }
+        #expect(versionRuns == ["run --rm --network none \(Scenario.image) --version"])
+        #expect(scenario.tools.model.applicationVersion == "2.8.3")
         #expect(run.arguments.contains("/srv/registry:/var/lib/registry"))
         #expect(scenario.tools.model.openedPorts == [PortRange(5000)])
         let config = try #require(scenario.files.files["/etc/docker/registry/config.yml"])

@@ -16,6 +16,16 @@ final class FakeRegistryTransport: RegistryTransport {
         var requiredAuthorization: String?
         var deleteEnabled = true
         var unreachable = false
+        /// Answers `GET /v2/` as an image that ignores the charm's config.yml would: plain http, no auth.
+        var servesImageDefault = false
+    }
+
+    /// The `config.yml` the registry was started with (the scenario's file), read to answer `GET /v2/` the way a
+    /// registry serving it would: `nil` (no file) means nothing listens.
+    let servedConfig: @Sendable () -> [UInt8]?
+
+    init(servedConfig: @escaping @Sendable () -> [UInt8]? = { nil }) {
+        self.servedConfig = servedConfig
     }
 
     let state = Mutex(State())
@@ -44,10 +54,36 @@ final class FakeRegistryTransport: RegistryTransport {
         try state.withLock { (state: inout State) throws(RegistryClientError) -> RegistryResponse in
             state.requests.append((request, endpoint.origin, endpoint.authorization))
             if state.unreachable { throw .transport(origin: endpoint.origin, reason: "connection refused") }
+            if request.target == "/v2/" { return try base(endpoint, servesImageDefault: state.servesImageDefault) }
             if let required = state.requiredAuthorization, endpoint.authorization != required {
                 return RegistryResponse(status: 401, body: Array(#"{"errors":[{"code":"UNAUTHORIZED"}]}"#.utf8))
             }
             return answer(request, &state)
+        }
+    }
+
+    /// `GET /v2/` as the registry serving ``servedConfig`` (or the image's default) answers it.
+    private func base(_ endpoint: RegistryEndpoint, servesImageDefault: Bool) throws(RegistryClientError)
+        -> RegistryResponse
+    {
+        var tls = false
+        var auth = false
+        if !servesImageDefault {
+            guard let bytes = servedConfig() else { throw .refused(origin: endpoint.origin) }
+            // config.yml is a comment line, then JSON.
+            let json = bytes.split(separator: UInt8(ascii: "\n"), maxSplits: 1).last.map { Data($0) } ?? Data()
+            let object = (try? JSONSerialization.jsonObject(with: json)) as? [String: Any] ?? [:]
+            tls = (object["http"] as? [String: Any])?["tls"] != nil
+            auth = object["auth"] != nil
+        }
+        switch (tls, endpoint.tls != nil) {
+        case (false, true):
+            throw .transport(origin: endpoint.origin, reason: "the TLS handshake failed: wrong version number")
+        case (true, false):
+            return RegistryResponse(status: 400, body: Array("Client sent an HTTP request to an HTTPS server.\n".utf8))
+        default:
+            let authorized = endpoint.authorization != nil
+            return RegistryResponse(status: auth && !authorized ? 401 : 200, body: Array("{}".utf8))
         }
     }
 

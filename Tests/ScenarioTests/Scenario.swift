@@ -16,8 +16,9 @@ final class Scenario: @unchecked Sendable {
     let paths = HostPaths()
     /// The Juju version the hooks see (`JUJU_VERSION`).
     var jujuVersion = "3.6.4"
-    /// The registry's HTTP API, in memory (the list, delete and garbage-collect actions).
-    let registry = FakeRegistryTransport()
+    /// The registry's HTTP API, in memory (the list, delete and garbage-collect actions, the `/v2/` probe), answering
+    /// as the config.yml the charm wrote says.
+    let registry: FakeRegistryTransport
     /// A minute from now: test certificates made a moment ago are valid.
     var now = Date().addingTimeInterval(60)
 
@@ -34,6 +35,7 @@ final class Scenario: @unchecked Sendable {
         model.isLeader = leader
         model.relations["peer:0"] = .init(endpoint: "peer", remoteApp: "docker-registry")
         tools = FakeHookTools(model)
+        registry = FakeRegistryTransport { [files, paths] in try? files.read(paths.configFile) }
         docker.addImage(Self.image)
         // The engine answers, dockerd has a pid to reload, systemd is absent (as on the test machine).
         docker.runner.on("docker", ["info"], result: CommandResult(standardOutput: "28.2.2\n"))

@@ -2,8 +2,11 @@ import JujuKit
 
 /// `garbage-collect dry-run= untagged=`: runs the registry's own garbage collector safely.
 ///
-/// `registry garbage-collect [--dry-run] [--delete-untagged] /etc/docker/registry/config.yml` runs in a throw-away
-/// container of the registry's image with the registry container's mounts (`--volumes-from`) and environment file.
+/// `garbage-collect [--dry-run] [--delete-untagged] /etc/docker/registry/config.yml` runs in a throw-away container of
+/// the registry's image, through the image's own entrypoint (the official images' script hands `garbage-collect …` to
+/// the registry binary wherever it is; an image whose entrypoint is the binary gets the same arguments), with the
+/// registry container's mounts (`--volumes-from`, so the charm's configuration is read, never the image's default)
+/// and environment file.
 /// For a real collection the registry container is stopped first, so nothing is uploaded while blobs are deleted,
 /// and started again afterwards, even when the collection fails. A dry run leaves it serving.
 ///
@@ -12,9 +15,6 @@ import JujuKit
 struct GarbageCollectAction {
     let charm: RegistryCharm
     let action: ActionContext
-
-    /// The registry's configuration inside its container.
-    static let configInContainer = "/etc/docker/registry/config.yml"
 
     func run() async throws {
         let dryRun = try action.parameters.bool("dry-run", default: false)
@@ -52,10 +52,10 @@ struct GarbageCollectAction {
         if environment.files.exists(environment.paths.environmentFile) {
             arguments += ["--env-file", environment.paths.environmentFile]
         }
-        arguments += ["--entrypoint", "registry", container.image, "garbage-collect"]
+        arguments += [container.image, "garbage-collect"]
         if dryRun { arguments.append("--dry-run") }
         if untagged { arguments.append("--delete-untagged") }
-        arguments.append(Self.configInContainer)
+        arguments.append(environment.paths.configFile)
         await action.log(dryRun ? "Running a dry garbage collection." : "Running the garbage collection.")
         let collected: Result<CommandResult, DockerError>
         do {

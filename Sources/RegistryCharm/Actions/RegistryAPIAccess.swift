@@ -1,9 +1,9 @@
 import FoundationEssentials
 import JujuKit
 
-/// The registry's API as this unit reaches it: the loopback address and the registry port, https with the TLS files
-/// the charm wrote (the server pair doubling as client identity when the registry requires client certificates, as
-/// for the local docker), and the basic-auth credentials from config.
+/// The registry's API as this unit reaches it: the loopback address and the registry port, https trusting exactly the
+/// certificate the charm serves (or its CA), the server pair doubling as client identity when the registry requires
+/// client certificates (as for the local docker), and the basic-auth credentials from config.
 struct RegistryAPIAccess {
     let charm: RegistryCharm
     let session: HookSession
@@ -30,19 +30,13 @@ struct RegistryAPIAccess {
         }
         var tls: RegistryEndpoint.TLS?
         if session.values[StateKeys.scheme]?.stringValue == "https" {
-            let files = charm.environment.files
             let paths = config.tls
-            let ca = try files.read(paths.caPath)
-            guard let trusted = try ca ?? files.read(paths.certificatePath) else {
+            guard let served = ServedTLSFiles.read(paths, files: charm.environment.files) else {
                 throw ActionFailure(
                     "The registry serves https but its certificate \(paths.certificatePath) is missing."
                 )
             }
-            tls = RegistryEndpoint.TLS(
-                trustedPEM: trusted,
-                clientCertificatePEM: ca == nil ? nil : try files.read(paths.certificatePath),
-                clientKeyPEM: ca == nil ? nil : try files.read(paths.keyPath)
-            )
+            tls = served.clientTLS
         }
         return RegistryEndpoint(
             host: "127.0.0.1",

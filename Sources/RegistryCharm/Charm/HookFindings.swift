@@ -9,9 +9,12 @@ struct PreparedConfig {
     var tlsProblems: [ConfigProblem]
     /// Problems the S3 or Swift store showed when probed in `configure` (unreachable, keys refused, no bucket).
     var storageProblems: [ConfigProblem] = []
+    /// Options the registry version the image runs does not support (the swift driver on registry:3).
+    var versionProblems: [ConfigProblem] = []
 
-    /// Every problem that blocks the unit: invalid options, unusable TLS material, an object store not usable.
-    var problems: [ConfigProblem] { config.problems + tlsProblems + storageProblems }
+    /// Every problem that blocks the unit: invalid options, unusable TLS material, an object store not usable,
+    /// options the image's registry version refuses.
+    var problems: [ConfigProblem] { config.problems + tlsProblems + storageProblems + versionProblems }
 }
 
 /// What a reconcile in this hook did to the registry container: returned by ``RegistryCharm/configure(_:)`` and
@@ -21,6 +24,8 @@ struct ReconcileReport {
     var justStarted = false
     /// This hook started a container and watched it; its verdict is the unit state's crash reason.
     var watched = false
+    /// This hook probed the container it started (the verdict is in the unit state).
+    var probed = false
     /// Docker refused to create or start the registry: the sentence the operator must see.
     var failure: String?
 }

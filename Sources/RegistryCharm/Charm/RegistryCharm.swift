@@ -117,6 +117,13 @@ public final class RegistryCharm: Charm {
             },
             Handler("cleanup", whenAny: [.hook("stop"), .hook("remove")]) { try await self.cleanup($0) },
             actionTable().handler(),
+            // Last: what every hook and action left is looked at (and what died on its own healed) before the status.
+            Handler(
+                "inspect-registry",
+                when: [RegistryFlags.dockerReady, RegistryFlags.configured],
+                whenNot: [RegistryFlags.seriesUpgrade, .hook("stop"), .hook("remove")],
+                scope: .all
+            ) { try await RegistryInspection(charm: self, session: $0).run() },
         ]
     }
 
@@ -188,7 +195,28 @@ public final class RegistryCharm: Charm {
             session.flags.set(RegistryFlags.reconcilePending)
             return nil
         }
-        let reconciler = RegistryReconciler(session: session, config: config, environment: environment)
+        let version: RegistryVersion
+        do {
+            version = try await RegistryImageVersions(session: session, docker: environment.docker).version(
+                of: config.registryImage,
+                showProgress: session.context.event != .unit(.updateStatus)
+            )
+        } catch {
+            return failedStart(session, error)
+        }
+        let versionProblems = RegistryCompatibility.problems(config, version: version)
+        session.scratch[PreparedConfig.self]?.versionProblems = versionProblems
+        // The registry running keeps its configuration until the option or the image changes.
+        guard versionProblems.isEmpty else {
+            for problem in versionProblems { session.logger.warning("invalid config: \(problem.description)") }
+            return nil
+        }
+        let reconciler = RegistryReconciler(
+            session: session,
+            config: config,
+            version: version,
+            environment: environment
+        )
         let startIfStopped = !session.flags.containsKnown(RegistryFlags.stoppedByOperator)
         var report = ReconcileReport()
         do {
@@ -205,33 +233,61 @@ public final class RegistryCharm: Charm {
             }
             session.flags.set(RegistryFlags.configured)
             session.flags.clear(RegistryFlags.reconcilePending)
-            // An unchanged container that was crash-looping is looked at again by the status.
+            if session.values[StateKeys.startFailure] != nil {
+                session.values[StateKeys.startFailure] = nil
+                session.logger.info("the registry container runs again")
+            }
+            try await showWorkloadVersion(session, version)
+            // An unchanged container that was crash-looping is looked at again by the inspection.
             let knownCrashing = session.values[StateKeys.crashReason] != nil
             report.justStarted =
                 result.outcome != .keptStopped && !(result.outcome == .unchanged && knownCrashing)
             if [.created, .recreated, .started].contains(result.outcome) {
                 report.watched = true
+                report.probed = true
                 if try await !checkServing(session, config: config) { report.justStarted = false }
             }
         } catch let error as DockerError {
-            // A bad image or a refused container is the operator's to fix: block (and retry on update-status)
-            // rather than fail the hook over and over.
-            session.logger.error("could not start the registry: \(error.description)")
-            report.failure = error.description
-            session.flags.set(RegistryFlags.reconcilePending)
+            return failedStart(session, error)
         }
         session.scratch[ReconcileReport.self] = report
         return report
     }
 
+    /// A bad image or a refused container is the operator's to fix: block (and retry on update-status, at most once
+    /// per hook) rather than fail the hook over and over; the error is logged once per change of reason.
+    private func failedStart(_ session: HookSession, _ error: DockerError) -> ReconcileReport {
+        if session.values[StateKeys.startFailure]?.stringValue != error.description {
+            session.logger.error("could not start the registry: \(error.description)")
+            session.values[StateKeys.startFailure] = .string(error.description)
+        }
+        let report = ReconcileReport(failure: error.description)
+        session.flags.set(RegistryFlags.reconcilePending)
+        session.scratch[ReconcileReport.self] = report
+        return report
+    }
+
+    /// Shows the registry's version as the workload version (`juju status`' Version column) when it changed.
+    private func showWorkloadVersion(_ session: HookSession, _ version: RegistryVersion) async throws {
+        guard session.values[StateKeys.workloadVersion]?.stringValue != version.text else { return }
+        try await session.tools.applicationVersionSet(version.text)
+        session.values[StateKeys.workloadVersion] = .string(version.text)
+    }
+
     /// Watches a container just started: a registry that exits at start (a port taken, an unreachable store) is
-    /// recorded with its reason, and the status blocks instead of saying Ready.
+    /// recorded with its reason, and the status blocks instead of saying Ready; one that stays up is probed, and
+    /// one that answers otherwise than configured is recorded as such (see ``RegistryProbe``).
     ///
-    /// Returns whether it serves.
+    /// Returns whether it stays up (a probe mismatch is the inspection's to report).
     private func checkServing(_ session: HookSession, config: CharmConfig) async throws -> Bool {
         let health = RegistryHealth(docker: environment.docker, pause: environment.pause)
         let verdict = try await health.watchAfterStart(name: config.registryName, port: config.registryPort)
-        guard let reason = RegistryHealth.record(verdict, in: session) else { return true }
+        guard let reason = RegistryHealth.record(verdict, in: session) else {
+            if case .serving(_, let container) = verdict {
+                _ = await RegistryServing(charm: self, session: session).probe(container: container)
+            }
+            return true
+        }
         session.logger.error("\(config.registryName) does not serve: \(reason)")
         return false
     }

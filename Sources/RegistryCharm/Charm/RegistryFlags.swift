@@ -44,4 +44,17 @@ enum StateKeys {
     static let trustedNetloc = "registry.trusted-netloc"
     /// The TLS files the charm wrote from config blobs, to remove them when the blobs are cleared.
     static let writtenTLSFiles = "registry.tls-files"
+    /// The image the registry's version was read from: `reference`, `id` and the `version` line it printed.
+    static let registryImage = "registry.image"
+    /// The workload version last given to `application-version-set`.
+    static let workloadVersion = "registry.workload-version"
+    /// Why docker would not run the registry (a pull or a run refused), as last logged; logged again only when it
+    /// changes.
+    static let startFailure = "registry.start-failure"
+    /// How the registry answered the last probe of `GET /v2/` when not as configured (scheme, certificate, auth);
+    /// absent when it answered as configured.
+    static let probeFailure = "registry.probe-failure"
+    /// The id of the container the last probe reached: another id (a container re-created behind the charm's back)
+    /// is probed again.
+    static let probedContainer = "registry.probed-container"
 }

@@ -16,8 +16,8 @@ public struct RegistryHealth: Sendable {
 
     /// What watching a started container found.
     enum Verdict: Equatable {
-        /// It stayed up; docker had restarted it this often (its baseline from now on).
-        case serving(restartCount: Int)
+        /// It stayed up; docker had restarted it this often (its baseline from now on); its id.
+        case serving(restartCount: Int, containerID: String?)
         /// It does not serve, for this reason.
         case failing(String)
     }
@@ -34,7 +34,7 @@ public struct RegistryHealth: Sendable {
                 return .failing(await diagnose(now, port: port))
             }
         }
-        return .serving(restartCount: first?.restartCount ?? 0)
+        return .serving(restartCount: first?.restartCount ?? 0, containerID: first?.id)
     }
 
     /// Keeps a verdict in the unit state (the crash reason the status shows, or the restart count to compare the
@@ -42,7 +42,7 @@ public struct RegistryHealth: Sendable {
     @discardableResult
     static func record(_ verdict: Verdict, in session: HookSession) -> String? {
         switch verdict {
-        case .serving(let restartCount):
+        case .serving(let restartCount, _):
             session.values[StateKeys.crashReason] = nil
             session.values[StateKeys.restartBaseline] = restartCount == 0 ? nil : .int(restartCount)
             return nil

@@ -9,6 +9,8 @@ import Logging
 struct RegistryReconciler {
     let session: HookSession
     let config: CharmConfig
+    /// The registry the image runs: `config.yml` is rendered for its major version.
+    let version: RegistryVersion
     let environment: CharmEnvironment
 
     /// What the reconcile left running.
@@ -20,6 +22,11 @@ struct RegistryReconciler {
 
     /// The container's data directory inside it (the filesystem driver's root).
     static let containerDataDirectory = "/var/lib/registry"
+
+    /// The container's command: serve the charm's configuration, wherever the image's default one is (the official
+    /// registry:2 reads `/etc/docker/registry/config.yml`, registry:3 `/etc/distribution/config.yml`; both images'
+    /// entrypoint hands `serve …` to the registry binary, as does an image whose entrypoint is the binary).
+    static func serveCommand(configFile: String) -> [String] { ["serve", configFile] }
 
     /// Plans every file and the container, checks the plan, then applies it all or nothing: when writing a file,
     /// trusting the registry or starting the container fails, the files written are put back before the error is
@@ -47,7 +54,8 @@ struct RegistryReconciler {
             image: config.registryImage,
             mounts: mounts,
             environmentFile: environmentFilePresent ? paths.environmentFile : nil,
-            inputsDigest: registryFiles.inputsDigest()
+            inputsDigest: registryFiles.inputsDigest(),
+            command: Self.serveCommand(configFile: paths.configFile)
         )
         // The whole container spec is checked before the first byte is written.
         _ = try spec.definingArguments()
@@ -115,8 +123,11 @@ struct RegistryReconciler {
             try await containers.remove(previous)
         }
         let firstTime = session.values[StateKeys.containerName] == nil
+        let quiet = session.context.event == .unit(.updateStatus)
         let outcome = try await containers.reconcile(spec, startIfStopped: startIfStopped) {
-            // The reactive charm's wording; shown while the image is pulled and the container (re)started.
+            // The reactive charm's wording; shown while the image is pulled and the container (re)started (not in
+            // update-status, whose retries must not flash maintenance on a blocked unit).
+            if quiet { return }
             try? await session.status.progress(firstTime ? "Configuring the registry." : "Reconfiguring the registry.")
         }
         if outcome != .unchanged { session.logger.info("registry container \(config.registryName): \(outcome)") }
@@ -165,10 +176,15 @@ struct RegistryReconciler {
         planned.tlsEnabled = tls.enabled
         planned.clientCertificatesRequired = tls.clientCA
 
-        var proxyLines: [String] = []
-        if let proxy = config.registryHTTPProxy { proxyLines.append("HTTP_PROXY=\(proxy)") }
-        if let proxy = config.registryHTTPSProxy { proxyLines.append("HTTPS_PROXY=\(proxy)") }
-        let environmentFile = proxyLines.isEmpty ? nil : Array((proxyLines.joined(separator: "\n") + "\n").utf8)
+        var environmentLines: [String] = []
+        if let proxy = config.registryHTTPProxy { environmentLines.append("HTTP_PROXY=\(proxy)") }
+        if let proxy = config.registryHTTPSProxy { environmentLines.append("HTTPS_PROXY=\(proxy)") }
+        if version.isV3 {
+            // distribution v3 starts an OpenTelemetry trace exporter unless told not to.
+            environmentLines.append("OTEL_TRACES_EXPORTER=none")
+        }
+        let environmentFile =
+            environmentLines.isEmpty ? nil : Array((environmentLines.joined(separator: "\n") + "\n").utf8)
         planned.entries.append(
             .init(path: paths.environmentFile, content: environmentFile, mode: .ownerOnly, mountTarget: nil)
         )
@@ -185,7 +201,8 @@ struct RegistryReconciler {
                     clientCA: tls.clientCA ? config.tls.caPath : nil
                 )
                 : nil,
-            filesystemRoot: Self.containerDataDirectory
+            filesystemRoot: Self.containerDataDirectory,
+            registryMajor: version.major
         )
         let rendered = RegistryConfig(config: config, inputs: inputs).rendered()
         planned.entries.append(

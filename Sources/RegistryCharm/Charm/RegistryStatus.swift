@@ -1,7 +1,8 @@
 import JujuKit
 import Logging
 
-/// Works out the unit's status at the end of every hook, and restarts a registry that died on its own.
+/// Works out the unit's status at the end of every hook from what the hook found; it never acts (healing is
+/// ``RegistryInspection``'s, which runs before it).
 struct RegistryStatus {
     let charm: RegistryCharm
     let session: HookSession
@@ -47,40 +48,38 @@ struct RegistryStatus {
             status.report(.waiting("Waiting for the docker engine to be installed."))
             return
         }
-        // Looking at the container may reconcile again (a container removed behind the charm's back), so a start
-        // failure is read only after it, from what this hook's reconciles reported.
-        var state: ContainerState?
-        if flags.containsKnown(RegistryFlags.configured) {
-            do {
-                state = try await containerState(name: name)
-            } catch {
-                // dockerd died or hangs: say so, and let the next hook look again, rather than failing the hook.
-                session.logger.error("cannot inspect the registry container: \(error)")
-                status.report(
-                    .blocked("The docker engine does not answer; check dockerd on this machine (docker info).")
-                )
-                return
-            }
-        }
         if let failure = session.reconcileReport?.failure {
-            // Docker refused the container this hook asked for: the start action would not help.
+            // Docker refused the container or its image this hook asked for: the start action would not help.
             status.report(.blocked("Could not start \(name): \(failure). Fix the configuration, e.g. registry-image."))
             return
         }
-        switch state {
+        guard flags.containsKnown(RegistryFlags.configured) else {
+            status.report(.waiting("Waiting for a valid configuration to start the registry."))
+            return
+        }
+        switch session.scratch[RegistryFindings.self] {
         case nil:
             status.report(.waiting("Waiting for a valid configuration to start the registry."))
-        case .serving:
+        case .engineUnavailable:
+            status.report(.blocked("The docker engine does not answer; check dockerd on this machine (docker info)."))
+        case .container(.serving):
             if let pending = pendingCertificateStatus { status.report(pending) }
             status.report(readyStatus)
-        case .stopped:
+        case .container(.stopped):
             status.report(.blocked("\(name) container is stopped. Run the start action to start it."))
-        case .crashing(let reason):
+        case .container(.crashing(let reason)):
             let hint =
                 reason.hasPrefix("port ")
                 ? "Free the port or set another registry-port."
                 : "Fix the configuration; juju debug-log has the registry's log."
             status.report(.blocked("\(name) keeps restarting: \(reason). \(hint)"))
+        case .container(.misconfigured(let reason)):
+            status.report(
+                .blocked(
+                    "\(name) does not serve as configured: \(reason). Check that registry-image runs distribution's"
+                        + " registry (README: registry:3); juju debug-log has details."
+                )
+            )
         }
     }
 
@@ -103,19 +102,10 @@ struct RegistryStatus {
         return WorkloadStatus(state, message)
     }
 
-    /// What the registry container is doing.
-    enum ContainerState: Equatable {
-        /// Up, and not restarting since it last served.
-        case serving
-        /// Stopped or absent, and the charm may not start it (an operator's stop, invalid config).
-        case stopped
-        /// docker keeps restarting it: it exits at start, for this reason.
-        case crashing(String)
-    }
-
     /// The status to keep in an `update-status` with nothing to do, found without reading the configuration.
     ///
-    /// The container the last hook ran is up and that hook's status said so; `nil` sends the hook down the full path.
+    /// The container the last hook ran is up, has not restarted, is the one the last probe found answering as
+    /// configured, and that hook's status said so; `nil` sends the hook down the full path.
     private func idleStatus() async throws -> WorkloadStatus? {
         let flags = session.flags
         guard flags.containsKnown(RegistryFlags.dockerReady), flags.containsKnown(RegistryFlags.configured),
@@ -133,7 +123,9 @@ struct RegistryStatus {
         // The full path, should it follow, needs no second read.
         session.scratch[InspectedContainer.self] = InspectedContainer(name: name, info: info)
         let baseline = session.values[StateKeys.restartBaseline]?.intValue ?? 0
-        guard let info, info.isRunning, !info.isRestarting, info.restartCount == baseline else { return nil }
+        guard let info, info.isRunning, !info.isRestarting, info.restartCount == baseline,
+            session.values[StateKeys.probedContainer]?.stringValue == info.id
+        else { return nil }
         return last
     }
 
@@ -141,70 +133,5 @@ struct RegistryStatus {
     struct InspectedContainer {
         var name: String
         var info: ContainerInfo?
-    }
-
-    /// What the container does; brings back a container that died or was removed on its own (never one an
-    /// operator stopped), and tells a crash loop from a registry that serves.
-    private func containerState(name: String) async throws -> ContainerState {
-        let report = session.reconcileReport
-        if let reason = session.values[StateKeys.crashReason]?.stringValue, report?.watched == true {
-            return .crashing(reason)
-        }
-        if report?.justStarted == true { return .serving }
-        let docker = charm.environment.docker
-        let info: ContainerInfo?
-        if let known = session.scratch[InspectedContainer.self], known.name == name {
-            info = known.info
-        } else {
-            info = try await docker.inspect(name)
-        }
-        let config = session.prepared
-        let mayStart = !session.flags.containsKnown(RegistryFlags.stoppedByOperator) && config.problems.isEmpty
-        guard let info else {
-            guard mayStart else { return .stopped }
-            // Removed behind the charm's back (docker rm -f): only an operator's stop keeps it down.
-            session.logger.warning("registry container \(name) is gone; creating it again")
-            let recreated = try await charm.configure(session)
-            if let reason = session.values[StateKeys.crashReason]?.stringValue { return .crashing(reason) }
-            return recreated?.justStarted == true ? .serving : .stopped
-        }
-        let health = RegistryHealth(docker: docker, pause: charm.environment.pause)
-        let baseline = session.values[StateKeys.restartBaseline]?.intValue ?? 0
-        if info.isRestarting {
-            return crashing(await health.diagnose(info, port: config.config.registryPort), name: name)
-        }
-        if info.isRunning && info.restartCount > baseline {
-            // It restarted since it last served: a crash loop caught between attempts, or a registry that came
-            // back. Watching it for a moment tells which.
-            let verdict = try await health.watchAfterStart(name: name, port: config.config.registryPort)
-            if case .failing(let reason) = verdict { return crashing(reason, name: name) }
-            RegistryHealth.record(verdict, in: session)
-        }
-        if info.isRunning {
-            session.values[StateKeys.crashReason] = nil
-            return .serving
-        }
-        guard mayStart else { return .stopped }
-        session.logger.warning("registry container \(name) had stopped (exit code \(info.exitCode)); starting it")
-        do {
-            try await docker.start(name)
-        } catch {
-            // Docker refused: the status says why (the start action would meet the same refusal).
-            session.logger.error("could not restart \(name): \(error.description)")
-            session.scratch[ReconcileReport.self] = ReconcileReport(failure: error.description)
-            return .stopped
-        }
-        let verdict = try await health.watchAfterStart(name: name, port: config.config.registryPort)
-        if let reason = RegistryHealth.record(verdict, in: session) { return .crashing(reason) }
-        return .serving
-    }
-
-    /// Records and logs (once) why the container does not serve.
-    private func crashing(_ reason: String, name: String) -> ContainerState {
-        if session.values[StateKeys.crashReason]?.stringValue != reason {
-            session.logger.error("\(name) keeps restarting: \(reason)")
-        }
-        session.values[StateKeys.crashReason] = .string(reason)
-        return .crashing(reason)
     }
 }

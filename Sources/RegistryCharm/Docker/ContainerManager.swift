@@ -34,7 +34,9 @@ public struct ContainerManager: Sendable {
     private let digest: @Sendable ([UInt8]) -> String
 
     /// Bumped when the fixed part of the container definition changes, so that an upgraded charm re-creates it.
-    static let layoutVersion = "docker-registry-container/1"
+    ///
+    /// 2: the container is given an explicit command (`serve <config>`) instead of the image's default one.
+    static let layoutVersion = "docker-registry-container/2"
 
     /// Creates a manager.
     ///
@@ -46,9 +48,10 @@ public struct ContainerManager: Sendable {
     }
 
     /// A digest over everything that defines the container: name, image, mounts (in any order), environment file,
-    /// the inputs digest, and the charm's fixed container layout.
+    /// the inputs digest, the command, and the charm's fixed container layout.
     public func specDigest(_ spec: ContainerSpec) -> String {
         var fields = [Self.layoutVersion, spec.name, spec.image, spec.environmentFile ?? "", spec.inputsDigest]
+        fields.append(spec.command.joined(separator: "\u{0}"))
         let mounts = spec.mounts.sorted { ($0.target, $0.source) < ($1.target, $1.source) }
         fields += mounts.map { "\($0.source)\u{0}\($0.target)\u{0}\($0.readOnly ? "ro" : "rw")" }
         return digest(ContainerDigest.canonicalBytes(fields))

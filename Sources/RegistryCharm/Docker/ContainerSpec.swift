@@ -42,15 +42,27 @@ public struct ContainerSpec: Sendable, Equatable {
     ///
     /// Those are `config.yml`, htpasswd, certificates and the environment file; a change re-creates the container.
     public var inputsDigest: String
+    /// The arguments after the image (the container's command), such as `serve /etc/docker/registry/config.yml`.
+    ///
+    /// The image's entrypoint is kept: the official images' script hands `serve …` to the registry binary, and an
+    /// image whose entrypoint is the binary gets the same arguments.
+    public var command: [String]
 
     /// Creates a spec.
-    public init(name: String, image: String, mounts: [Mount] = [], environmentFile: String? = nil, inputsDigest: String)
-    {
+    public init(
+        name: String,
+        image: String,
+        mounts: [Mount] = [],
+        environmentFile: String? = nil,
+        inputsDigest: String,
+        command: [String] = []
+    ) {
         self.name = name
         self.image = image
         self.mounts = mounts
         self.environmentFile = environmentFile
         self.inputsDigest = inputsDigest
+        self.command = command
     }
 }
 
@@ -86,9 +98,10 @@ extension ContainerSpec {
         return arguments
     }
 
-    /// The full `docker` argv after the verb (`run -d` or `container create`): options, labels, then the image last.
+    /// The full `docker` argv after the verb (`run -d` or `container create`): options, labels, the image, then the
+    /// command.
     func creationArguments(specDigest: String) throws(DockerError) -> [String] {
-        try definingArguments() + ["--label", "\(ContainerLabels.specDigest)=\(specDigest)", image]
+        try definingArguments() + ["--label", "\(ContainerLabels.specDigest)=\(specDigest)", image] + command
     }
 
     private func validate() throws(DockerError) {
@@ -110,6 +123,9 @@ extension ContainerSpec {
                     )
                 }
             }
+        }
+        guard command.allSatisfy({ !$0.isEmpty && !$0.contains("\n") }) else {
+            throw .invalidSpec(container: name, reason: "the command has an empty or multi-line argument")
         }
         let targets = mounts.map(\.target)
         guard Set(targets).count == targets.count else {

@@ -103,6 +103,48 @@ public struct DockerCLI: Sendable {
         throw .imageLookupFailed(image: image, message: result.standardError)
     }
 
+    /// The id (`sha256:…`) of the local image `image`, or `nil` when it is not in the local image store.
+    ///
+    /// Asked of the engine's socket when there is one (about 1 ms), else of the CLI.
+    public func imageID(_ image: String) async throws(DockerError) -> String? {
+        if let engineSocket, Self.isPlainReference(image) {
+            do throws(DockerError) {
+                let response = try engineSocket.get("/images/\(image)/json")
+                if response.status == 404 { return nil }
+                if response.status == 200, let id = try? JSONValue(parsing: response.body).objectValue?["Id"],
+                    let text = id.stringValue, !text.isEmpty
+                {
+                    return text
+                }
+            } catch {
+                // The CLI below reaches the same engine and reports what is wrong in its own words.
+            }
+        }
+        let result = try await docker(["image", "inspect", "--format", "{{.Id}}", image])
+        if result.succeeded { return result.standardOutput.trimmingWhitespace() }
+        if Self.saysNoSuch(result) { return nil }
+        throw .imageLookupFailed(image: image, message: result.standardError)
+    }
+
+    /// What `registry --version` prints in a throw-away container of `image` (no network, removed at exit).
+    ///
+    /// The official images' entrypoint hands an argument that starts with `-` to the registry binary, and an image
+    /// whose entrypoint is the binary itself gets the same argument, so this works on every layout.
+    public func registryVersionOutput(_ image: String) async throws(DockerError) -> String {
+        let result = try await docker(["run", "--rm", "--network", "none", image, "--version"])
+        guard result.succeeded else { throw .versionUnknown(image: image, message: result.standardError) }
+        return result.standardOutput
+    }
+
+    /// Whether `image` holds only characters an image reference may (so it can go into a URL path as it is).
+    static func isPlainReference(_ image: String) -> Bool {
+        !image.isEmpty && !image.hasPrefix("-")
+            && image.unicodeScalars.allSatisfy {
+                ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0)
+                    || "._-/:@".unicodeScalars.contains($0)
+            }
+    }
+
     /// Whether dockerd answers (`docker version` reaches the server); never throws.
     public func isAnswering() async -> Bool {
         guard let result = try? await docker(["version", "--format", "{{.Server.Version}}"]) else { return false }

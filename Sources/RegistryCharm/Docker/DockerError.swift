@@ -17,6 +17,8 @@ public enum DockerError: Error, Equatable, CustomStringConvertible {
     case pullFailed(image: String, message: String)
     /// Looking the image up in the local image store failed for another reason than its absence.
     case imageLookupFailed(image: String, message: String)
+    /// `registry --version` in a throw-away container of the image failed or answered something else.
+    case versionUnknown(image: String, message: String)
     /// `docker run` (or `docker container create`) failed.
     case runFailed(container: String, image: String, message: String)
     /// Re-creating the container failed after the old one was stopped.
@@ -40,6 +42,8 @@ public enum DockerError: Error, Equatable, CustomStringConvertible {
             return "could not pull image '\(image)'" + Self.detail(message)
         case .imageLookupFailed(let image, let message):
             return "could not look up image '\(image)'" + Self.detail(message)
+        case .versionUnknown(let image, let message):
+            return "could not tell which registry image '\(image)' runs (registry --version)" + Self.detail(message)
         case .runFailed(let container, let image, let message):
             return "could not create container '\(container)' from image '\(image)'" + Self.detail(message)
         case .recreateFailed(let container, let message, let previousRestored):

@@ -2,11 +2,17 @@ public import NIOCore
 import NIOHTTP1
 import NIOPosix
 import NIOSSL
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Talks HTTP/1.1 to the registry over one connection per request, with SwiftNIO (and NIOSSL for TLS).
 ///
-/// The server certificate is verified against the trusted PEM (the registry's CA, or its own certificate) but not
-/// against a host name: the connection goes to the unit's own loopback address, which the certificate need not name.
+/// The server certificate is verified against the trusted PEM (the registry's CA) or, when the endpoint pins one,
+/// accepted as the exact certificate pinned (see ``RegistryEndpoint/TLS/pinnedPEM``); never against a host name: the
+/// connection goes to the unit's own loopback address, which the certificate need not name.
 public struct NIORegistryTransport: RegistryTransport {
     /// How long connecting may take.
     public var connectTimeout: TimeAmount
@@ -30,13 +36,28 @@ public struct NIORegistryTransport: RegistryTransport {
     public func send(_ request: RegistryRequest, to endpoint: RegistryEndpoint) async throws(RegistryClientError)
         -> RegistryResponse
     {
+        let verdict = PinVerdict()
         do {
-            return try await perform(request, endpoint)
+            return try await perform(request, endpoint, verdict: verdict)
         } catch let error as RegistryClientError {
             throw error
         } catch {
+            if Self.isRefused(error) { throw .refused(origin: endpoint.origin) }
+            if let mismatch = verdict.mismatch.withLock({ $0 }) {
+                throw .transport(origin: endpoint.origin, reason: mismatch)
+            }
             throw .transport(origin: endpoint.origin, reason: Self.reason(error))
         }
+    }
+
+    /// Whether connecting failed because nothing listens.
+    static func isRefused(_ error: any Error) -> Bool {
+        if let error = error as? NIOConnectionError {
+            return !error.connectionErrors.isEmpty
+                && error.connectionErrors.allSatisfy { isRefused($0.error) }
+        }
+        if let error = error as? IOError { return error.errnoCode == ECONNREFUSED }
+        return false
     }
 
     /// A short reason: BoringSSL's alert name (such as `SSLV3_ALERT_BAD_CERTIFICATE`) rather than its whole dump.
@@ -47,9 +68,12 @@ public struct NIORegistryTransport: RegistryTransport {
         return "the TLS handshake failed: \(alert.lowercased().replacing("_", with: " "))"
     }
 
-    private func perform(_ request: RegistryRequest, _ endpoint: RegistryEndpoint) async throws -> RegistryResponse {
+    private func perform(_ request: RegistryRequest, _ endpoint: RegistryEndpoint, verdict: PinVerdict) async throws
+        -> RegistryResponse
+    {
         let group = MultiThreadedEventLoopGroup.singleton
         let context = try endpoint.tls.map(Self.sslContext)
+        let pin = try endpoint.tls.flatMap { try CertificatePin(tls: $0, verdict: verdict) }
         let loop = group.next()
         let promise = loop.makePromise(of: RegistryResponse.self)
         let limit = maximumBodyBytes
@@ -58,7 +82,15 @@ public struct NIORegistryTransport: RegistryTransport {
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let pipeline = channel.pipeline.syncOperations
-                    if let context {
+                    if let context, let pin {
+                        try pipeline.addHandler(
+                            NIOSSLClientHandler(
+                                context: context,
+                                serverHostname: nil,
+                                customVerificationCallback: pin.verify
+                            )
+                        )
+                    } else if let context {
                         try pipeline.addHandler(NIOSSLClientHandler(context: context, serverHostname: nil))
                     }
                     try pipeline.addHTTPClientHandlers()
@@ -95,7 +127,9 @@ public struct NIORegistryTransport: RegistryTransport {
 
     private static func sslContext(_ tls: RegistryEndpoint.TLS) throws -> NIOSSLContext {
         var configuration = TLSConfiguration.makeClientConfiguration()
-        configuration.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(tls.trustedPEM))
+        if !tls.trustedPEM.isEmpty {
+            configuration.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(tls.trustedPEM))
+        }
         configuration.certificateVerification = .noHostnameVerification
         if let certificate = tls.clientCertificatePEM, let key = tls.clientKeyPEM {
             configuration.certificateChain = try NIOSSLCertificate.fromPEMBytes(certificate).map { .certificate($0) }

@@ -37,16 +37,28 @@ public struct RegistryResponse: Sendable, Equatable {
 public struct RegistryEndpoint: Sendable {
     /// The TLS material of a client.
     public struct TLS: Sendable {
-        /// PEM certificates the server's chain must end in.
+        /// PEM certificates the server's chain may end in (a CA bundle); may be empty when ``pinnedPEM`` is set.
         public var trustedPEM: [UInt8]
+        /// The exact certificate (PEM, the first one counts) the server is expected to present.
+        ///
+        /// When set, a server presenting this leaf is accepted whoever signed it (the charm's own registry serves the
+        /// certificate the charm wrote, which may come from a CA the charm was never given); any other leaf must
+        /// chain to ``trustedPEM``.
+        public var pinnedPEM: [UInt8]?
         /// The client certificate chain (PEM), when the registry asks for one.
         public var clientCertificatePEM: [UInt8]?
         /// The client key (PEM); a secret.
         public var clientKeyPEM: [UInt8]?
 
         /// Creates TLS material.
-        public init(trustedPEM: [UInt8], clientCertificatePEM: [UInt8]? = nil, clientKeyPEM: [UInt8]? = nil) {
+        public init(
+            trustedPEM: [UInt8],
+            pinnedPEM: [UInt8]? = nil,
+            clientCertificatePEM: [UInt8]? = nil,
+            clientKeyPEM: [UInt8]? = nil
+        ) {
             self.trustedPEM = trustedPEM
+            self.pinnedPEM = pinnedPEM
             self.clientCertificatePEM = clientCertificatePEM
             self.clientKeyPEM = clientKeyPEM
         }
@@ -82,7 +94,9 @@ public protocol RegistryTransport: Sendable {
 
 /// Why a call to the registry's API failed.
 public enum RegistryClientError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// No HTTP answer: refused, reset, TLS failure, timeout.
+    /// Nothing listens: the connection was refused (a registry still starting, or not running).
+    case refused(origin: String)
+    /// No HTTP answer: reset, TLS failure, timeout.
     case transport(origin: String, reason: String)
     /// An answer with an unexpected status.
     case status(request: String, status: Int, message: String)
@@ -92,6 +106,7 @@ public enum RegistryClientError: Error, Sendable, Equatable, CustomStringConvert
     /// A lower-case message naming the request.
     public var description: String {
         switch self {
+        case .refused(let origin): return "no answer from the registry at \(origin): connection refused"
         case .transport(let origin, let reason): return "no answer from the registry at \(origin): \(reason)"
         case .status(let request, let status, let message):
             return "the registry answered \(request) with status \(status)" + (message.isEmpty ? "" : ": \(message)")

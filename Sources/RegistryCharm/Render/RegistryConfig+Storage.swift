@@ -33,7 +33,7 @@ extension RegistryConfig {
             switch config.storage {
             case .filesystem: driver = .filesystem(rootdirectory: inputs.filesystemRoot)
             case .swift(let swift): driver = .swift(SwiftParameters(swift))
-            case .s3(let s3): driver = .s3(S3Parameters(s3))
+            case .s3(let s3): driver = .s3(S3Parameters(s3, major: inputs.registryMajor))
             }
             self.init(
                 driver: driver,
@@ -164,8 +164,9 @@ extension RegistryConfig {
         public var rootdirectory: String?
         /// The User-Agent, if set.
         public var useragent: String?
-        /// Path-style addressing.
-        public var forcepathstyle: Bool
+        /// Path-style addressing (v3 only: v2.8 has no such parameter and uses path style whenever
+        /// `regionendpoint` is set).
+        public var forcepathstyle: Bool?
         /// Server-side encryption.
         public var encrypt: Bool
         /// HTTPS.
@@ -186,15 +187,22 @@ extension RegistryConfig {
         public var storageclass: String
         /// The canned object ACL.
         public var objectacl: String
-        /// Dual-stack endpoints.
-        public var usedualstack: Bool
-        /// Transfer acceleration.
-        public var accelerate: Bool
-        /// The AWS SDK log level.
-        public var loglevel: String
+        /// Dual-stack endpoints (v3 only).
+        public var usedualstack: Bool?
+        /// Transfer acceleration (v3 only).
+        public var accelerate: Bool?
+        /// The AWS SDK log level (v3 only).
+        public var loglevel: String?
 
-        /// The parameters for the charm's `storage-s3-*` options.
-        public init(_ s3: S3Storage) {
+        /// The parameters for the charm's `storage-s3-*` options, as the registry of major version `major` reads
+        /// them (distribution's `s3-aws` driver at v2.8.3 and v3.1.1).
+        ///
+        /// v2.8 always addresses an S3-compatible endpoint (`regionendpoint`) path-style; v3 does so only with
+        /// `forcepathstyle: true` and defaults it to false, which sends requests to `<bucket>.<host>` and breaks Ceph
+        /// RGW and MinIO. So on v3 path style is rendered on whenever `storage-s3-forcepathstyle` is true or a
+        /// `regionendpoint` is set, which keeps what a v2 deployment did. The parameters v2.8 does not read
+        /// (`forcepathstyle`, `usedualstack`, `accelerate`, `loglevel`) are left out for v2.
+        public init(_ s3: S3Storage, major: Int = 2) {
             region = s3.region
             bucket = s3.bucket
             accesskey = s3.accessKey
@@ -203,7 +211,6 @@ extension RegistryConfig {
             keyid = s3.keyID
             rootdirectory = s3.rootDirectory
             useragent = s3.userAgent
-            forcepathstyle = s3.forcePathStyle
             encrypt = s3.encrypt
             secure = s3.secure
             skipverify = s3.skipVerify
@@ -214,9 +221,12 @@ extension RegistryConfig {
             multipartcopythresholdsize = s3.multipartCopyThresholdSize
             storageclass = s3.storageClass
             objectacl = s3.objectACL
-            usedualstack = s3.useDualStack
-            accelerate = s3.accelerate
-            loglevel = s3.logLevel
+            if major >= 3 {
+                forcepathstyle = s3.forcePathStyle || s3.regionEndpoint != nil
+                usedualstack = s3.useDualStack
+                accelerate = s3.accelerate
+                loglevel = s3.logLevel
+            }
         }
     }
 }

@@ -29,6 +29,8 @@ public struct RenderInputs: Sendable, Equatable {
     public var tls: TLSPaths?
     /// The filesystem driver's root inside the container.
     public var filesystemRoot: String
+    /// The major version of the registry the image runs (2 or 3): what it accepts differs.
+    public var registryMajor: Int
 
     /// Creates render inputs.
     public init(
@@ -37,7 +39,8 @@ public struct RenderInputs: Sendable, Equatable {
         htpasswdPath: String? = nil,
         tokenRootCertBundlePath: String? = nil,
         tls: TLSPaths? = nil,
-        filesystemRoot: String = "/var/lib/registry"
+        filesystemRoot: String = "/var/lib/registry",
+        registryMajor: Int = 2
     ) {
         self.applicationName = applicationName
         self.httpSecret = httpSecret
@@ -45,5 +48,6 @@ public struct RenderInputs: Sendable, Equatable {
         self.tokenRootCertBundlePath = tokenRootCertBundlePath
         self.tls = tls
         self.filesystemRoot = filesystemRoot
+        self.registryMajor = registryMajor
     }
 }
