@@ -188,13 +188,6 @@ public final class RegistryCharm: Charm {
             for problem in prepared.problems { session.logger.warning("invalid config: \(problem.description)") }
             return nil
         }
-        let storageProblems = await ObjectStorageCheck(session: session, config: config, environment: environment).run()
-        session.scratch[PreparedConfig.self]?.storageProblems = storageProblems
-        // The registry running keeps its configuration; update-status probes again.
-        guard storageProblems.isEmpty else {
-            session.flags.set(RegistryFlags.reconcilePending)
-            return nil
-        }
         let version: RegistryVersion
         do {
             version = try await RegistryImageVersions(session: session, docker: environment.docker).version(
@@ -206,9 +199,20 @@ public final class RegistryCharm: Charm {
         }
         let versionProblems = RegistryCompatibility.problems(config, version: version)
         session.scratch[PreparedConfig.self]?.versionProblems = versionProblems
-        // The registry running keeps its configuration until the option or the image changes.
-        guard versionProblems.isEmpty else {
+        // The registry running keeps its configuration until the option or the image changes; update-status checks
+        // again (from the remembered version: no docker call) so that the status keeps saying why.
+        if session.dataChanged("registry.version-problems", versionProblems.map(\.description)) {
             for problem in versionProblems { session.logger.warning("invalid config: \(problem.description)") }
+        }
+        guard versionProblems.isEmpty else {
+            session.flags.set(RegistryFlags.reconcilePending)
+            return nil
+        }
+        let storageProblems = await ObjectStorageCheck(session: session, config: config, environment: environment).run()
+        session.scratch[PreparedConfig.self]?.storageProblems = storageProblems
+        // The registry running keeps its configuration; update-status probes again.
+        guard storageProblems.isEmpty else {
+            session.flags.set(RegistryFlags.reconcilePending)
             return nil
         }
         let reconciler = RegistryReconciler(
