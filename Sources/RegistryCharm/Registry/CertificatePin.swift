@@ -31,7 +31,10 @@ struct CertificatePin: Sendable {
             throw RegistryClientError.unreadable(request: "the pinned certificate", reason: "it holds no certificate")
         }
         pinnedDER = try pinned.toDERBytes()
-        roots = try NIOSSLCertificate.fromPEMBytes(tls.trustedPEM).map { try Certificate(derEncoded: $0.toDERBytes()) }
+        roots =
+            tls.trustedPEM.isEmpty
+            ? []
+            : try NIOSSLCertificate.fromPEMBytes(tls.trustedPEM).map { try Certificate(derEncoded: $0.toDERBytes()) }
         self.verdict = verdict
     }
 
