@@ -116,6 +116,38 @@ struct RegistryVersionTests {
         #expect(never.sent == RegistryProbe.attempts)
     }
 
+    /// A transport that always fails with `error`, then answers plain http with 200.
+    final class Failing: RegistryTransport, @unchecked Sendable {
+        let error: RegistryClientError
+        init(_ error: RegistryClientError) { self.error = error }
+        func send(_ request: RegistryRequest, to endpoint: RegistryEndpoint) async throws(RegistryClientError)
+            -> RegistryResponse
+        {
+            if endpoint.tls == nil { return RegistryResponse(status: 200) }
+            throw error
+        }
+    }
+
+    @Test(
+        "with TLS: plain http behind is named; a refused client certificate after the pinned server one is as configured"
+    )
+    func tlsVerdicts() async {
+        let tls = RegistryProbe.Expectation.TLSExpectation(certificate: Array("pem".utf8), key: nil, ca: nil)
+        let expected = RegistryProbe.Expectation(port: 5000, tls: tls, authentication: true)
+        let plain = RegistryProbe(
+            transport: Failing(.transport(origin: "o", reason: "wrong version number")),
+            pause: { _ in }
+        )
+        #expect(
+            await plain.check(expected) == .mismatch("it answers plain http on port 5000 where https is configured")
+        )
+        let mutual = RegistryProbe(
+            transport: Failing(.clientCertificateRefused(origin: "o", reason: "certificate required")),
+            pause: { _ in }
+        )
+        #expect(await mutual.check(expected) == .asConfigured)
+    }
+
     @Test("the container runs the image's entrypoint with serve <config>; the command is part of the spec digest")
     func serveCommand() throws {
         let spec = ContainerSpec(

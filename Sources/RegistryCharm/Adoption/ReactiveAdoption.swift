@@ -41,7 +41,11 @@ struct ReactiveAdoption {
     func run(_ session: HookSession, config: CharmConfig, configValid: Bool) async throws {
         let files = environment.files
         let paths = environment.paths
-        if let text = try files.readText(paths.configFile), let secret = ReactiveConfigFile.httpSecret(in: text) {
+        // A directory there is what dockerd leaves at a missing bind-mount source: nothing to adopt (the reconcile
+        // replaces it with the file).
+        if !files.isDirectory(paths.configFile), let text = try files.readText(paths.configFile),
+            let secret = ReactiveConfigFile.httpSecret(in: text)
+        {
             session.secrets.register(secret)
             session.scratch[FoundSecret.self] = FoundSecret(value: secret)
         }

@@ -59,6 +59,12 @@ struct RegistryProbe {
             } catch .refused {
                 guard attempt < Self.attempts else { return .mismatch("nothing answers on port \(port)") }
                 await pause(Self.stepMilliseconds)
+            } catch .clientCertificateRefused {
+                // It presented exactly the certificate the charm serves and asks for client certificates, as
+                // configured with a CA; the unit's own pair is not a client certificate (no clientAuth usage), so the
+                // answer behind it cannot be read: TLS is as configured, and no client without a certificate of that
+                // CA gets further.
+                return .asConfigured
             } catch .transport(_, let reason) where expected.tls != nil {
                 var plain = endpoint
                 plain.tls = nil

@@ -10,6 +10,9 @@ import X509
 final class PinVerdict: Sendable {
     /// Why the server's certificate was refused, if it was.
     let mismatch = Mutex<String?>(nil)
+    /// Whether the server's certificate was accepted (so a handshake that fails after it was refused by the server,
+    /// typically for the client certificate).
+    let accepted = Mutex(false)
 }
 
 /// Accepts the exact certificate the charm serves (pinned), or any certificate that chains to the trusted CAs.
@@ -45,6 +48,7 @@ struct CertificatePin: Sendable {
             return
         }
         if leafDER == pinnedDER {
+            verdict.accepted.withLock { $0 = true }
             promise.succeed(.certificateVerified)
             return
         }
@@ -66,6 +70,7 @@ struct CertificatePin: Sendable {
             )
             switch result {
             case .validCertificate:
+                verdict.accepted.withLock { $0 = true }
                 promise.succeed(.certificateVerified)
             case .couldNotValidate:
                 refuse(

@@ -46,6 +46,9 @@ public struct NIORegistryTransport: RegistryTransport {
             if let mismatch = verdict.mismatch.withLock({ $0 }) {
                 throw .transport(origin: endpoint.origin, reason: mismatch)
             }
+            if verdict.accepted.withLock({ $0 }), endpoint.tls?.clientCertificatePEM != nil {
+                throw .clientCertificateRefused(origin: endpoint.origin, reason: Self.reason(error))
+            }
             throw .transport(origin: endpoint.origin, reason: Self.reason(error))
         }
     }

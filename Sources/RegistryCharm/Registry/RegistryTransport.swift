@@ -98,6 +98,8 @@ public enum RegistryClientError: Error, Sendable, Equatable, CustomStringConvert
     case refused(origin: String)
     /// No HTTP answer: reset, TLS failure, timeout.
     case transport(origin: String, reason: String)
+    /// The server presented the expected certificate, then refused the client certificate (mutual TLS).
+    case clientCertificateRefused(origin: String, reason: String)
     /// An answer with an unexpected status.
     case status(request: String, status: Int, message: String)
     /// An answer whose body is not what the API documents.
@@ -108,6 +110,9 @@ public enum RegistryClientError: Error, Sendable, Equatable, CustomStringConvert
         switch self {
         case .refused(let origin): return "no answer from the registry at \(origin): connection refused"
         case .transport(let origin, let reason): return "no answer from the registry at \(origin): \(reason)"
+        case .clientCertificateRefused(let origin, let reason):
+            return "the registry at \(origin) refused the unit's certificate as a client certificate (it needs the"
+                + " clientAuth extended key usage and the configured CA's signature): \(reason)"
         case .status(let request, let status, let message):
             return "the registry answered \(request) with status \(status)" + (message.isEmpty ? "" : ": \(message)")
         case .unreadable(let request, let reason): return "cannot read the registry's answer to \(request): \(reason)"
