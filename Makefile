@@ -37,8 +37,11 @@ CHARMCRAFT ?= $(CHARMCRAFT_VENV)/bin/charmcraft
 
 # Images built by scripts/test-env.sh; the integration tests and `make try` use these tags.
 REGISTRY_IMAGE ?= localhost/registry:test
+# The same Debian binary laid out like the official registry:2 and registry:3 images (entrypoint script, config path).
+REGISTRY_V2_IMAGE ?= localhost/registry:2-layout
+REGISTRY_V3_IMAGE ?= localhost/registry:3-layout
 BUSYBOX_IMAGE ?= localhost/busybox:test
-export REGISTRY_IMAGE BUSYBOX_IMAGE CHARM_TOOLS_VENV CHARM_PROOF CHARMCRAFT_VENV CHARMCRAFT
+export REGISTRY_IMAGE REGISTRY_V2_IMAGE REGISTRY_V3_IMAGE BUSYBOX_IMAGE CHARM_TOOLS_VENV CHARM_PROOF CHARMCRAFT_VENV CHARMCRAFT
 # scripts/ceph-backend.sh's state (its env file is what ObjectStorageIntegrationTests read).
 CEPH_DIR ?= /run/charm-ceph
 export CEPH_DIR

@@ -6,24 +6,33 @@
 #  1. installs the Debian packages the tests use (skipped when all are present; FORCE_APT=1 forces it),
 #     and Ceph's (scripts/ceph-backend.sh install),
 #  2. starts dockerd (--bridge=none, no iptables) when no daemon answers; no systemd is needed,
-#  3. builds the registry image $REGISTRY_IMAGE from Debian's docker-registry binary with
-#     `docker import`, and a small image $BUSYBOX_IMAGE from busybox-static for push tests
-#     (each rebuilt only when its package version or this recipe changed),
-#  4. checks the registry image serves the v2 API and accepts a push (scripts/smoke-registry-image.sh),
+#  3. builds, with `docker import`, the registry image $REGISTRY_IMAGE from Debian's docker-registry binary
+#     (ENTRYPOINT the binary, CMD "serve /etc/docker/registry/config.yml"); two images from the same binary
+#     laid out like the official ones: $REGISTRY_V2_IMAGE like registry:2 (/bin/registry, ENTRYPOINT
+#     /entrypoint.sh = scripts/registry-entrypoint.sh, CMD /etc/docker/registry/config.yml) and
+#     $REGISTRY_V3_IMAGE like registry:3 (the same entrypoint, CMD /etc/distribution/config.yml, nothing in
+#     /etc/docker/registry, /bin/registry a wrapper that reports v3.1.1 for --version), both with
+#     busybox-static's sh; and a small image $BUSYBOX_IMAGE from busybox-static for push tests
+#     (each rebuilt only when its packages' versions, the entrypoint script or this recipe changed),
+#  4. checks the registry images: the v2 API, a push to $REGISTRY_IMAGE, and the official layouts' --version,
+#     default command, `serve <path>` and `garbage-collect --dry-run` (scripts/smoke-registry-image.sh),
 #  5. installs charm-tools (charm-proof) from PyPI into $CHARM_TOOLS_VENV, and charmcraft (for
 #     `charmcraft analyse`, which needs neither snap nor LXD) into $CHARMCRAFT_VENV.
 #
 # Environment (defaults in brackets):
 #   REGISTRY_IMAGE [localhost/registry:test]  BUSYBOX_IMAGE [localhost/busybox:test]
+#   REGISTRY_V2_IMAGE [localhost/registry:2-layout]  REGISTRY_V3_IMAGE [localhost/registry:3-layout]
 #   CHARM_TOOLS_VENV [/opt/charm-tools-venv]  CHARM_TOOLS_VERSION [3.0.9]
 #   CHARMCRAFT_VENV [/opt/charmcraft-venv]  CHARMCRAFT_VERSION [4.5.0]
 #   DOCKERD_LOG [/var/log/dockerd-charm-test.log]  DOCKERD_WAIT [60 seconds]
 #   DOCKERD_PIDFILE [/var/run/docker.pid]  DOCKERD_EXTRA_ARGS [] (e.g. "-H unix:///x.sock --data-root /x";
 #   set DOCKER_HOST to match, so that the docker client finds that daemon)
-#   SKIP_SMOKE=1 skips step 4; FORCE_IMAGES=1 rebuilds both images.
+#   SKIP_SMOKE=1 skips step 4; FORCE_IMAGES=1 rebuilds all four images.
 set -euo pipefail
 
 REGISTRY_IMAGE="${REGISTRY_IMAGE:-localhost/registry:test}"
+REGISTRY_V2_IMAGE="${REGISTRY_V2_IMAGE:-localhost/registry:2-layout}"
+REGISTRY_V3_IMAGE="${REGISTRY_V3_IMAGE:-localhost/registry:3-layout}"
 BUSYBOX_IMAGE="${BUSYBOX_IMAGE:-localhost/busybox:test}"
 CHARM_TOOLS_VENV="${CHARM_TOOLS_VENV:-/opt/charm-tools-venv}"
 CHARM_TOOLS_VERSION="${CHARM_TOOLS_VERSION:-3.0.9}"
@@ -39,7 +48,7 @@ LABEL_PREFIX="io.github.docker-registry-swift.test"
 
 PACKAGES=(
     docker.io containerd docker-registry haproxy easy-rsa monitoring-plugins-basic zip unzip binutils curl jq
-    openssl busybox-static python3-venv ca-certificates file iproute2 apache2-utils python3-yaml
+    openssl busybox-static python3-venv ca-certificates file iproute2 apache2-utils python3-yaml skopeo
 )
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -147,6 +156,41 @@ write_common_etc() {
     printf 'hosts: files dns\n' >"$rootfs/etc/nsswitch.conf"
 }
 
+copy_ca_bundle() {
+    local rootfs="$1"
+    mkdir -p "$rootfs/etc/ssl/certs"
+    if [[ -f /etc/ssl/certs/ca-certificates.crt ]]; then
+        cp /etc/ssl/certs/ca-certificates.crt "$rootfs/etc/ssl/certs/ca-certificates.crt"
+    else
+        log "warning: /etc/ssl/certs/ca-certificates.crt is missing; the image has no CA bundle"
+    fi
+}
+
+# The default configuration of the official registry:2 and registry:3 images; the charm mounts its own over it.
+write_registry_config() {
+    mkdir -p "$(dirname "$1")"
+    cat >"$1" <<'YAML'
+version: 0.1
+log:
+  fields:
+    service: registry
+storage:
+  cache:
+    blobdescriptor: inmemory
+  filesystem:
+    rootdirectory: /var/lib/registry
+http:
+  addr: :5000
+  headers:
+    X-Content-Type-Options: [nosniff]
+health:
+  storagedriver:
+    enabled: true
+    interval: 10s
+    threshold: 3
+YAML
+}
+
 import_rootfs() {
     local rootfs="$1" image="$2" version="$3"
     shift 3
@@ -173,38 +217,13 @@ build_registry_image() {
     rootfs="$(mktemp -d /tmp/registry-rootfs.XXXXXX)"
     scratch_dirs+=("$rootfs")
 
-    mkdir -p "$rootfs/usr/bin" "$rootfs/bin" "$rootfs/etc/docker/registry" "$rootfs/var/lib/registry" \
-        "$rootfs/etc/ssl/certs"
+    mkdir -p "$rootfs/usr/bin" "$rootfs/bin" "$rootfs/etc/docker/registry" "$rootfs/var/lib/registry"
     cp "$binary" "$rootfs/usr/bin/docker-registry"
     ln -s ../usr/bin/docker-registry "$rootfs/bin/registry"
     copy_libraries "$binary" "$rootfs"
     write_common_etc "$rootfs"
-    if [[ -f /etc/ssl/certs/ca-certificates.crt ]]; then
-        cp /etc/ssl/certs/ca-certificates.crt "$rootfs/etc/ssl/certs/ca-certificates.crt"
-    else
-        log "warning: /etc/ssl/certs/ca-certificates.crt is missing; the image has no CA bundle"
-    fi
-    # The default configuration of the official registry:2 image; the charm mounts its own over it.
-    cat >"$rootfs/etc/docker/registry/config.yml" <<'YAML'
-version: 0.1
-log:
-  fields:
-    service: registry
-storage:
-  cache:
-    blobdescriptor: inmemory
-  filesystem:
-    rootdirectory: /var/lib/registry
-http:
-  addr: :5000
-  headers:
-    X-Content-Type-Options: [nosniff]
-health:
-  storagedriver:
-    enabled: true
-    interval: 10s
-    threshold: 3
-YAML
+    copy_ca_bundle "$rootfs"
+    write_registry_config "$rootfs/etc/docker/registry/config.yml"
     import_rootfs "$rootfs" "$REGISTRY_IMAGE" "$version" \
         --change 'ENTRYPOINT ["/bin/registry"]' \
         --change 'CMD ["serve", "/etc/docker/registry/config.yml"]' \
@@ -213,6 +232,80 @@ YAML
         --change "LABEL org.opencontainers.image.title=registry" \
         --change "LABEL org.opencontainers.image.version=$version"
     log "image $REGISTRY_IMAGE: built ($(docker image inspect --format '{{.Size}}' "$REGISTRY_IMAGE") bytes)"
+}
+
+# An image laid out like the official registry:<major> image (2 or 3), from Debian's docker-registry binary
+# and busybox-static's sh: ENTRYPOINT /entrypoint.sh (scripts/registry-entrypoint.sh), CMD <config path>.
+#   2: /bin/registry is Debian's binary; the default configuration is /etc/docker/registry/config.yml.
+#   3: /bin/registry is a sh wrapper that answers --version/-v as registry 3.1.1 does and otherwise execs
+#      Debian's binary (/usr/libexec/registry-real); the default configuration is /etc/distribution/config.yml,
+#      and there is no /etc/docker/registry.
+# The package-version label holds both packages' versions and the entrypoint script's digest, so a change
+# to any of them rebuilds the image.
+build_registry_layout_image() {
+    local image="$1" major="$2" config
+    case "$major" in
+        2) config=/etc/docker/registry/config.yml ;;
+        3) config=/etc/distribution/config.yml ;;
+        *) die "build_registry_layout_image: unknown layout '$major'" ;;
+    esac
+    local entrypoint="$here/registry-entrypoint.sh" registry_version busybox_version digest
+    [[ -f "$entrypoint" ]] || die "$entrypoint is missing"
+    registry_version="$(package_version docker-registry)"
+    busybox_version="$(package_version busybox-static)"
+    digest="$(sha256sum "$entrypoint")"
+    local version="docker-registry_$registry_version,busybox-static_$busybox_version,entrypoint_${digest:0:12}"
+    if image_is_current "$image" "$version"; then
+        log "image $image: up to date (registry:$major layout; $version)"
+        return
+    fi
+    local binary=/usr/bin/docker-registry busybox=/bin/busybox
+    [[ -x "$binary" ]] || die "$binary is missing (package docker-registry)"
+    [[ -x "$busybox" ]] || die "$busybox is missing (package busybox-static)"
+    log "image $image: building the registry:$major layout ($version)"
+    local rootfs
+    rootfs="$(mktemp -d /tmp/registry-layout-rootfs.XXXXXX)"
+    scratch_dirs+=("$rootfs")
+
+    mkdir -p "$rootfs/bin" "$rootfs/var/lib/registry"
+    # The shell for the entrypoint (and the version wrapper); no other busybox applet is linked.
+    cp "$busybox" "$rootfs/bin/busybox"
+    copy_libraries "$busybox" "$rootfs"
+    ln -s busybox "$rootfs/bin/sh"
+    if [[ "$major" == 2 ]]; then
+        cp "$binary" "$rootfs/bin/registry"
+    else
+        mkdir -p "$rootfs/usr/libexec"
+        cp "$binary" "$rootfs/usr/libexec/registry-real"
+        cat >"$rootfs/bin/registry" <<'SH'
+#!/bin/sh
+# Test image laid out like registry:3 (scripts/test-env.sh): reports registry 3.1.1's version and
+# otherwise runs Debian's registry 2.8 binary with all the arguments.
+case "${1:-}" in
+    --version | -v)
+        echo "registry github.com/distribution/distribution/v3 v3.1.1"
+        exit 0
+        ;;
+esac
+exec /usr/libexec/registry-real "$@"
+SH
+        chmod 0755 "$rootfs/bin/registry"
+    fi
+    copy_libraries "$binary" "$rootfs"
+    install -m 0755 "$entrypoint" "$rootfs/entrypoint.sh"
+    write_common_etc "$rootfs"
+    copy_ca_bundle "$rootfs"
+    write_registry_config "$rootfs$config"
+    import_rootfs "$rootfs" "$image" "$version" \
+        --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+        --change 'ENTRYPOINT ["/entrypoint.sh"]' \
+        --change "CMD [\"$config\"]" \
+        --change 'EXPOSE 5000' \
+        --change 'VOLUME ["/var/lib/registry"]' \
+        --change "LABEL $LABEL_PREFIX.layout=registry:$major" \
+        --change "LABEL org.opencontainers.image.title=registry" \
+        --change "LABEL org.opencontainers.image.version=$registry_version"
+    log "image $image: built ($(docker image inspect --format '{{.Size}}' "$image") bytes)"
 }
 
 build_busybox_image() {
@@ -280,11 +373,14 @@ install_packages
 "$here/ceph-backend.sh" install # Ceph for the object-storage integration tests (started by `make test`)
 start_dockerd
 build_registry_image
+build_registry_layout_image "$REGISTRY_V2_IMAGE" 2
+build_registry_layout_image "$REGISTRY_V3_IMAGE" 3
 build_busybox_image
 if [[ "${SKIP_SMOKE:-0}" == 1 ]]; then
     log "smoke test: skipped (SKIP_SMOKE=1)"
 else
-    REGISTRY_IMAGE="$REGISTRY_IMAGE" BUSYBOX_IMAGE="$BUSYBOX_IMAGE" "$here/smoke-registry-image.sh"
+    REGISTRY_IMAGE="$REGISTRY_IMAGE" REGISTRY_V2_IMAGE="$REGISTRY_V2_IMAGE" REGISTRY_V3_IMAGE="$REGISTRY_V3_IMAGE" \
+        BUSYBOX_IMAGE="$BUSYBOX_IMAGE" "$here/smoke-registry-image.sh"
 fi
 install_charm_tools
 install_charmcraft
@@ -292,6 +388,8 @@ install_charmcraft
 log "ready"
 # For `eval "$(scripts/test-env.sh)"`; the Makefile exports the same values.
 echo "export REGISTRY_IMAGE=$REGISTRY_IMAGE"
+echo "export REGISTRY_V2_IMAGE=$REGISTRY_V2_IMAGE"
+echo "export REGISTRY_V3_IMAGE=$REGISTRY_V3_IMAGE"
 echo "export BUSYBOX_IMAGE=$BUSYBOX_IMAGE"
 echo "export CHARM_PROOF=$CHARM_TOOLS_VENV/bin/charm-proof"
 echo "export CHARMCRAFT=$CHARMCRAFT_VENV/bin/charmcraft"
