@@ -166,6 +166,17 @@ struct RegistryAPIActionScenarioTests {
         #expect(failed.failure == "The garbage collection failed and registry was started again.")
         #expect(scenario.docker.container(named: "registry")?.running == true)
 
+        // A store nothing was pushed to: the collector fails on the missing repositories directory; nothing to free.
+        fake.state.withLock {
+            $0.gcExitCode = 1
+            $0.gcOutput =
+                "failed to garbage collect: failed to mark: filesystem: Path not found: /docker/registry/v2/repositories\n"
+        }
+        let empty = await scenario.action("garbage-collect")
+        #expect(empty.failure == nil)
+        #expect(empty.results["blobs-freed"] == "0")
+        #expect(empty.logs.contains { $0.contains("Nothing was ever pushed to this registry") })
+
         _ = await scenario.action("stop")
         #expect(
             await scenario.action("garbage-collect").failure

@@ -81,7 +81,10 @@ struct GarbageCollectAction {
         case .failure(let error):
             throw ActionFailure("The garbage collection could not run: \(error.description).")
         }
-        guard result.succeeded else {
+        // A registry nothing was ever pushed to has no repositories directory, and the collector fails on it.
+        let neverPushed = Self.isEmptyStore(result.standardOutput + result.standardError)
+        if neverPushed { await action.log("Nothing was ever pushed to this registry: there is nothing to collect.") }
+        guard result.succeeded || neverPushed else {
             await action.log("registry garbage-collect: \(result.reason)")
             throw ActionFailure(
                 "The garbage collection failed" + (stopsRegistry ? " and \(name) was started again" : "") + "."
@@ -105,6 +108,12 @@ struct GarbageCollectAction {
             (dryRun ? "Would free " : "Freed ") + "\(summary.blobs) blobs"
                 + (bytes.map { " (\(ListAction.byteCount($0)))" } ?? "") + "."
         )
+    }
+
+    /// Whether the collector stopped because the store has no repositories yet (`Path not found:
+    /// /docker/registry/v2/repositories`, as distribution's filesystem driver says for a store never pushed to).
+    static func isEmptyStore(_ output: String) -> Bool {
+        output.contains("Path not found: /docker/registry/v2/repositories")
     }
 
     /// What the collector printed: `N blobs marked, M blobs and K manifests eligible for deletion`, and the blobs.
