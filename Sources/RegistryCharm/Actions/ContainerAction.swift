@@ -25,18 +25,20 @@ struct ContainerAction {
             await action.log("Starting \(name) with the current configuration.")
             if let failure = try await charm.configure(session)?.failure {
                 await action.log(failure)
-                throw ActionFailure("Failed to start container: \(name).")
+                throw ActionFailure("Failed to start container: \(ActionQuote.bounded(name)).")
             }
         } else {
             guard let container = try await inspect(name, verb: "start") else {
-                throw ActionFailure("Failed to start container: \(name) (no container has that name).")
+                throw ActionFailure(
+                    "Failed to start container: \(ActionQuote.bounded(name)) (no container has that name)."
+                )
             }
             await action.log("Starting \(name).")
             do {
                 try await docker.start(container.id)
             } catch {
                 await action.log(error.description)
-                throw ActionFailure("Failed to start container: \(name).")
+                throw ActionFailure("Failed to start container: \(ActionQuote.bounded(name)).")
             }
         }
         action.set("outcome", "success")
@@ -65,11 +67,13 @@ struct ContainerAction {
                     try await docker.remove(container.id)
                 }
             } else if !isRegistry {
-                throw ActionFailure("Failed to stop container: \(name) (no container has that name).")
+                throw ActionFailure(
+                    "Failed to stop container: \(ActionQuote.bounded(name)) (no container has that name)."
+                )
             }
         } catch let error as DockerError {
             await action.log(error.description)
-            throw ActionFailure("Failed to stop container: \(name).")
+            throw ActionFailure("Failed to stop container: \(ActionQuote.bounded(name)).")
         }
         if isRegistry {
             try await closePorts()
@@ -83,7 +87,9 @@ struct ContainerAction {
         let given = try action.parameters.string("name")
         let name = given.isEmpty ? session.charmConfig.registryName : given
         guard ContainerName.isValid(name) else {
-            throw ActionFailure("The name parameter '\(name)' is not a container name ([a-zA-Z0-9][a-zA-Z0-9_.-]+).")
+            throw ActionFailure(
+                "The name parameter \(ActionQuote.quoted(name)) is not a container name ([a-zA-Z0-9][a-zA-Z0-9_.-]+)."
+            )
         }
         return name
     }
@@ -93,7 +99,7 @@ struct ContainerAction {
             return try await docker.inspect(name)
         } catch {
             await action.log(error.description)
-            throw ActionFailure("Failed to \(verb) container: \(name).")
+            throw ActionFailure("Failed to \(verb) container: \(ActionQuote.bounded(name)).")
         }
     }
 

@@ -13,10 +13,12 @@ struct DeleteAction {
         guard !text.isEmpty else { throw ActionFailure("Missing required image parameter.") }
         let reference = try ActionSupport.imageReference(text, parameter: "image")
         guard reference.domain == nil || reference.domain == ActionSupport.netloc(action.session) else {
-            throw ActionFailure("The image parameter '\(text)' names another registry; give repository:tag.")
+            throw ActionFailure(
+                "The image parameter \(ActionQuote.quoted(text)) names another registry; give repository:tag."
+            )
         }
         guard reference.tag != nil || reference.digest != nil else {
-            throw ActionFailure("The image parameter '\(text)' needs a :tag or an @digest.")
+            throw ActionFailure("The image parameter \(ActionQuote.quoted(text)) needs a :tag or an @digest.")
         }
         guard action.session.charmConfig.storageDelete else {
             throw ActionFailure(
@@ -34,7 +36,9 @@ struct DeleteAction {
                 digest = given
             } else {
                 guard let manifest = try await api.manifest(repository, reference.tag ?? "latest") else {
-                    throw ActionFailure("The registry has no image \(repository):\(reference.tag ?? "latest").")
+                    throw ActionFailure(
+                        "The registry has no image \(ActionQuote.bounded("\(repository):\(reference.tag ?? "latest")"))."
+                    )
                 }
                 digest = manifest.digest
             }
@@ -47,7 +51,7 @@ struct DeleteAction {
             action.set("outcome", "success")
             await action.log("Deleted; run the garbage-collect action to free the space its layers use.")
         } catch let error as RegistryClientError {
-            throw ActionFailure("Could not delete \(text): \(error.description).")
+            throw ActionFailure("Could not delete \(ActionQuote.bounded(text)): \(error.description).")
         }
     }
 }

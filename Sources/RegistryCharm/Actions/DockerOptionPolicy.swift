@@ -41,7 +41,7 @@ struct DockerOptionPolicy {
                 index += 1
             } else if valued.contains(word) {
                 guard index + 1 < words.count else {
-                    throw ActionFailure("The option \(word) of \(command) needs a value.")
+                    throw ActionFailure("The option \(ActionQuote.quoted(word)) of \(command) needs a value.")
                 }
                 index += 2
             } else if word.hasPrefix("--"), let equals = word.firstIndex(of: "="),

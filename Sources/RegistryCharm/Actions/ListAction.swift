@@ -77,7 +77,9 @@ struct ListAction {
     static func checkRepository(_ text: String, parameter: String) throws(ActionFailure) {
         let reference = try ActionSupport.imageReference(text, parameter: parameter)
         guard reference.domain == nil, reference.tag == nil, reference.digest == nil else {
-            throw ActionFailure("The \(parameter) parameter '\(text)' must be a repository path such as team/app.")
+            throw ActionFailure(
+                "The \(parameter) parameter \(ActionQuote.quoted(text)) must be a repository path such as team/app."
+            )
         }
     }
 }

@@ -28,7 +28,42 @@ struct LocalImagesAction {
                 Self.isImageID(image) ? image : try ActionSupport.imageReference(image, parameter: "image").description
             )
         }
+        try await refuseRegistryImage(checked)
         try await runReportingOutput(["rmi"] + options + checked)
+    }
+
+    /// Refuses to remove (or, with `--force`, untag) the image the registry runs from, by reference or id, as
+    /// `clean-images` keeps it: an air-gapped unit could not pull it back to start the registry again.
+    private func refuseRegistryImage(_ images: [String]) async throws {
+        let config = action.session.charmConfig
+        var references: Set<String> = [config.registryImage]
+        var imageID: String?
+        do {
+            if let container = try await charm.environment.docker.inspect(config.registryName) {
+                references.insert(container.image)
+                imageID = container.imageID
+            }
+        } catch {
+            throw ActionFailure("Could not look up the \(config.registryName) container: \(error.description).")
+        }
+        for image in images {
+            let isRegistryImage =
+                references.contains(image)
+                || (Self.isImageID(image) && imageID.map { Self.sameImageID(image, $0) } == true)
+            if isRegistryImage {
+                throw ActionFailure(
+                    "The image \(ActionQuote.quoted(image)) is the one the registry runs from (registry-image); it is"
+                        + " kept so that the registry can start again. Change registry-image first to remove it."
+                )
+            }
+        }
+    }
+
+    /// Whether the id `given` (full or short, with or without `sha256:`) names the image `full` (`sha256:…`).
+    static func sameImageID(_ given: String, _ full: String) -> Bool {
+        let hex = given.hasPrefix("sha256:") ? String(given.dropFirst("sha256:".count)) : given
+        let fullHex = full.hasPrefix("sha256:") ? String(full.dropFirst("sha256:".count)) : full
+        return !hex.isEmpty && fullHex.hasPrefix(hex)
     }
 
     private func runReportingOutput(_ arguments: [String]) async throws {

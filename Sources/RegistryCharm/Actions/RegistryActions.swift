@@ -36,20 +36,27 @@ enum ActionSupport {
     /// `text` parsed as an image reference, or a sentence naming `parameter`.
     static func imageReference(_ text: String, parameter: String) throws(ActionFailure) -> ImageReference {
         if text.hasPrefix("-") {
-            throw ActionFailure("The \(parameter) parameter '\(text)' looks like an option, not an image.")
+            throw ActionFailure(
+                "The \(parameter) parameter \(ActionQuote.quoted(text)) looks like an option, not an image."
+            )
         }
         do {
             return try ImageReference.parse(text)
         } catch {
-            throw ActionFailure("The \(parameter) parameter '\(text)' is not an image reference: \(error.description).")
+            throw ActionFailure(
+                "The \(parameter) parameter \(ActionQuote.quoted(text)) is not an image reference"
+                    + (text.count > ActionQuote.limit ? "." : ": \(error.description).")
+            )
         }
     }
 
     /// `The command "docker …" failed with: <docker's reason>.` (the reactive charm's wording, on one line).
     static func commandFailed(_ arguments: [String], _ result: CommandResult) -> ActionFailure {
-        let reason = result.reason
+        // docker may echo a long argument in its reason: both are bounded.
+        let reason = ActionQuote.bounded(result.reason, limit: 300)
         let end = reason.last.map { ".?!".contains($0) } == true ? "" : "."
-        return ActionFailure("The command \"docker \(arguments.joined(separator: " "))\" failed with: \(reason)\(end)")
+        let command = arguments.map { ActionQuote.bounded($0) }.joined(separator: " ")
+        return ActionFailure("The command \"docker \(command)\" failed with: \(reason)\(end)")
     }
 
     /// A random lower-case hex string (for temporary names).
