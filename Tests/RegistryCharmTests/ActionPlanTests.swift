@@ -16,7 +16,7 @@ struct ActionPlanTests {
         for refused in ["--privileged", "-x", "busybox", "--all;", "-ax", "--output=x", "$(id)"] {
             #expect(throws: ActionFailure.self, "\(refused)") { try policy.arguments(refused) }
         }
-        #expect(throws: ActionFailure("The option --filter of docker images needs a value.")) {
+        #expect(throws: ActionFailure("The option '--filter' of docker images needs a value.")) {
             try policy.arguments("--filter")
         }
         #expect(throws: ActionFailure("The options parameter cannot be split into words: a quote is never closed.")) {

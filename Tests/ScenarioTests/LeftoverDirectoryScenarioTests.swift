@@ -1,6 +1,7 @@
 import JujuKit
 import JujuKitTesting
 import RegistryCharm
+import RegistryCharmTesting
 import Testing
 
 /// dockerd makes a directory where a bind-mounted file is missing; a unit deployed on such a machine must not fail.
@@ -21,5 +22,27 @@ struct LeftoverDirectoryScenarioTests {
         #expect(scenario.status == .active("Ready at 10.0.0.5:5000 (http)."))
         #expect(!scenario.files.isDirectory("/etc/docker/registry/config.yml"))
         #expect(scenario.text("/etc/docker/registry/config.yml")?.contains("\"version\" : \"0.1\"") == true)
+    }
+}
+
+/// A hook killed between parking the old container and removing it leaves `<name>.charm-previous` behind.
+@Suite("A container parked by an interrupted re-creation")
+struct ParkedContainerScenarioTests {
+    @Test("the next reconcile removes it, even when it changes nothing else")
+    func parkedContainerGoes() async throws {
+        let scenario = Scenario()
+        await scenario.deploy()
+        let running = try #require(scenario.docker.container(named: "registry"))
+        let parked = scenario.docker.addContainer(
+            name: "registry.charm-previous",
+            image: Scenario.image,
+            running: false
+        )
+        await scenario.run(.unit(.configChanged))
+        #expect(scenario.docker.container(named: "registry.charm-previous") == nil)
+        #expect(scenario.docker.containers.map(\.id) == [running.id])
+        #expect(scenario.dockerLines.contains("container rm --force --volumes \(parked)"))
+        #expect(scenario.status == .active("Ready at 10.0.0.5:5000 (http)."))
+        #expect(scenario.tools.model.logs.contains { $0.message.contains("left by an interrupted re-creation") })
     }
 }

@@ -5,7 +5,8 @@ import Logging
 /// Brings the machine in line with the configuration: files, container, ports, local docker trust, daemon.json.
 ///
 /// Nothing is touched when the configuration is invalid. Each step writes or restarts only what changed: an
-/// unchanged configuration costs one `docker container inspect` and a few file reads.
+/// unchanged configuration costs two reads of container state (the registry's and a parked one's) and a few file
+/// reads.
 struct RegistryReconciler {
     let session: HookSession
     let config: CharmConfig
@@ -121,6 +122,12 @@ struct RegistryReconciler {
                 "registry-name changed from \(previous) to \(config.registryName); removing \(previous)"
             )
             try await containers.remove(previous)
+        }
+        // A hook killed during a re-creation leaves the old container parked (stopped); nothing needs it any more.
+        // One read of its state (over the engine's socket on a unit) when there is none.
+        if let parked = try await environment.docker.inspect(ContainerManager.parkedName(config.registryName)) {
+            session.logger.warning("removing \(parked.name), left by an interrupted re-creation")
+            try await environment.docker.forceRemove(parked.id)
         }
         let firstTime = session.values[StateKeys.containerName] == nil
         let quiet = session.context.event == .unit(.updateStatus)

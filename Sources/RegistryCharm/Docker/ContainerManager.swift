@@ -24,7 +24,8 @@ public enum ReconcileOutcome: Sendable, Equatable {
 /// 4. the old one is removed. If step 3 fails, whatever it created is removed, the old container gets its name back
 ///    and is started again if it was running, and ``DockerError/recreateFailed(container:message:previousRestored:)``
 ///    says so. The restored container has the previous image, mounts and environment, but it reads the files on the
-///    host as they are now. A leftover `<name>.charm-previous` (a failed removal in step 4) is removed by the next
+///    host as they are now. A leftover `<name>.charm-previous` (a hook killed between steps 2 and 4, or a failed
+///    removal in step 4) is removed by the charm's every reconcile, by the next
 ///    re-creation and by ``remove(_:)``.
 public struct ContainerManager: Sendable {
     /// The docker client this manager drives.
