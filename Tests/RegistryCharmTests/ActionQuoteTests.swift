@@ -22,3 +22,15 @@ struct ActionQuoteTests {
         #expect(!LocalImagesAction.sameImageID("0123456789ab", full))
     }
 }
+
+/// Which host texts are IP literals (the certificate check asks for an IP SAN for those).
+@Suite("IP address literals")
+struct IPAddressTextTests {
+    @Test func literals() {
+        #expect(IPAddressText.isIPAddress("10.0.0.5"))
+        #expect(IPAddressText.isIPAddress("fd00::1"))
+        #expect(!IPAddressText.isIPAddress("registry.example.com"))
+        #expect(!IPAddressText.isIPAddress("1.2.3.4.example"))
+        #expect(!IPAddressText.isIPAddress("256.1.1.1"))
+    }
+}

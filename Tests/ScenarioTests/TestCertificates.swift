@@ -8,8 +8,11 @@ struct TestCertificates {
     var keyPEM: String
     var otherKeyPEM: String
 
-    /// Makes a fresh CA and a server pair for `127.0.0.1` valid for a year from today.
-    static func make() throws -> TestCertificates {
+    /// The SANs of the server certificate: loopback and the scenario unit's addresses.
+    static let defaultSANs = "IP:127.0.0.1,DNS:localhost,IP:10.0.0.5,IP:10.0.0.6"
+
+    /// Makes a fresh CA and a server pair for `127.0.0.1` (and `sans`) valid for a year from today.
+    static func make(sans: String = defaultSANs) throws -> TestCertificates {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("certs-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -34,7 +37,7 @@ struct TestCertificates {
             "req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.csr", "-subj",
             "/CN=127.0.0.1",
         ])
-        try "subjectAltName=IP:127.0.0.1,DNS:localhost\n".write(
+        try "subjectAltName=\(sans)\n".write(
             to: directory.appendingPathComponent("san.ext"),
             atomically: true,
             encoding: .utf8

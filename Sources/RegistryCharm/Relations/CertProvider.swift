@@ -43,13 +43,22 @@ struct CertProvider {
             )
         }
         let providerBags = try await session.relations.remoteUnitBags(relation).map(\.data)
-        let receipt = CertificateReceipt.read(
+        // The host clients are given (http-host's, the proxy's, else this unit's address): the certificate must
+        // cover it.
+        let clientHost = config.httpHost?.hostname ?? proxy.addresses.first ?? addresses.privateAddress
+        let receipt = await CertificateReceipt.read(
             providerBags: providerBags,
             unitKey: request.unitKey,
             commonName: request.commonName,
             publishedCommonName: try await session.relations.bag(relation, unit)["common_name"],
             check: { certificate, key, ca in
-                TLSCheck.problems(certificatePEM: certificate, keyPEM: key, caPEM: ca, now: now)
+                await RelationCertificateCheck.problems(
+                    certificatePEM: certificate,
+                    keyPEM: key,
+                    caPEM: ca,
+                    clientHost: clientHost,
+                    now: now
+                )
             }
         )
         if session.dataChanged("cert-provider.receipt", Self.summary(receipt)) {

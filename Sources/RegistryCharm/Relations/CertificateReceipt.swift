@@ -34,8 +34,8 @@ enum CertificateReceipt: Equatable {
         unitKey: String,
         commonName: String,
         publishedCommonName: String?,
-        check: ([UInt8], [UInt8], [UInt8]) -> [String]
-    ) -> CertificateReceipt {
+        check: ([UInt8], [UInt8], [UInt8]) async -> [String]
+    ) async -> CertificateReceipt {
         func value(_ key: String) -> String? {
             providerBags.lazy.compactMap { $0[key] }.first { !$0.isEmpty }
         }
@@ -61,7 +61,7 @@ enum CertificateReceipt: Equatable {
             certificate: Array(Self.withNewline(certificate).utf8),
             key: Array(Self.withNewline(key).utf8)
         )
-        let problems = check(bundle.certificate, bundle.key, bundle.ca)
+        let problems = await check(bundle.certificate, bundle.key, bundle.ca)
         return problems.isEmpty ? .complete(bundle) : .unusable(problems: problems)
     }
 

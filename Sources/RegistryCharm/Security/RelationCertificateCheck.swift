@@ -1,0 +1,73 @@
+import FoundationEssentials
+import X509
+
+/// Checks a certificate from the `cert-provider` relation the way a client will use it, before it is applied.
+///
+/// Beyond ``TLSCheck`` (parses, key matches, in date): each PEM text is of a sane size, the certificate chains to
+/// the CA the provider sent (which the charm publishes to clients and uses to verify client certificates), and it
+/// covers the host clients are given. A certificate that fails any of these is not applied: the last good one keeps
+/// serving and the status says why.
+enum RelationCertificateCheck {
+    /// The largest certificate, key or CA text accepted (a chain of a few certificates is a few kB).
+    static let maximumBytes = 65_536
+
+    /// Every problem, as lower-case sentences; empty when clients trusting `caPEM` can reach `clientHost` with it.
+    static func problems(
+        certificatePEM: [UInt8],
+        keyPEM: [UInt8],
+        caPEM: [UInt8],
+        clientHost: String,
+        now: Date
+    ) async -> [String] {
+        let oversized = [("certificate", certificatePEM), ("key", keyPEM), ("CA", caPEM)].filter {
+            $0.1.count > maximumBytes
+        }
+        guard oversized.isEmpty else {
+            return oversized.map { "the \($0.0) is \($0.1.count) bytes; at most \(maximumBytes) are accepted" }
+        }
+        let basic = TLSCheck.problems(certificatePEM: certificatePEM, keyPEM: keyPEM, caPEM: caPEM, now: now)
+        guard basic.isEmpty,
+            let chain = try? TLSMaterial.certificates(
+                in: certificatePEM,
+                empty: .noCertificate,
+                unreadable: {
+                    .unreadableCertificate(index: $0)
+                }
+            ),
+            let roots = try? TLSMaterial.certificates(
+                in: caPEM,
+                empty: .noCACertificate,
+                unreadable: {
+                    .unreadableCACertificate(index: $0)
+                }
+            ),
+            let leaf = chain.first
+        else { return basic }
+        let intermediates = CertificateStore(chain.dropFirst())
+        var signedByCA = Verifier(rootCertificates: CertificateStore(roots)) { RFC5280Policy(validationTime: now) }
+        if case .couldNotValidate = await signedByCA.validate(leaf: leaf, intermediates: intermediates) {
+            return [
+                "the certificate is not signed by the CA cert-provider sent, so clients trusting that CA cannot connect"
+            ]
+        }
+        let isIP = IPAddressText.isIPAddress(clientHost)
+        var covering = Verifier(rootCertificates: CertificateStore(roots)) {
+            RFC5280Policy(validationTime: now)
+            ServerIdentityPolicy(serverHostname: isIP ? nil : clientHost, serverIP: isIP ? clientHost : nil)
+        }
+        if case .couldNotValidate = await covering.validate(leaf: leaf, intermediates: intermediates) {
+            return ["the certificate does not cover \(clientHost), the address clients are given"]
+        }
+        return []
+    }
+}
+
+/// Whether a host text is an IP address literal (IPv4 dotted quad or IPv6, brackets allowed).
+enum IPAddressText {
+    /// `true` for `10.0.0.5`, `::1`, `[fd00::1]`; `false` for DNS names.
+    static func isIPAddress(_ text: String) -> Bool {
+        if text.contains(":") { return true }
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 4 && parts.allSatisfy { part in part.count <= 3 && UInt8(part) != nil }
+    }
+}
