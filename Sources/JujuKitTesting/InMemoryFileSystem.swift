@@ -17,6 +17,8 @@ public final class InMemoryFileSystem: FileSystem, Sendable {
         var files: [String: File] = [:]
         var directories: Set<String> = ["/"]
         var writes: [String] = []
+        /// Directories whose file system is full: writing a file in them fails with `ENOSPC`.
+        var full: Set<String> = []
     }
 
     private let state = Mutex(State())
@@ -29,6 +31,11 @@ public final class InMemoryFileSystem: FileSystem, Sendable {
 
     /// The paths written, in order (one entry per write).
     public var writes: [String] { state.withLock { $0.writes } }
+
+    /// Makes writes of files directly in `directory` fail with `ENOSPC` (`full`), or succeed again.
+    public func setFull(_ directory: String, _ full: Bool) {
+        state.withLock { if full { $0.full.insert(directory) } else { $0.full.remove(directory) } }
+    }
 
     /// Forgets the recorded writes (files stay).
     public func resetRecording() {
@@ -52,6 +59,9 @@ public final class InMemoryFileSystem: FileSystem, Sendable {
         try state.withLock { (state: inout State) throws(FileSystemError) in
             // Like rename(2) onto a directory.
             if state.directories.contains(path) { throw .systemCall(operation: "rename into", path: path, errno: 21) }
+            if state.full.contains(Path.directory(of: path)) {
+                throw .systemCall(operation: "write", path: path + ".tmp", errno: 28)
+            }
             state.files[path] = File(content: content, mode: mode)
             state.writes.append(path)
         }

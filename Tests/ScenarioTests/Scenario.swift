@@ -19,6 +19,8 @@ final class Scenario: @unchecked Sendable {
     /// The registry's HTTP API, in memory (the list, delete and garbage-collect actions, the `/v2/` probe), answering
     /// as the config.yml the charm wrote says.
     let registry: FakeRegistryTransport
+    /// The space of the file system each path is on (`nil`: unknown, no note in the status).
+    var diskSpace: @Sendable (String) -> DiskSpace? = { _ in nil }
     /// A minute from now: test certificates made a moment ago are valid.
     var now = Date().addingTimeInterval(60)
 
@@ -73,7 +75,8 @@ final class Scenario: @unchecked Sendable {
             paths: paths,
             now: { [now] in now },
             pause: { _ in },
-            registryTransport: registry
+            registryTransport: registry,
+            diskSpace: diskSpace
         )
         let outcome = await CharmDispatcher(
             context: context,

@@ -19,6 +19,8 @@ public struct CharmEnvironment: Sendable {
     public var pause: @Sendable (Int) async -> Void
     /// Talks to the registry's HTTP API (the list, delete and garbage-collect actions).
     public var registryTransport: any RegistryTransport
+    /// The space of the file system a path is on (`statvfs`); tests pass a fake.
+    public var diskSpace: @Sendable (String) -> DiskSpace?
 
     /// Creates an environment.
     public init(
@@ -28,8 +30,10 @@ public struct CharmEnvironment: Sendable {
         now: @escaping @Sendable () -> Date = { Date() },
         engineSocket: DockerEngineSocket? = nil,
         pause: @escaping @Sendable (Int) async -> Void = { try? await Task.sleep(for: .milliseconds($0)) },
-        registryTransport: any RegistryTransport = NIORegistryTransport()
+        registryTransport: any RegistryTransport = NIORegistryTransport(),
+        diskSpace: @escaping @Sendable (String) -> DiskSpace? = DiskSpace.of
     ) {
+        self.diskSpace = diskSpace
         self.pause = pause
         self.runner = runner
         self.files = files

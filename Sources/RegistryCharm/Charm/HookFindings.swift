@@ -28,6 +28,8 @@ struct ReconcileReport {
     var probed = false
     /// Docker refused to create or start the registry: the sentence the operator must see.
     var failure: String?
+    /// Writing the registry's files failed (a full file system): the whole sentence the status shows.
+    var writeFailure: String?
 }
 
 extension HookSession {

@@ -253,7 +253,19 @@ public final class RegistryCharm: Charm {
             }
         } catch let error as DockerError {
             return failedStart(session, error)
+        } catch let failure as FileWriteFailure {
+            // The files were put back; the registry serves its last configuration. Logged once per change.
+            if session.dataChanged("registry.write-failure", failure.error.description) {
+                session.logger.error("\(failure.error); \(failure.description)")
+            }
+            session.flags.set(RegistryFlags.reconcilePending)
+            let failed = ReconcileReport(writeFailure: failure.description)
+            session.scratch[ReconcileReport.self] = failed
+            return failed
         }
+        session.forgetData("registry.write-failure")
+        session.values[StateKeys.filesystemData] =
+            config.storage == .filesystem ? .string(environment.paths.dataDirectory) : nil
         session.scratch[ReconcileReport.self] = report
         return report
     }

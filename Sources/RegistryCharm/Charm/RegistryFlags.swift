@@ -44,6 +44,9 @@ enum StateKeys {
     static let trustedNetloc = "registry.trusted-netloc"
     /// The TLS files the charm wrote from config blobs, to remove them when the blobs are cleared.
     static let writtenTLSFiles = "registry.tls-files"
+    /// The host directory of the registry's filesystem storage (its free space is in the status when it runs low);
+    /// absent with object storage.
+    static let filesystemData = "registry.filesystem-data"
     /// The image the registry's version was read from: `reference`, `id` and the `version` line it printed.
     static let registryImage = "registry.image"
     /// The workload version last given to `application-version-set`.

@@ -61,7 +61,18 @@ struct RegistryReconciler {
         // The whole container spec is checked before the first byte is written.
         _ = try spec.definingArguments()
 
-        let applied = try registryFiles.apply(to: files)
+        let applied: RegistryFiles.Applied
+        do {
+            applied = try registryFiles.apply(to: files)
+        } catch {
+            let directory = Path.directory(of: paths.configFile)
+            throw FileWriteFailure(
+                directory: directory,
+                error: error,
+                neededBytes: registryFiles.entries.reduce(0) { $0 + ($1.content?.count ?? 0) },
+                space: environment.diskSpace(directory)
+            )
+        }
         for path in applied.healed {
             session.logger.warning(
                 "\(path) was a directory (docker makes one when a mounted file is missing): removed it and wrote the file"

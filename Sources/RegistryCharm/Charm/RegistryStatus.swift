@@ -48,6 +48,10 @@ struct RegistryStatus {
             status.report(.waiting("Waiting for the docker engine to be installed."))
             return
         }
+        if let failure = session.reconcileReport?.writeFailure {
+            status.report(.blocked(failure))
+            return
+        }
         if let failure = session.reconcileReport?.failure {
             // Docker refused the container or its image this hook asked for: the start action would not help.
             status.report(.blocked("Could not start \(name): \(failure). Fix the configuration, e.g. registry-image."))
@@ -89,7 +93,14 @@ struct RegistryStatus {
         let netloc = values[StateKeys.netloc]?.stringValue ?? values[StateKeys.address]?.stringValue ?? "unknown"
         let scheme = values[StateKeys.scheme]?.stringValue ?? "http"
         let proxied = values[StateKeys.proxied]?.boolValue == true ? ", proxied" : ""
-        let note = values[StateKeys.storageNote]?.stringValue.map { " " + $0 } ?? ""
+        var note = values[StateKeys.storageNote]?.stringValue.map { " " + $0 } ?? ""
+        if let directory = values[StateKeys.filesystemData]?.stringValue,
+            let space = charm.environment.diskSpace(directory), space.isNearlyFull
+        {
+            note +=
+                " Storage nearly full: \(DiskSpace.text(space.free)) free of \(DiskSpace.text(space.size)) in"
+                + " \(directory); pushes fail when it is full (delete images and run garbage-collect, or grow it)."
+        }
         return .active("Ready at \(netloc) (\(scheme)\(proxied)).\(note)")
     }
 
