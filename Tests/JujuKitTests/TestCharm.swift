@@ -6,10 +6,15 @@ struct TestCharm: Charm {
     var handlerList: [Handler]
     var status: (HookSession) async throws -> Void = { _ in }
     var preparation: (HookSession) async throws -> Void = { _ in }
+    /// What a failed hook leaves instead of failing (`nil`: it fails).
+    var failureVerdict: (@Sendable (HookEvent, String) -> HookFailureVerdict?)?
 
     func prepare(_ session: HookSession) async throws { try await preparation(session) }
     func handlers() -> [Handler] { handlerList }
     func assessStatus(_ session: HookSession) async throws { try await status(session) }
+    func afterFailure(of event: HookEvent, reason: String) -> HookFailureVerdict? {
+        failureVerdict?(event, reason)
+    }
 }
 
 /// A digest good enough for tests: the bytes in hex (distinct inputs give distinct digests).

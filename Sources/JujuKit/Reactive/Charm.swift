@@ -15,6 +15,25 @@ public protocol Charm {
     /// Endpoints whose remote unit databags the session may keep in the unit state between hooks, so that hooks
     /// not about them read nothing from them (see ``RelationMemory``); never an endpoint whose data holds secrets.
     var rememberedRelationEndpoints: Set<String> { get }
+    /// What a hook that failed for `reason` (an error of the charm's, not of Juju's hook tools) leaves, instead of
+    /// failing: the status to show and the flags to persist so that a later hook tries again; `nil` fails the hook
+    /// (exit 1) and lets Juju retry it.
+    func afterFailure(of event: HookEvent, reason: String) -> HookFailureVerdict?
+}
+
+/// How a charm answers a hook that could not finish: exit 0 with this status and these flags added to the state the
+/// last successful hook left (nothing else of the failed hook is kept).
+public struct HookFailureVerdict: Sendable, Equatable {
+    /// The status the unit shows (typically blocked, saying what is wrong and that a later hook retries).
+    public var status: WorkloadStatus
+    /// Flags set in the state kept, so that a later hook does the work again.
+    public var flags: [Flag]
+
+    /// Creates a verdict.
+    public init(status: WorkloadStatus, flags: [Flag]) {
+        self.status = status
+        self.flags = flags
+    }
 }
 
 extension Charm {
@@ -26,4 +45,7 @@ extension Charm {
 
     /// No remote databag is kept between hooks by default (relation ids and units are).
     public var rememberedRelationEndpoints: Set<String> { [] }
+
+    /// A failed hook fails by default (Juju retries it).
+    public func afterFailure(of event: HookEvent, reason: String) -> HookFailureVerdict? { nil }
 }

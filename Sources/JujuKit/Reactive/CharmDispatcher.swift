@@ -54,9 +54,11 @@ public struct CharmDispatcher {
         let buffer = LogBuffer()
         let logger = Logger(label: "charm") { _ in JujuLogHandler(buffer: buffer, secrets: secrets, level: logLevel) }
         var handlersRun: [String] = []
+        var stateBefore: UnitState?
         do {
             let loadedState = try await tools.stateGet()
             let (state, stateLoss) = StateLoss.read(loadedState, event: context.event)
+            stateBefore = state
             // Juju runs config-changed before any other hook after a change, so a charm may skip config-get where
             // it knows nothing changed; the digests recorded by the last hook then stand.
             let config = charm.needsConfig(for: context.event) ? try await tools.configGet() : nil
@@ -123,8 +125,43 @@ public struct CharmDispatcher {
                 try? await tools.actionFail("The action failed: \(message).")
                 return Outcome(exitCode: 0, handlersRun: handlersRun, failure: message)
             }
+            if let stateBefore, !Self.isHookToolFailure(error),
+                let verdict = charm.afterFailure(of: context.event, reason: String(message.prefix(300)))
+            {
+                do {
+                    try await keep(verdict, over: stateBefore, secrets: secrets)
+                    return Outcome(exitCode: 0, handlersRun: handlersRun, failure: message)
+                } catch {
+                    standardError("could not record the failure's status: \(error)\n")
+                }
+            }
             return Outcome(exitCode: 1, handlersRun: handlersRun, failure: message)
         }
+    }
+
+    /// Whether `error` is Juju's hook tools failing (Juju's retry of the hook is then the remedy).
+    static func isHookToolFailure(_ error: any Error) -> Bool {
+        if error is HookToolError { return true }
+        if case .handlerFailed(_, _, let hookToolFailed) = error as? EngineError { return hookToolFailed }
+        return false
+    }
+
+    /// Ends a failed hook the charm's way: its status shown and its flags added to the state the last successful
+    /// hook left; nothing else the failed hook did is kept.
+    private func keep(_ verdict: HookFailureVerdict, over state: UnitState, secrets: SecretMask) async throws {
+        let status = StatusReporter(tools: tools, secrets: secrets, lastSet: state.status, marker: statusMarker)
+        status.report(verdict.status)
+        try await status.commit()
+        let flags = FlagStore(state.flags)
+        for flag in verdict.flags { flags.set(flag) }
+        let kept = UnitState(
+            flags: flags.persistent,
+            configDigests: state.configDigests,
+            values: state.values,
+            status: status.lastSet
+        )
+        if kept != state { try await tools.stateSet([UnitState.stateKey: kept.encoded()]) }
+        try? statusMarker?.clear()
     }
 
     /// Answers `endpoint.<name>.joined`: whether any relation of the endpoint has a remote unit.

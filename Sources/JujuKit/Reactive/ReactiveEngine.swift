@@ -49,7 +49,11 @@ public struct ReactiveEngine {
                     throw error
                 } catch {
                     await afterEach(handler)
-                    throw .handlerFailed(handler: handler.name, reason: "\(error)")
+                    throw .handlerFailed(
+                        handler: handler.name,
+                        reason: "\(error)",
+                        hookToolFailed: error is HookToolError
+                    )
                 }
             }
             if !progressed { return ran }
@@ -60,15 +64,15 @@ public struct ReactiveEngine {
 
 /// Why the engine stopped.
 public enum EngineError: Error, Equatable, CustomStringConvertible {
-    /// A handler threw.
-    case handlerFailed(handler: String, reason: String)
+    /// A handler threw; `hookToolFailed` when what failed was one of Juju's hook tools (a retry may succeed).
+    case handlerFailed(handler: String, reason: String, hookToolFailed: Bool)
     /// Flags were still changing after the allowed number of passes.
     case noFixpoint(lastHandlers: [String])
 
     /// A lower-case message naming the handler.
     public var description: String {
         switch self {
-        case .handlerFailed(let handler, let reason): return "handler \(handler) failed: \(reason)"
+        case .handlerFailed(let handler, let reason, _): return "handler \(handler) failed: \(reason)"
         case .noFixpoint(let names):
             return "handlers did not settle; the last to run were \(names.joined(separator: ", "))"
         }

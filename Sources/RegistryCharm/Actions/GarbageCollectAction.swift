@@ -114,6 +114,7 @@ struct GarbageCollectAction {
     /// /docker/registry/v2/repositories`, as distribution's filesystem driver says for a store never pushed to).
     static func isEmptyStore(_ output: String) -> Bool {
         output.contains("Path not found: /docker/registry/v2/repositories")
+            || output.contains("Path not found: /docker/registry/v2/blobs")
     }
 
     /// What the collector printed: `N blobs marked, M blobs and K manifests eligible for deletion`, and the blobs.

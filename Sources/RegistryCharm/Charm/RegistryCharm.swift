@@ -127,6 +127,19 @@ public final class RegistryCharm: Charm {
         ]
     }
 
+    /// `Charm` conformance: a hook that fails for the charm's own reasons (not Juju's hook tools) exits 0, blocked
+    /// with the reason, and leaves a reconcile owed so that `update-status` (or any later hook) tries again; the
+    /// registry keeps serving as it was, since nothing the failed hook did is committed.
+    public func afterFailure(of event: HookEvent, reason: String) -> HookFailureVerdict? {
+        HookFailureVerdict(
+            status: .blocked(
+                "The \(event.name) hook could not finish: \(reason). The registry keeps serving as it was; the next hook"
+                    + " tries again (juju debug-log has details)."
+            ),
+            flags: [RegistryFlags.reconcilePending]
+        )
+    }
+
     /// `Charm` conformance.
     public func assessStatus(_ session: HookSession) async throws {
         try await RegistryStatus(charm: self, session: session).report()
