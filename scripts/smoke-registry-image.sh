@@ -89,7 +89,9 @@ wait_for_v2() {
     }
 }
 
-cat >"$workdir/config.yml" <<YAML
+# write_config <file> <port>: a minimal registry configuration listening on 127.0.0.1:<port>.
+write_config() {
+    cat >"$1" <<YAML
 version: 0.1
 log:
   level: warn
@@ -97,8 +99,11 @@ storage:
   filesystem:
     rootdirectory: /var/lib/registry
 http:
-  addr: 127.0.0.1:$port
+  addr: 127.0.0.1:$2
 YAML
+}
+
+write_config "$workdir/config.yml" "$port"
 
 started=$(date +%s%N)
 docker run -d --name "$name" --network host \
@@ -134,16 +139,7 @@ layout_port="" serve_port=""
 pick_port layout_port "$first_layout_port" # the default command, its addr set through REGISTRY_HTTP_ADDR
 pick_port serve_port "$first_layout_port"  # `serve /etc/docker/registry/config.yml` with a mounted config
 
-cat >"$workdir/serve-config.yml" <<YAML
-version: 0.1
-log:
-  level: warn
-storage:
-  filesystem:
-    rootdirectory: /var/lib/registry
-http:
-  addr: 127.0.0.1:$serve_port
-YAML
+write_config "$workdir/serve-config.yml" "$serve_port"
 
 # An empty filesystem store. registry 2.8's garbage-collect fails on a store without these two directories
 # ("failed to mark: filesystem: Path not found: /docker/registry/v2/repositories", then the same for blobs),

@@ -40,6 +40,20 @@ public enum RenderScenarios {
     public static let nastyPassword =
         "p@ss: #word\n- [x] {y} 'q' \"z\" \\ / % & * ! | > ? ` ~ null true 0x1F é 漢 \u{85}\u{2028}\u{7F}\t--- ..."
 
+    /// Every S3 option set (the `s3-full` scenarios, for v2 and v3).
+    static let s3FullOptions: [String: JSONValue] = [
+        "storage-s3-region": "us-east-1", "storage-s3-bucket": "registry-images",
+        "storage-s3-accesskey": "AKIAEXAMPLE", "storage-s3-secretkey": "s3-secret/key+example",
+        "storage-s3-regionendpoint": "https://minio.example.com:9000", "storage-s3-forcepathstyle": true,
+        "storage-s3-encrypt": true, "storage-s3-keyid": "kms-key-1", "storage-s3-secure": true,
+        "storage-s3-skip-verify": true, "storage-s3-skip-v4-auth": true, "storage-s3-chunksize": 20_971_520,
+        "storage-s3-multipartcopychunksize": 67_108_864, "storage-s3-multipartcopymaxconcurrency": 50,
+        "storage-s3-multipartcopythresholdsize": 67_108_864, "storage-s3-rootdirectory": "/registry",
+        "storage-s3-storageclass": "REDUCED_REDUNDANCY", "storage-s3-useragent": "juju-docker-registry",
+        "storage-s3-usedualstack": false, "storage-s3-accelerate": false,
+        "storage-s3-objectacl": "bucket-owner-full-control", "storage-s3-loglevel": "debug",
+    ]
+
     /// Every scenario.
     public static let all: [RenderScenario] = [
         RenderScenario(name: "default", options: [:], inputs: base),
@@ -93,18 +107,7 @@ public enum RenderScenarios {
         ),
         RenderScenario(
             name: "s3-full",
-            options: [
-                "storage-s3-region": "us-east-1", "storage-s3-bucket": "registry-images",
-                "storage-s3-accesskey": "AKIAEXAMPLE", "storage-s3-secretkey": "s3-secret/key+example",
-                "storage-s3-regionendpoint": "https://minio.example.com:9000", "storage-s3-forcepathstyle": true,
-                "storage-s3-encrypt": true, "storage-s3-keyid": "kms-key-1", "storage-s3-secure": true,
-                "storage-s3-skip-verify": true, "storage-s3-skip-v4-auth": true, "storage-s3-chunksize": 20_971_520,
-                "storage-s3-multipartcopychunksize": 67_108_864, "storage-s3-multipartcopymaxconcurrency": 50,
-                "storage-s3-multipartcopythresholdsize": 67_108_864, "storage-s3-rootdirectory": "/registry",
-                "storage-s3-storageclass": "REDUCED_REDUNDANCY", "storage-s3-useragent": "juju-docker-registry",
-                "storage-s3-usedualstack": false, "storage-s3-accelerate": false,
-                "storage-s3-objectacl": "bucket-owner-full-control", "storage-s3-loglevel": "debug",
-            ],
+            options: s3FullOptions,
             inputs: base
         ),
         RenderScenario(
@@ -123,18 +126,7 @@ public enum RenderScenarios {
         // registry:3 (distribution v3): the s3 parameters only v3 reads, and path style kept on with an endpoint.
         RenderScenario(
             name: "v3-s3-full",
-            options: [
-                "storage-s3-region": "us-east-1", "storage-s3-bucket": "registry-images",
-                "storage-s3-accesskey": "AKIAEXAMPLE", "storage-s3-secretkey": "s3-secret/key+example",
-                "storage-s3-regionendpoint": "https://minio.example.com:9000", "storage-s3-forcepathstyle": true,
-                "storage-s3-encrypt": true, "storage-s3-keyid": "kms-key-1", "storage-s3-secure": true,
-                "storage-s3-skip-verify": true, "storage-s3-skip-v4-auth": true, "storage-s3-chunksize": 20_971_520,
-                "storage-s3-multipartcopychunksize": 67_108_864, "storage-s3-multipartcopymaxconcurrency": 50,
-                "storage-s3-multipartcopythresholdsize": 67_108_864, "storage-s3-rootdirectory": "/registry",
-                "storage-s3-storageclass": "REDUCED_REDUNDANCY", "storage-s3-useragent": "juju-docker-registry",
-                "storage-s3-usedualstack": false, "storage-s3-accelerate": false,
-                "storage-s3-objectacl": "bucket-owner-full-control", "storage-s3-loglevel": "debug",
-            ],
+            options: s3FullOptions,
             inputs: with(base) { $0.registryMajor = 3 }
         ),
         RenderScenario(
