@@ -39,7 +39,21 @@ struct Nrpe {
             planned.append((copies.key, key, .ownerOnly, owner))
             clientPair = copies
         }
-        let remote = try await session.relations.remoteUnitBags(relation).first?.data ?? [:]
+        let remoteUnit = try await session.relations.remoteUnitBags(relation).first
+        let remote = remoteUnit?.data ?? [:]
+        for (key, value) in NrpePlan.refused(remote: remote, unitName: session.context.unitName).sorted(by: {
+            $0.key < $1.key
+        }) {
+            RefusedRelationData.note(
+                session,
+                relation: relation,
+                unit: remoteUnit?.unit ?? "",
+                key: key,
+                value: value,
+                reason: "not one word of letters, digits, '.', '_', '-' that leaves the exported file names within"
+                    + " 255 bytes"
+            )
+        }
         let plan = NrpePlan(
             checks: [
                 .registry(
