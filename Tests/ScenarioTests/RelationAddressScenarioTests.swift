@@ -41,12 +41,29 @@ struct RelationAddressScenarioTests {
         let daemon = try #require(scenario.text("/etc/docker/daemon.json"))
         #expect(!daemon.contains(address.prefix(20)))
         #expect(scenario.tools.model.logs.contains { $0.message.contains("refused ingress-address from haproxy/0") })
+        // The finding the status shows is kept in the unit state, so an idle update-status still has it.
+        #expect(
+            Self.keptFinding(scenario)?.contains("Invalid relation data: haproxy/0 on \(id) sets ingress-address")
+                == true
+        )
 
         // Good data back: proxied again.
         let back = await scenario.changeRemote(id, unit: "haproxy/0", ["ingress-address": "10.0.2.1"])
         #expect(back.exitCode == 0)
         #expect(scenario.status == .active("Ready at 10.0.2.1:5000 (http, proxied)."))
         #expect(scenario.published(clients)["registry_netloc"] == "\"10.0.2.1:5000\"")
+        #expect(Self.keptFinding(scenario) == nil)
+    }
+
+    /// The refused-data message the unit state keeps, if any.
+    static func keptFinding(_ scenario: Scenario) -> String? {
+        let state = scenario.tools.model.state[UnitState.stateKey] ?? ""
+        guard let data = state.data(using: .utf8),
+            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+        else { return nil }
+        let values = object["values"] as? [String: Any] ?? object
+        let kept = values["relations.refused"] as? [String: String]
+        return kept?.values.first
     }
 
     @Test("an IPv6 proxy address is bracketed in the netloc, the status and daemon.json")

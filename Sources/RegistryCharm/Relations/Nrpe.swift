@@ -19,6 +19,7 @@ struct Nrpe {
         let relations = try await session.relations.ids(Self.endpoint)
         let publisher = RelationPublisher(session: session)
         publisher.forgetRelations(except: relations, topic: Self.endpoint)
+        defer { RefusedRelationData.settle(session, endpoint: Self.endpoint) }
         guard let relation = relations.first else {
             try removeFiles()
             return

@@ -39,6 +39,7 @@ struct PeerMembers: Equatable {
                 RelationAddress.noteRefused(peer.data, session: session, relation: relation, unit: peer.unit)
             }
         }
+        RefusedRelationData.settle(session, endpoint: endpoint)
         return from(localUnit: session.context.unitName, localAddress: addresses.privateAddress, peers: peers)
     }
 }

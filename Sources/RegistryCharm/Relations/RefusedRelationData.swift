@@ -53,7 +53,33 @@ struct RefusedRelationData: Equatable {
     }
 }
 
+extension RefusedRelationData {
+    /// Where the messages are kept in the unit state, by endpoint, so a hook that does not read the relations (an
+    /// idle `update-status`) still knows what was refused.
+    static let valuesKey = "relations.refused"
+
+    /// Keeps in the unit state what this hook refused on `endpoint` (nothing clears it).
+    ///
+    /// Called once a reader has seen every remote unit of the endpoint; the state changes only when the message does.
+    static func settle(_ session: HookSession, endpoint: String) {
+        let found = session.refusedRelationData.entries.filter { $0.relation.hasPrefix(endpoint + ":") }
+        var kept = session.values[valuesKey]?.objectValue ?? [:]
+        kept[endpoint] = RefusedRelationData(entries: found).message.map(JSONValue.string)
+        session.values[valuesKey] = kept.isEmpty ? nil : .object(kept)
+    }
+
+    /// The message kept for the first endpoint (by name) with refused data, if any: what the status shows.
+    static func keptMessage(_ values: [String: JSONValue]) -> String? {
+        let kept = values[valuesKey]?.objectValue ?? [:]
+        return kept.keys.sorted().lazy.compactMap { kept[$0]?.stringValue }.first
+    }
+}
+
 extension HookSession {
     /// What relation data this hook refused (see ``RefusedRelationData``); empty when nothing.
     var refusedRelationData: RefusedRelationData { scratch[RefusedRelationData.self] ?? RefusedRelationData() }
+
+    /// The status message for refused relation data, as the last hook that read each relation left it (see
+    /// ``RefusedRelationData/settle(_:endpoint:)``); `nil` when nothing is refused.
+    var refusedRelationDataMessage: String? { RefusedRelationData.keptMessage(values) }
 }

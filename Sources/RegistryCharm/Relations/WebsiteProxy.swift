@@ -28,6 +28,7 @@ struct WebsiteProxy: Equatable {
                 if let address = RelationAddress.of(data), !addresses.contains(address) { addresses.append(address) }
             }
         }
+        RefusedRelationData.settle(session, endpoint: endpoint)
         let proxy = WebsiteProxy(addresses: addresses)
         session.scratch[WebsiteProxy.self] = proxy
         return proxy
