@@ -341,9 +341,23 @@ public final class FakeHookTools: HookTools, Sendable {
     }
 
     /// `HookTools` conformance, answered from and recorded in the in-memory model.
+    ///
+    /// As Juju does, refuses a value longer than ``stateValueQuota`` bytes (the hook then fails).
     public func stateSet(_ values: [String: String]) async throws(HookToolError) {
-        try buffered("state-set") { $0.state.merge(values) { $1 } }
+        try buffered("state-set") { (model: inout Model) throws(HookToolError) in
+            for (key, value) in values where value.utf8.count > Self.stateValueQuota {
+                throw .failed(
+                    tool: "state-set",
+                    exitCode: 1,
+                    message: "value of key \"\(key)\" exceeds the quota of \(Self.stateValueQuota) bytes"
+                )
+            }
+            model.state.merge(values) { $1 }
+        }
     }
+
+    /// The most bytes Juju lets one unit-state value hold (64 KiB).
+    public static let stateValueQuota = 64 * 1024
 
     /// `HookTools` conformance, answered from and recorded in the in-memory model.
     public func stateDelete(_ key: String) async throws(HookToolError) {

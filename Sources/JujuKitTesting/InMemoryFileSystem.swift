@@ -55,6 +55,7 @@ public final class InMemoryFileSystem: FileSystem, Sendable {
     /// `FileSystem` conformance in memory.
     public func write(_ path: String, _ content: [UInt8], mode: FileMode) throws(FileSystemError) {
         guard path.hasPrefix("/"), !path.hasSuffix("/") else { throw .invalidPath(path) }
+        try Self.checkNameLengths(path)
         try createDirectory(Path.directory(of: path), mode: .publicDirectory)
         try state.withLock { (state: inout State) throws(FileSystemError) in
             // Like rename(2) onto a directory.
@@ -95,6 +96,7 @@ public final class InMemoryFileSystem: FileSystem, Sendable {
 
     /// `FileSystem` conformance in memory.
     public func createDirectory(_ path: String, mode: FileMode) throws(FileSystemError) {
+        try Self.checkNameLengths(path)
         var current = path
         var added: [String] = []
         while current != "/" && current != "." && !current.isEmpty {
@@ -102,6 +104,16 @@ public final class InMemoryFileSystem: FileSystem, Sendable {
             current = Path.directory(of: current)
         }
         state.withLock { $0.directories.formUnion(added) }
+    }
+
+    /// The most bytes a file name may have (Linux's `NAME_MAX`).
+    public static let maximumNameLength = 255
+
+    /// Fails as the kernel does (`ENAMETOOLONG`) when a component of `path` is longer than ``maximumNameLength``.
+    static func checkNameLengths(_ path: String) throws(FileSystemError) {
+        for name in path.split(separator: "/") where name.utf8.count > maximumNameLength {
+            throw .systemCall(operation: "create", path: path, errno: 36)
+        }
     }
 
     /// `FileSystem` conformance in memory.

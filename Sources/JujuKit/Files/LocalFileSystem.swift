@@ -39,10 +39,9 @@ public struct LocalFileSystem: FileSystem {
         guard path.hasPrefix("/"), !path.hasSuffix("/") else { throw .invalidPath(path) }
         let directory = Path.directory(of: path)
         try createDirectory(directory, mode: .publicDirectory)
-        let temporary = Path.join(
-            directory,
-            ".\(Path.basename(of: path)).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
-        )
+        // At most 200 bytes of the name, so the temporary name fits NAME_MAX whenever the final one does.
+        let stem = String(decoding: Path.basename(of: path).utf8.prefix(200), as: UTF8.self)
+        let temporary = Path.join(directory, ".\(stem).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp")
         // The file is born with its final mode: a secret is never readable by others, not even empty.
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode_t(mode.rawValue))
         guard fd >= 0 else { throw .systemCall(operation: "create", path: temporary, errno: errno) }

@@ -13,8 +13,10 @@ public protocol Charm {
     /// turns out to need it (``HookSession/loadConfig()``); no `config.changed` flags are set then.
     func needsConfig(for event: HookEvent) -> Bool
     /// Endpoints whose remote unit databags the session may keep in the unit state between hooks, so that hooks
-    /// not about them read nothing from them (see ``RelationMemory``); never an endpoint whose data holds secrets.
-    var rememberedRelationEndpoints: Set<String> { get }
+    /// not about them read nothing from them (see ``RelationMemory``), with the keys the charm reads there: only
+    /// those keys are seen and kept, each value at most ``RelationMemory/maximumValueLength`` bytes. Never an
+    /// endpoint whose data holds secrets.
+    var rememberedRelationKeys: [String: Set<String>] { get }
     /// What a hook that failed for `reason` (an error of the charm's, not of Juju's hook tools) leaves, instead of
     /// failing: the status to show and the flags to persist so that a later hook tries again; `nil` fails the hook
     /// (exit 1) and lets Juju retry it.
@@ -44,7 +46,7 @@ extension Charm {
     public func needsConfig(for event: HookEvent) -> Bool { true }
 
     /// No remote databag is kept between hooks by default (relation ids and units are).
-    public var rememberedRelationEndpoints: Set<String> { [] }
+    public var rememberedRelationKeys: [String: Set<String>] { [:] }
 
     /// A failed hook fails by default (Juju retries it).
     public func afterFailure(of event: HookEvent, reason: String) -> HookFailureVerdict? { nil }

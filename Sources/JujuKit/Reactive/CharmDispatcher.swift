@@ -87,7 +87,7 @@ public struct CharmDispatcher {
                 logger: logger,
                 values: state.values,
                 digest: digest,
-                rememberedRelationEndpoints: charm.rememberedRelationEndpoints
+                rememberedRelationKeys: charm.rememberedRelationKeys
             )
             if let stateLoss {
                 // Never a silent reset: the charm rebuilds what it can from the machine and logs what is gone.

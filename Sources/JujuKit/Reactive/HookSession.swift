@@ -28,10 +28,11 @@ public final class HookSession {
     /// The relations, read at most once per hook, and remembered between hooks (see ``RelationMemory``).
     public private(set) lazy var relations = RelationView(
         session: self,
-        rememberedEndpoints: rememberedRelationEndpoints
+        rememberedKeys: rememberedRelationKeys
     )
-    /// Endpoints whose remote unit databags may be kept in the unit state between hooks (no secrets on them).
-    public let rememberedRelationEndpoints: Set<String>
+    /// Endpoints whose remote unit databags may be kept in the unit state between hooks (no secrets on them), with
+    /// the keys kept.
+    public let rememberedRelationKeys: [String: Set<String>]
     /// What handlers learn during this hook and share with later handlers and the status (never persisted).
     public let scratch = HookScratch()
     /// Set when the hook started without the state earlier hooks committed (see ``StateLoss``); `values` and the
@@ -50,7 +51,7 @@ public final class HookSession {
         logger: Logger,
         values: [String: JSONValue],
         digest: @escaping @Sendable ([UInt8]) -> String,
-        rememberedRelationEndpoints: Set<String> = []
+        rememberedRelationKeys: [String: Set<String>] = [:]
     ) {
         self.context = context
         self.tools = tools
@@ -65,7 +66,7 @@ public final class HookSession {
         RelationMemory.forget(in: &values, event: context.event, relationID: context.relationID)
         self.values = values
         self.digest = digest
-        self.rememberedRelationEndpoints = rememberedRelationEndpoints
+        self.rememberedRelationKeys = rememberedRelationKeys
     }
 
     /// The configuration: `config` when it was read, else one `config-get` now.

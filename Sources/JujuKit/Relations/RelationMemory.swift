@@ -17,6 +17,10 @@ struct RelationMemory {
     /// The key in the unit state's values.
     static let valuesKey = "relations"
 
+    /// The longest value kept from a remote unit's databag, in bytes (a DNS name is at most 253, a Nagios name 255);
+    /// a longer one is left out, as if the unit had not set it.
+    public static let maximumValueLength = 512
+
     /// Relation ids by endpoint.
     var ids: [String: [String]] = [:]
     /// Remote units by relation id.
@@ -37,7 +41,9 @@ struct RelationMemory {
             var relationBags: [String: [String: String]] = [:]
             for (unit, bag) in byUnit.objectValue ?? [:] {
                 guard let members = bag.objectValue else { continue }
-                relationBags[unit] = members.compactMapValues(\.stringValue)
+                relationBags[unit] = members.compactMapValues(\.stringValue).filter {
+                    $0.value.utf8.count <= Self.maximumValueLength
+                }
             }
             bags[relation] = relationBags
         }
@@ -77,6 +83,16 @@ struct RelationMemory {
             )
         }
         return .object(object)
+    }
+
+    /// `bag` with only `keys`, and without values longer than ``maximumValueLength`` bytes: what is kept of a
+    /// remote unit's databag, whatever its size.
+    static func trimmed(_ bag: [String: String], keeping keys: Set<String>) -> [String: String] {
+        var kept: [String: String] = [:]
+        for key in keys {
+            if let value = bag[key], value.utf8.count <= maximumValueLength { kept[key] = value }
+        }
+        return kept
     }
 
     /// Forgets every relation of `endpoint` that is not in `live` (after `relation-ids` answered).

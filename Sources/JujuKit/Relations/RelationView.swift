@@ -13,24 +13,24 @@ public final class RelationView {
     /// The session whose unit state holds the memory; `nil` for a view that remembers nothing.
     private weak var session: HookSession?
     private var memory: RelationMemory?
-    /// Endpoints whose remote unit databags are remembered between hooks.
-    private let rememberedEndpoints: Set<String>
+    /// Endpoints whose remote unit databags are remembered between hooks, with the keys kept.
+    private let rememberedKeys: [String: Set<String>]
     /// The relation a `-broken` hook is about: gone once the hook ends, whatever `relation-ids` says.
     private let brokenRelation: String?
 
     /// Creates a view over `tools` that remembers nothing between hooks.
     public init(tools: any HookTools) {
         self.tools = tools
-        self.rememberedEndpoints = []
+        self.rememberedKeys = [:]
         self.brokenRelation = nil
     }
 
-    /// Creates a view for `session` that keeps what it reads in the unit state, remote unit databags only for
-    /// `rememberedEndpoints`.
-    public init(session: HookSession, rememberedEndpoints: Set<String>) {
+    /// Creates a view for `session` that keeps what it reads in the unit state, remote unit databags only for the
+    /// endpoints of `rememberedKeys` and only their keys (see ``RelationMemory/trimmed(_:keeping:)``).
+    public init(session: HookSession, rememberedKeys: [String: Set<String>]) {
         self.tools = session.tools
         self.session = session
-        self.rememberedEndpoints = rememberedEndpoints
+        self.rememberedKeys = rememberedKeys
         let event = session.context.event
         self.memory = RelationMemory(values: session.values)
         if case .relation(_, .broken) = event {
@@ -70,6 +70,10 @@ public final class RelationView {
     }
 
     /// One databag of `relationID`: a unit's, or an application's when `application` is true.
+    ///
+    /// A remote unit's databag on a remembered endpoint holds only the keys the charm named, values longer than
+    /// ``RelationMemory/maximumValueLength`` left out: another application's data, however large, never reaches
+    /// the unit state (whose values Juju caps at 64 KiB).
     public func bag(_ relationID: String, _ member: String, application: Bool = false) async throws(HookToolError)
         -> [String: String]
     {
@@ -80,7 +84,10 @@ public final class RelationView {
             bags[key] = remembered
             return remembered
         }
-        let found = try await tools.relationGet(relationID: relationID, member: member, application: application)
+        var found = try await tools.relationGet(relationID: relationID, member: member, application: application)
+        if let keys = keptKeys(relationID, member, application: application) {
+            found = RelationMemory.trimmed(found, keeping: keys)
+        }
         bags[key] = found
         if rememberable { remember { $0.bags[relationID, default: [:]][member] = found } }
         return found
@@ -89,9 +96,15 @@ public final class RelationView {
     /// Whether the databag of `member` on `relationID` is kept between hooks: a remote unit's, on an endpoint the
     /// charm named, on a relation that outlives this hook.
     private func isRemembered(_ relationID: String, _ member: String, application: Bool) -> Bool {
-        guard let session, !application, relationID != brokenRelation else { return false }
-        guard member != session.context.unitName, member.contains("/") else { return false }
-        return rememberedEndpoints.contains(RelationMemory.endpoint(of: relationID))
+        relationID != brokenRelation && keptKeys(relationID, member, application: application) != nil
+    }
+
+    /// The keys the charm reads in `member`'s databag on `relationID`, when it is a remote unit's on a remembered
+    /// endpoint (in a `-broken` hook too, so every hook sees the same keys).
+    private func keptKeys(_ relationID: String, _ member: String, application: Bool) -> Set<String>? {
+        guard let session, !application else { return nil }
+        guard member != session.context.unitName, member.contains("/") else { return nil }
+        return rememberedKeys[RelationMemory.endpoint(of: relationID)]
     }
 
     /// Updates the memory and stores it in the session's values (committed with the unit state).

@@ -98,8 +98,7 @@ public struct ParsedURL: Sendable, Equatable {
                 portText = after.dropFirst()
             }
             let inner = host.dropFirst().dropLast()
-            guard !inner.isEmpty, inner.contains(":"), inner.allSatisfy({ $0.isHexDigit || $0 == ":" || $0 == "." })
-            else { throw .invalidHost }
+            guard HostAddress.isIPv6(inner) else { throw .invalidHost }
         } else {
             if let colon = text.lastIndex(of: ":") {
                 host = text[..<colon]
@@ -115,15 +114,10 @@ public struct ParsedURL: Sendable, Equatable {
         return (String(host), port)
     }
 
-    /// Whether `name` is a DNS name or IPv4 address: dot-separated labels of letters, digits, `-` and `_`, none
-    /// empty, none starting or ending with `-`.
+    /// Whether `name` is a DNS name or IPv4 address, by the one check every host from outside passes
+    /// (``HostAddress``), so an `http-host` the config accepts is one the docker trust accepts.
     static func isValidHostname(_ name: Substring) -> Bool {
-        guard name.count <= 253 else { return false }
-        let labels = name.split(separator: ".", omittingEmptySubsequences: false)
-        return labels.allSatisfy { label in
-            !label.isEmpty && label.count <= 63 && label.first != "-" && label.last != "-"
-                && label.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }
-        }
+        HostAddress.isName(name)
     }
 
     private static func percentDecoded(_ text: Substring) throws(URLParseError) -> String {

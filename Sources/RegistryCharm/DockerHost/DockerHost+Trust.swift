@@ -1,9 +1,10 @@
 import JujuKit
 
 extension DockerHost {
-    /// The local docker client's trust directory for `netloc` (`certs.d/<netloc>`).
+    /// The local docker client's trust directory for `netloc` (`certs.d/<netloc>`); throws when `netloc` is not
+    /// a valid netloc or is too long for a file name.
     public func trustDirectory(for netloc: String) throws(DockerHostError) -> String {
-        try RegistryAddress.validate(netloc)
+        try RegistryAddress.validateFileName(netloc)
         return Path.join(paths.dockerCertsDirectory, netloc)
     }
 
@@ -46,10 +47,17 @@ extension DockerHost {
 
     /// Removes `certs.d/<netloc>` and returns whether it existed.
     ///
-    /// No daemon action is needed.
+    /// No daemon action is needed. A netloc an earlier revision accepted (``RegistryAddress/isLegacy(_:)``, such
+    /// as `[evil:x]:5000`) is removed too, so a refresh never fails on what the last revision left.
     @discardableResult
     public func untrust(netloc: String) throws(DockerHostError) -> Bool {
-        let directory = try trustDirectory(for: netloc)
+        let directory: String
+        if RegistryAddress.isLegacy(netloc) {
+            guard netloc.utf8.count <= RegistryAddress.maximumFileNameLength else { return false }
+            directory = Path.join(paths.dockerCertsDirectory, netloc)
+        } else {
+            directory = try trustDirectory(for: netloc)
+        }
         guard files.exists(directory) else { return false }
         do { try files.removeTree(directory) } catch { throw .file(error) }
         return true

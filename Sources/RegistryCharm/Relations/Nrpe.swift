@@ -19,6 +19,7 @@ struct Nrpe {
         let relations = try await session.relations.ids(Self.endpoint)
         let publisher = RelationPublisher(session: session)
         publisher.forgetRelations(except: relations, topic: Self.endpoint)
+        defer { RefusedRelationData.settle(session, endpoint: Self.endpoint) }
         guard let relation = relations.first else {
             try removeFiles()
             return
@@ -39,7 +40,21 @@ struct Nrpe {
             planned.append((copies.key, key, .ownerOnly, owner))
             clientPair = copies
         }
-        let remote = try await session.relations.remoteUnitBags(relation).first?.data ?? [:]
+        let remoteUnit = try await session.relations.remoteUnitBags(relation).first
+        let remote = remoteUnit?.data ?? [:]
+        for (key, value) in NrpePlan.refused(remote: remote, unitName: session.context.unitName).sorted(by: {
+            $0.key < $1.key
+        }) {
+            RefusedRelationData.note(
+                session,
+                relation: relation,
+                unit: remoteUnit?.unit ?? "",
+                key: key,
+                value: value,
+                reason: "not one word of letters, digits, '.', '_', '-' that leaves the exported file names within"
+                    + " 255 bytes"
+            )
+        }
         let plan = NrpePlan(
             checks: [
                 .registry(

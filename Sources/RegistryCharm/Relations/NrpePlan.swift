@@ -14,12 +14,52 @@ struct NrpePlan: Equatable {
     /// The exported service definition.
     static let serviceTemplate = "nrpe-service.cfg"
 
-    /// The Nagios host name: the nrpe unit's `nagios_hostname` when it gives a usable one, else
-    /// `<context>-<unit with / as ->` where the context is its `nagios_host_context` or `nagios_context`.
+    /// The keys read in the nrpe unit's databag.
+    static let remoteKeys = ["nagios_hostname", "nagios_host_context"]
+
+    /// The longest check command name (`check_docker_registry`), which follows the host in exported file names.
+    static let longestCommand = "check_docker_registry"
+
+    /// The longest Nagios host name whose exported service files (`service__<host>_<command>.cfg`) fit a file name
+    /// (255 bytes).
+    static let maximumHostNameLength = 255 - exportedFileName(hostName: "", command: longestCommand).utf8.count
+
+    /// The exported service definition's file name for `command` on `hostName`.
+    static func exportedFileName(hostName: String, command: String) -> String {
+        "service__\(hostName)_\(command).cfg"
+    }
+
+    /// The Nagios host this unit's services belong to.
+    ///
+    /// The nrpe unit's `nagios_hostname` when it gives a usable one, else `<context>-<unit with / as ->` where the
+    /// context is its `nagios_host_context` when usable, else `nagios_context`. Usable: one Nagios word that leaves
+    /// the exported file names within 255 bytes.
     static func hostName(remote: [String: String], context: String, unitName: String) -> String {
-        if let given = remote["nagios_hostname"], isNagiosName(given) { return given }
-        let hostContext = remote["nagios_host_context"].flatMap { isNagiosName($0) ? $0 : nil } ?? context
-        return "\(hostContext)-\(unitName.replacing("/", with: "-"))"
+        if let given = remote["nagios_hostname"], isNagiosHostName(given) { return given }
+        let unit = unitName.replacing("/", with: "-")
+        if let hostContext = remote["nagios_host_context"], isNagiosHostName("\(hostContext)-\(unit)") {
+            return "\(hostContext)-\(unit)"
+        }
+        return "\(context)-\(unit)"
+    }
+
+    /// The values the nrpe unit gives that are refused (not one Nagios word, or too long for the exported file
+    /// names), by key: what the status names.
+    static func refused(remote: [String: String], unitName: String) -> [String: String] {
+        let unit = unitName.replacing("/", with: "-")
+        var refused: [String: String] = [:]
+        if let given = remote["nagios_hostname"], !given.isEmpty, !isNagiosHostName(given) {
+            refused["nagios_hostname"] = given
+        }
+        if let given = remote["nagios_host_context"], !given.isEmpty, !isNagiosHostName("\(given)-\(unit)") {
+            refused["nagios_host_context"] = given
+        }
+        return refused
+    }
+
+    /// Whether `text` can be a Nagios host name: one Nagios word short enough for the exported file names.
+    static func isNagiosHostName(_ text: String) -> Bool {
+        text.utf8.count <= maximumHostNameLength && isNagiosName(text)
     }
 
     /// Whether `text` can stand in a Nagios definition as one word.
@@ -44,7 +84,7 @@ struct NrpePlan: Equatable {
             )
             files.append(
                 (
-                    Path.join(exportDirectory, "service__\(hostName)_\(check.command).cfg"),
+                    Path.join(exportDirectory, Self.exportedFileName(hostName: hostName, command: check.command)),
                     try service.render([
                         "host_name": hostName, "description": check.description, "command": check.command,
                         "servicegroups": servicegroups,

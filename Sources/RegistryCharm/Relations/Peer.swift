@@ -35,25 +35,11 @@ struct PeerMembers: Equatable {
         var peers: [(unit: String, data: [String: String])] = []
         if let relation = try await session.relations.ids(endpoint).first {
             peers = try await session.relations.remoteUnitBags(relation)
+            for peer in peers {
+                RelationAddress.noteRefused(peer.data, session: session, relation: relation, unit: peer.unit)
+            }
         }
+        RefusedRelationData.settle(session, endpoint: endpoint)
         return from(localUnit: session.context.unitName, localAddress: addresses.privateAddress, peers: peers)
-    }
-}
-
-/// The address a remote unit is reached on, from the keys Juju puts in every unit databag.
-enum RelationAddress {
-    /// `ingress-address`, else `private-address` (Juju 4 drops the latter), trimmed; `nil` when neither holds a
-    /// host name or an IP address (anything else could end up in a netloc, a SAN or the haproxy stanza).
-    static func of(_ data: [String: String]) -> String? {
-        for key in ["ingress-address", "private-address"] {
-            if let value = data[key]?.trimmingWhitespace(), isHostOrAddress(value) { return value }
-        }
-        return nil
-    }
-
-    /// Whether `text` is a DNS name, an IPv4 or an IPv6 address (letters, digits, `.`, `-`, `:`; at most 253).
-    static func isHostOrAddress(_ text: String) -> Bool {
-        text.count <= 253 && !text.hasPrefix("-") && !text.hasPrefix(".")
-            && ASCIIWord.isMade(text, ofAlphanumericsAnd: ".-:")
     }
 }

@@ -17,15 +17,18 @@ struct WebsiteProxy: Equatable {
         addresses.first.map { RegistryNetloc.join(host: $0, port: port) }
     }
 
-    /// The proxies as this hook sees them.
+    /// The proxies as this hook sees them; a proxy unit whose address is refused (``RelationAddress``) is left
+    /// out and noted in ``RefusedRelationData``.
     static func read(_ session: HookSession) async throws -> WebsiteProxy {
         if let known = session.scratch[WebsiteProxy.self] { return known }
         var addresses: [String] = []
         for relation in try await session.relations.ids(endpoint) {
-            for (_, data) in try await session.relations.remoteUnitBags(relation) {
+            for (unit, data) in try await session.relations.remoteUnitBags(relation) {
+                RelationAddress.noteRefused(data, session: session, relation: relation, unit: unit)
                 if let address = RelationAddress.of(data), !addresses.contains(address) { addresses.append(address) }
             }
         }
+        RefusedRelationData.settle(session, endpoint: endpoint)
         let proxy = WebsiteProxy(addresses: addresses)
         session.scratch[WebsiteProxy.self] = proxy
         return proxy
