@@ -1,3 +1,4 @@
+import RegistryCharmTesting
 import Testing
 
 @testable import RegistryCharm
@@ -6,17 +7,8 @@ import Testing
 /// `daemon.json`).
 @Suite("Host addresses")
 struct HostAddressTests {
-    /// A DNS name of `length` characters made of 63-character labels (the last one shorter).
-    static func name(length: Int) -> String {
-        var labels: [String] = []
-        var left = length
-        while left > 0 {
-            let size = min(63, left)
-            labels.append(String(repeating: "a", count: size))
-            left -= size + 1
-        }
-        return labels.joined(separator: ".")
-    }
+    /// A DNS name of `length` characters (see ``HostNames/name(length:)``).
+    static func name(length: Int) -> String { HostNames.name(length: length) }
 
     static let valid = [
         "10.0.0.5", "0.0.0.0", "255.255.255.255", "registry", "registry.internal", "a-b.c", "xn--bcher-kva.example",

@@ -132,7 +132,7 @@ struct RegistryVersionTests {
         "with TLS: plain http behind is named; a refused client certificate after the pinned server one is as configured"
     )
     func tlsVerdicts() async {
-        let tls = RegistryProbe.Expectation.TLSExpectation(certificate: Array("pem".utf8), key: nil, ca: nil)
+        let tls = ServedTLSFiles(certificate: Array("pem".utf8), key: nil, ca: nil)
         let expected = RegistryProbe.Expectation(port: 5000, tls: tls, authentication: true)
         let plain = RegistryProbe(
             transport: Failing(.transport(origin: "o", reason: "wrong version number")),

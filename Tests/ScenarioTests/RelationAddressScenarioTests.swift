@@ -8,17 +8,8 @@ import Testing
 /// refused one is left out (nothing is applied from it), no hook fails, and good data back restores the proxy.
 @Suite("Addresses in relation data")
 struct RelationAddressScenarioTests {
-    /// A DNS name of `length` characters made of 63-character labels.
-    static func name(length: Int) -> String {
-        var labels: [String] = []
-        var left = length
-        while left > 0 {
-            let size = min(63, left)
-            labels.append(String(repeating: "a", count: size))
-            left -= size + 1
-        }
-        return labels.joined(separator: ".")
-    }
+    /// A DNS name of `length` characters (see ``HostNames/name(length:)``).
+    static func name(length: Int) -> String { HostNames.name(length: length) }
 
     static let refused = [
         "evil:x", "a..b", "-a.b", name(length: 254), String(repeating: "b", count: 64) + ".example",

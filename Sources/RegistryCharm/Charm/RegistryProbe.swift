@@ -16,21 +16,10 @@ struct RegistryProbe {
     struct Expectation: Equatable {
         /// The port on the unit's loopback address.
         var port: Int
-        /// `nil` for plain http; else the client TLS that pins the served certificate.
-        var tls: TLSExpectation?
+        /// `nil` for plain http; else the files the registry serves with (the client pins the certificate).
+        var tls: ServedTLSFiles?
         /// Whether clients must authenticate (basic or token).
         var authentication: Bool
-
-        /// What the charm serves with, as its own client presents itself.
-        struct TLSExpectation: Equatable {
-            var certificate: [UInt8]
-            var key: [UInt8]?
-            var ca: [UInt8]?
-
-            var clientTLS: RegistryEndpoint.TLS {
-                ServedTLSFiles(certificate: certificate, key: key, ca: ca).clientTLS
-            }
-        }
     }
 
     /// What the probe found.
@@ -123,10 +112,10 @@ extension RegistryProbe.Expectation {
     ///
     /// `nil` when it serves https but the certificate cannot be read (the probe would prove nothing).
     init?(config: CharmConfig, scheme: String?, files: any FileSystem) {
-        var tls: TLSExpectation?
+        var tls: ServedTLSFiles?
         if scheme == "https" {
-            guard let read = ServedTLSFiles.read(config.tls, files: files) else { return nil }
-            tls = TLSExpectation(certificate: read.certificate, key: read.key, ca: read.ca)
+            guard let served = ServedTLSFiles.read(config.tls, files: files) else { return nil }
+            tls = served
         }
         self.init(port: config.registryPort, tls: tls, authentication: config.auth != .none)
     }

@@ -1,7 +1,7 @@
 import JujuKit
 
 /// The TLS files the registry serves with, as the charm's own client must use them.
-struct ServedTLSFiles {
+struct ServedTLSFiles: Equatable {
     /// The certificate file (leaf first), pinned by the client.
     var certificate: [UInt8]
     /// The server key; a secret, sent nowhere but into the TLS stack as the client identity.

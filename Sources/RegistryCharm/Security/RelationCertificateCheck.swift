@@ -50,7 +50,7 @@ enum RelationCertificateCheck {
                 "the certificate is not signed by the CA cert-provider sent, so clients trusting that CA cannot connect"
             ]
         }
-        let isIP = IPAddressText.isIPAddress(clientHost)
+        let isIP = HostAddress.isIPv4(clientHost) || HostAddress.isIPv6(clientHost)
         var covering = Verifier(rootCertificates: CertificateStore(roots)) {
             RFC5280Policy(validationTime: now)
             ServerIdentityPolicy(serverHostname: isIP ? nil : clientHost, serverIP: isIP ? clientHost : nil)
@@ -59,15 +59,5 @@ enum RelationCertificateCheck {
             return ["the certificate does not cover \(clientHost), the address clients are given"]
         }
         return []
-    }
-}
-
-/// Whether a host text is an IP address literal (IPv4 dotted quad or IPv6, brackets allowed).
-enum IPAddressText {
-    /// `true` for `10.0.0.5`, `::1`, `[fd00::1]`; `false` for DNS names.
-    static func isIPAddress(_ text: String) -> Bool {
-        if text.contains(":") { return true }
-        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        return parts.count == 4 && parts.allSatisfy { part in part.count <= 3 && UInt8(part) != nil }
     }
 }
