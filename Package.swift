@@ -25,14 +25,6 @@ let package = Package(
         // The Foundation trait would link full Foundation (and ICU) into the charm binary.
         .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2", traits: []),
         .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
-        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
-        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
-        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
-        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
-        // The registry HTTP API client of the list/delete/garbage-collect actions (NIOCore, NIOPosix, NIOHTTP1,
-        // NIOSSL only: none of them links Foundation on Linux).
-        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
-        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         // Yams needs ICU: it is for charm-sim and the tests only, never for the charm binary.
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
@@ -46,6 +38,31 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // The system's C libraries, through pkg-config (the design's libssl-dev and libyaml-dev, with libcrypt-dev
+        // and libcurl4-openssl-dev). No C target of the charm's own: the few shims are inline functions in the
+        // module headers. SystemLibraries is the only Swift code that imports them.
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        // Headers only: libcurl is loaded with dlopen on the first HTTP request (see CurlLibrary.swift).
+        .systemLibrary(name: "CCurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(
+            name: "CYAML",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"])]
+        ),
+        .systemLibrary(
+            name: "CCrypt",
+            pkgConfig: "libcrypt",
+            providers: [.apt(["libcrypt-dev"])]
+        ),
+        .target(
+            name: "SystemLibraries",
+            dependencies: ["COpenSSL", "CCurl", "CYAML", "CCrypt"],
+            swiftSettings: strictSettings
+        ),
         .target(
             name: "JujuKitTesting",
             dependencies: ["JujuKit"],
@@ -55,15 +72,8 @@ let package = Package(
             name: "RegistryCharm",
             dependencies: [
                 "JujuKit",
+                "SystemLibraries",
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "X509", package: "swift-certificates"),
-                .product(name: "SwiftASN1", package: "swift-asn1"),
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             swiftSettings: strictSettings
         ),

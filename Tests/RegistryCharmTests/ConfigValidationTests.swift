@@ -557,7 +557,8 @@ struct ConfigValidationTests {
         Support.expectProblem(
             ["install_sources": "['ppa:user/tools"],
             option: "install_sources",
-            message: #"is not a yaml list of strings (the '[' list has no closing ']'): e.g. ["ppa:user/name"]"#
+            // libyaml finds the quote unclosed before the list.
+            message: #"is not a yaml list of strings (a quoted item has no closing quote): e.g. ["ppa:user/name"]"#
         )
     }
 

@@ -30,7 +30,7 @@ public struct CharmEnvironment: Sendable {
         now: @escaping @Sendable () -> Date = { Date() },
         engineSocket: DockerEngineSocket? = nil,
         pause: @escaping @Sendable (Int) async -> Void = { try? await Task.sleep(for: .milliseconds($0)) },
-        registryTransport: any RegistryTransport = NIORegistryTransport(),
+        registryTransport: any RegistryTransport = CurlRegistryTransport(),
         diskSpace: @escaping @Sendable (String) -> DiskSpace? = DiskSpace.of
     ) {
         self.diskSpace = diskSpace

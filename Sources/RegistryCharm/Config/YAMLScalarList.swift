@@ -1,213 +1,62 @@
-/// Reads the apt layer's list options (`install_sources`, `install_keys`): a YAML list of scalars held in a string.
+import SystemLibraries
+
+/// Reads the apt layer's list options (`install_sources`, `install_keys`): a YAML list of scalars held in a string,
+/// parsed by the system's libyaml.
 ///
-/// Accepts what charm-helpers' `configure_sources` accepts without a YAML library: "" or `null` (no items); one
+/// Accepts what charm-helpers' `configure_sources` accepts from `yaml.safe_load`: "" or `null` (no items); one
 /// scalar (one item); a flow list `[a, 'b', "c", null]`; a block list of `- item` lines whose items may be plain,
 /// quoted, continued on more-indented lines, or `|`/`>` block scalars (for ASCII-armoured keys). Items that are
-/// `null`, `~` or empty read as `nil`. Nested lists and mappings are refused.
+/// `null`, `~` or empty read as `nil`. Nested lists and mappings, anchors, aliases and tags are refused, as is more
+/// than one document.
 public enum YAMLScalarList {
     /// The items of `text`.
     public static func parse(_ text: String) throws(YAMLListError) -> [String?] {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
-            line.hasSuffix("\r") ? line.dropLast() : line
+        let events: [YAMLEvent]
+        do {
+            events = try YAMLEventReader.events(text)
+        } catch {
+            throw YAMLListError(error)
         }
-        let content = lines.filter { !isBlankOrComment($0) }
-        guard let first = content.first else { return [] }
-        let start = first.trimmingWhitespace
-        if start.hasPrefix("[") {
-            return try parseFlow(content.map { String($0) }.joined(separator: "\n"))
-        }
-        if start == "-" || start.hasPrefix("- ") || start.hasPrefix("-\t") {
-            return try parseBlock(lines)
-        }
-        let scalar = try parseScalar(content.map { $0.trimmingWhitespace }.joined(separator: " "))
-        return scalar.map { [$0] } ?? []
-    }
-
-    private static func isBlankOrComment(_ line: Substring) -> Bool {
-        let trimmed = line.trimmingWhitespace
-        return trimmed.isEmpty || trimmed.hasPrefix("#")
-    }
-
-    private static func indentation(_ line: Substring) -> Int {
-        line.prefix { $0 == " " }.count
-    }
-
-    // MARK: Flow lists
-
-    private static func parseFlow(_ text: String) throws(YAMLListError) -> [String?] {
-        var body = Substring(text.trimmingWhitespace)
-        guard body.hasPrefix("["), body.hasSuffix("]") else { throw .unterminatedFlowList }
-        body = body.dropFirst().dropLast()
         var items: [String?] = []
-        var current = ""
-        var quote: Character?
-        var index = body.startIndex
-        while index < body.endIndex {
-            let character = body[index]
-            if let open = quote {
-                current.append(character)
-                if character == "\\" && open == "\"" {
-                    index = body.index(after: index)
-                    if index < body.endIndex { current.append(body[index]) }
-                } else if character == open {
-                    quote = nil
+        var documents = 0
+        var inList = false
+        var listClosed = false
+        for event in events {
+            switch event {
+            case .documentStart:
+                documents += 1
+                guard documents == 1 else { throw .unexpectedLine }
+            case .documentEnd:
+                break
+            case .scalar(let scalar):
+                guard !scalar.decorated else { throw .unsupportedScalar }
+                guard !listClosed else { throw .unexpectedLine }
+                let item = value(scalar)
+                if inList {
+                    items.append(item)
+                } else if let item {
+                    items = [item]
                 }
-            } else if character == "'" || character == "\"" {
-                quote = character
-                current.append(character)
-            } else if character == "," {
-                items.append(try parseScalar(current.trimmingWhitespace))
-                current = ""
-            } else if "[]{}".contains(character) {
+            case .sequenceStart(let decorated):
+                guard !decorated else { throw .unsupportedScalar }
+                guard !inList, !listClosed else { throw .nestedCollection }
+                inList = true
+            case .sequenceEnd:
+                inList = false
+                listClosed = true
+            case .mappingStart, .mappingEnd:
                 throw .nestedCollection
-            } else {
-                current.append(character == "\n" ? " " : character)
-            }
-            index = body.index(after: index)
-        }
-        guard quote == nil else { throw .unterminatedQuote }
-        let last = current.trimmingWhitespace
-        if !last.isEmpty || !items.isEmpty && !body.trimmingWhitespace.hasSuffix(",") {
-            items.append(try parseScalar(last))
-        }
-        return items
-    }
-
-    // MARK: Block lists
-
-    private static func parseBlock(_ lines: [Substring]) throws(YAMLListError) -> [String?] {
-        var items: [String?] = []
-        var dashIndent: Int?
-        var index = 0
-        while index < lines.count {
-            let line = lines[index]
-            index += 1
-            if isBlankOrComment(line) { continue }
-            let indent = indentation(line)
-            let trimmed = line.dropFirst(indent)
-            guard trimmed == "-" || trimmed.hasPrefix("- ") || trimmed.hasPrefix("-\t") else {
-                throw .unexpectedLine
-            }
-            if let dashIndent, dashIndent != indent { throw .unexpectedLine }
-            dashIndent = indent
-            let value = trimmed.dropFirst().trimmingWhitespace
-            // Lines indented deeper than the dash belong to this item.
-            var continuation: [Substring] = []
-            while index < lines.count,
-                lines[index].trimmingWhitespace.isEmpty || indentation(lines[index]) > indent
-            {
-                continuation.append(lines[index])
-                index += 1
-            }
-            if value.hasPrefix("|") || value.hasPrefix(">") {
-                items.append(try blockScalar(header: value, lines: continuation, parentIndent: indent))
-            } else {
-                let more = continuation.filter { !isBlankOrComment($0) }.map { $0.trimmingWhitespace }
-                if value.hasPrefix("- ") || value == "-" || more.contains(where: { $0.hasPrefix("- ") }) {
-                    throw .nestedCollection
-                }
-                items.append(try parseScalar(([value] + more).filter { !$0.isEmpty }.joined(separator: " ")))
+            case .alias:
+                throw .unsupportedScalar
             }
         }
         return items
     }
 
-    private static func blockScalar(
-        header: String,
-        lines: [Substring],
-        parentIndent: Int
-    ) throws(YAMLListError) -> String {
-        let folded = header.hasPrefix(">")
-        let indicators = header.dropFirst().trimmingWhitespace
-        guard indicators.isEmpty || indicators == "-" || indicators == "+" else { throw .unsupportedBlockScalar }
-        var body = lines
-        while let last = body.last, last.trimmingWhitespace.isEmpty { body.removeLast() }
-        guard let firstLine = body.first(where: { !$0.trimmingWhitespace.isEmpty }) else { return "" }
-        let contentIndent = indentation(firstLine)
-        guard contentIndent > parentIndent else { throw .unexpectedLine }
-        var stripped: [String] = []
-        for line in body {
-            let isBlank = line.trimmingWhitespace.isEmpty
-            guard isBlank || indentation(line) >= contentIndent else { throw .unexpectedLine }
-            stripped.append(isBlank ? "" : String(line.dropFirst(contentIndent)))
-        }
-        var text = ""
-        if folded {
-            var previousBlank = true
-            for line in stripped {
-                if line.isEmpty {
-                    text += "\n"
-                } else {
-                    text += (previousBlank ? "" : " ") + line
-                }
-                previousBlank = line.isEmpty
-            }
-        } else {
-            text = stripped.joined(separator: "\n")
-        }
-        switch indicators {
-        case "-": return text
-        case "+": return text + "\n" + String(repeating: "\n", count: lines.count - body.count)
-        default: return text + "\n"
-        }
-    }
-
-    // MARK: Scalars
-
-    /// One scalar: plain, 'single-quoted' or "double-quoted"; `null`, `~` and "" read as `nil`.
-    static func parseScalar(_ text: String) throws(YAMLListError) -> String? {
-        if text.isEmpty || ["null", "Null", "NULL", "~"].contains(text) { return nil }
-        if text.hasPrefix("'") {
-            guard text.count >= 2, text.hasSuffix("'") else { throw .unterminatedQuote }
-            let inner = String(text.dropFirst().dropLast())
-            guard !inner.replacing("''", with: "").contains("'") else { throw .unterminatedQuote }
-            return inner.replacing("''", with: "'")
-        }
-        if text.hasPrefix("\"") {
-            guard text.count >= 2, text.hasSuffix("\"") else { throw .unterminatedQuote }
-            return try unescapeDoubleQuoted(text.dropFirst().dropLast())
-        }
-        // A comment ends a plain scalar.
-        var plain = text
-        if let comment = text.firstRange(of: " #") {
-            plain = String(text[..<comment.lowerBound]).trimmingWhitespace
-        }
-        if let first = plain.first, "[]{}&*!|>%@`".contains(first) { throw .unsupportedScalar }
-        if plain.contains(": ") || plain.hasSuffix(":") { throw .nestedCollection }
-        return plain
-    }
-
-    private static func unescapeDoubleQuoted(_ text: Substring) throws(YAMLListError) -> String {
-        var result = ""
-        var iterator = text.makeIterator()
-        while let character = iterator.next() {
-            if character == "\"" { throw .unterminatedQuote }
-            guard character == "\\" else {
-                result.append(character)
-                continue
-            }
-            guard let escaped = iterator.next() else { throw .invalidEscape }
-            switch escaped {
-            case "n": result.append("\n")
-            case "t": result.append("\t")
-            case "r": result.append("\r")
-            case "0": result.append("\0")
-            case "\\", "\"", "/", " ": result.append(escaped)
-            case "u", "x", "U":
-                let width = escaped == "x" ? 2 : escaped == "u" ? 4 : 8
-                var hex = ""
-                for _ in 0..<width {
-                    guard let digit = iterator.next(), digit.isHexDigit else { throw .invalidEscape }
-                    hex.append(digit)
-                }
-                guard let value = UInt32(hex, radix: 16), let scalar = Unicode.Scalar(value) else {
-                    throw .invalidEscape
-                }
-                result.unicodeScalars.append(scalar)
-            default: throw .invalidEscape
-            }
-        }
-        return result
+    /// The item a scalar stands for: `nil` for YAML's plain nulls (`null`, `Null`, `NULL`, `~` and nothing).
+    private static func value(_ scalar: YAMLScalar) -> String? {
+        if scalar.style == .plain, ["", "~", "null", "Null", "NULL"].contains(scalar.value) { return nil }
+        return scalar.value
     }
 }
 
@@ -221,12 +70,30 @@ public enum YAMLListError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidEscape
     /// An item is itself a list or a mapping.
     case nestedCollection
-    /// A line is neither a `- item` nor a continuation of one.
+    /// A line is neither a `- item` nor a continuation of one (or a second document follows the first).
     case unexpectedLine
-    /// A block scalar header other than `|`, `|-`, `|+`, `>`, `>-`, `>+`.
-    case unsupportedBlockScalar
-    /// An item starts with a YAML indicator (anchor, tag, alias…).
+    /// An item carries a YAML anchor, alias or tag.
     case unsupportedScalar
+    /// Other text libyaml refuses, in its words with the line.
+    case malformed(String)
+
+    /// The error for libyaml's refusal: the cases above where its problem is one of them.
+    init(_ error: YAMLSyntaxError) {
+        let context = error.context ?? ""
+        if error.problem.contains("escape") {
+            self = .invalidEscape
+        } else if context.contains("quoted scalar") {
+            self = .unterminatedQuote
+        } else if context.contains("flow sequence") {
+            self = .unterminatedFlowList
+        } else if context.contains("block") || context.contains("simple key")
+            || error.problem.contains("document start")
+        {
+            self = .unexpectedLine
+        } else {
+            self = .malformed(error.description)
+        }
+    }
 
     /// A lower-case reason.
     public var description: String {
@@ -236,8 +103,8 @@ public enum YAMLListError: Error, Sendable, Equatable, CustomStringConvertible {
         case .invalidEscape: return "a double-quoted item has an invalid '\\' escape"
         case .nestedCollection: return "items must be plain strings, not lists or mappings"
         case .unexpectedLine: return "every line must be a '- item' at the same indentation or continue one"
-        case .unsupportedBlockScalar: return "only the block scalars |, |-, |+, >, >- and >+ are supported"
-        case .unsupportedScalar: return "an item starts with a yaml indicator; quote it"
+        case .unsupportedScalar: return "an item carries a yaml anchor, alias or tag; quote it"
+        case .malformed(let reason): return "it is not valid yaml (\(reason))"
         }
     }
 }

@@ -1,17 +1,10 @@
-import Crypto
+import SystemLibraries
 
 /// Digests for container specs and their inputs.
 public enum ContainerDigest {
     /// The lower-case hex SHA-256 of `bytes`.
     public static func sha256Hex(_ bytes: [UInt8]) -> String {
-        let hex: [Character] = Array("0123456789abcdef")
-        var text = ""
-        text.reserveCapacity(64)
-        for byte in SHA256.hash(data: bytes) {
-            text.append(hex[Int(byte >> 4)])
-            text.append(hex[Int(byte & 0x0f)])
-        }
-        return text
+        SHA256.hex(bytes)
     }
 
     /// A digest of the files the registry reads only at start, for ``ContainerSpec/inputsDigest``.

@@ -49,18 +49,23 @@ public struct RegistryEndpoint: Sendable {
         public var clientCertificatePEM: [UInt8]?
         /// The client key (PEM); a secret.
         public var clientKeyPEM: [UInt8]?
+        /// Whether the certificate must name the host connected to (object stores); off for the charm's own
+        /// registry, reached on a loopback address its certificate need not name.
+        public var verifiesHostName: Bool
 
         /// Creates TLS material.
         public init(
             trustedPEM: [UInt8],
             pinnedPEM: [UInt8]? = nil,
             clientCertificatePEM: [UInt8]? = nil,
-            clientKeyPEM: [UInt8]? = nil
+            clientKeyPEM: [UInt8]? = nil,
+            verifiesHostName: Bool = false
         ) {
             self.trustedPEM = trustedPEM
             self.pinnedPEM = pinnedPEM
             self.clientCertificatePEM = clientCertificatePEM
             self.clientKeyPEM = clientKeyPEM
+            self.verifiesHostName = verifiesHostName
         }
     }
 
@@ -81,11 +86,15 @@ public struct RegistryEndpoint: Sendable {
         self.authorization = authorization
     }
 
-    /// `https://host:port` or `http://host:port`, for messages.
-    public var origin: String { "\(tls == nil ? "http" : "https")://\(host):\(port)" }
+    /// `https://host:port` or `http://host:port` (an IPv6 address in brackets): the URL's start, and the name in
+    /// messages.
+    public var origin: String { "\(tls == nil ? "http" : "https")://\(hostHeader)" }
+
+    /// The `Host` header's value, `host:port` (S3 signs it).
+    public var hostHeader: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
 }
 
-/// Sends requests to the registry: `NIORegistryTransport` on a unit, a fake in tests.
+/// Sends requests to the registry: ``CurlRegistryTransport`` on a unit, a fake in tests.
 public protocol RegistryTransport: Sendable {
     /// Sends `request` to `endpoint` and returns the whole answer.
     func send(_ request: RegistryRequest, to endpoint: RegistryEndpoint) async throws(RegistryClientError)

@@ -52,7 +52,7 @@ struct CertProvider {
             commonName: request.commonName,
             publishedCommonName: try await session.relations.bag(relation, unit)["common_name"],
             check: { certificate, key, ca in
-                await RelationCertificateCheck.problems(
+                RelationCertificateCheck.problems(
                     certificatePEM: certificate,
                     keyPEM: key,
                     caPEM: ca,

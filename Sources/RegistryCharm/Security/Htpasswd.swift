@@ -1,5 +1,5 @@
-import HummingbirdBcrypt
 import JujuKit
+import SystemLibraries
 
 /// The registry's htpasswd file: one `user:bcrypt-hash` line per user (the registry accepts bcrypt only).
 ///
@@ -12,28 +12,30 @@ public enum Htpasswd {
     /// bcrypt reads at most 72 bytes of a password; longer ones are refused rather than silently cut.
     public static let maximumPasswordBytes = 72
 
-    /// One htpasswd line, `user:$2b$<cost>$…` (no newline), made with HummingbirdBcrypt.
+    /// One htpasswd line, `user:$2b$<cost>$…` (no newline), made with the system's libxcrypt.
     ///
     /// - Throws: ``HtpasswdError`` when the user or password cannot be written to an htpasswd file, or the cost is
     ///   outside 4…31. The error never holds the password.
     public static func entry(user: String, password: String, cost: Int = defaultCost) throws(HtpasswdError) -> String {
         try validate(user: user, password: password)
         guard (4...31).contains(cost) else { throw .invalidCost(cost) }
-        return "\(user):\(Bcrypt.hash(password, cost: UInt8(cost)))"
+        do {
+            return "\(user):\(try Bcrypt.hash(password, cost: cost))"
+        } catch {
+            throw .hashingFailed(error.description)
+        }
     }
 
     /// Whether `content` holds a line for `user` whose bcrypt hash verifies `password`.
     ///
-    /// `$2y$` hashes (what Apache's `htpasswd -B` writes, as the reactive charm did) are verified as the `$2b$` hashes
-    /// they are identical to; lines with other hash types count as not verifying.
+    /// `$2y$` hashes (what Apache's `htpasswd -B` writes, as the reactive charm did) verify as well as `$2b$` ones;
+    /// lines with other hash types count as not verifying.
     public static func verify(content: String, user: String, password: String) -> Bool {
         guard (try? validate(user: user, password: password)) != nil else { return false }
         for line in content.split(whereSeparator: \.isNewline) {
             guard let colon = line.firstIndex(of: ":"), line[..<colon] == user else { continue }
-            var hash = line[line.index(after: colon)...].trimmingWhitespace()
-            // crypt_blowfish's $2y$ is the same algorithm as OpenBSD's $2b$; this bcrypt knows only the latter name.
-            if hash.hasPrefix("$2y$") { hash = "$2b$" + hash.dropFirst(4) }
-            if hash.hasPrefix("$2"), Bcrypt.verify(password, hash: hash) { return true }
+            let hash = line[line.index(after: colon)...].trimmingWhitespace()
+            if Bcrypt.verify(password, hash: String(hash)) { return true }
         }
         return false
     }
@@ -86,6 +88,8 @@ public enum HtpasswdError: Error, Equatable, CustomStringConvertible {
     case passwordTooLong(bytes: Int)
     /// The bcrypt cost is outside 4…31.
     case invalidCost(Int)
+    /// libxcrypt refused to hash (its reason; never the password).
+    case hashingFailed(String)
 
     /// A lower-case sentence naming the problem.
     public var description: String {
@@ -102,6 +106,8 @@ public enum HtpasswdError: Error, Equatable, CustomStringConvertible {
             return "the htpasswd password is \(bytes) bytes long; bcrypt uses at most 72"
         case .invalidCost(let cost):
             return "bcrypt cost \(cost) is outside 4...31"
+        case .hashingFailed(let reason):
+            return "cannot hash the htpasswd password: \(reason)"
         }
     }
 }

@@ -1,5 +1,5 @@
 import FoundationEssentials
-import X509
+import SystemLibraries
 
 /// Checks a certificate from the `cert-provider` relation the way a client will use it, before it is applied.
 ///
@@ -18,7 +18,7 @@ enum RelationCertificateCheck {
         caPEM: [UInt8],
         clientHost: String,
         now: Date
-    ) async -> [String] {
+    ) -> [String] {
         let oversized = [("certificate", certificatePEM), ("key", keyPEM), ("CA", caPEM)].filter {
             $0.1.count > maximumBytes
         }
@@ -43,19 +43,23 @@ enum RelationCertificateCheck {
             ),
             let leaf = chain.first
         else { return basic }
-        let intermediates = CertificateStore(chain.dropFirst())
-        var signedByCA = Verifier(rootCertificates: CertificateStore(roots)) { RFC5280Policy(validationTime: now) }
-        if case .couldNotValidate = await signedByCA.validate(leaf: leaf, intermediates: intermediates) {
+        if let failure = ChainVerifier.problem(
+            leaf: leaf,
+            intermediates: Array(chain.dropFirst()),
+            roots: roots,
+            at: now,
+            sslServer: true
+        ) {
             return [
-                "the certificate is not signed by the CA cert-provider sent, so clients trusting that CA cannot connect"
+                failure.isUntrustedIssuer
+                    ? "the certificate is not signed by the CA cert-provider sent, so clients trusting that CA cannot"
+                        + " connect"
+                    : "the certificate does not verify against the CA cert-provider sent (\(failure.reason)), so"
+                        + " clients trusting that CA cannot connect"
             ]
         }
         let isIP = HostAddress.isIPv4(clientHost) || HostAddress.isIPv6(clientHost)
-        var covering = Verifier(rootCertificates: CertificateStore(roots)) {
-            RFC5280Policy(validationTime: now)
-            ServerIdentityPolicy(serverHostname: isIP ? nil : clientHost, serverIP: isIP ? clientHost : nil)
-        }
-        if case .couldNotValidate = await covering.validate(leaf: leaf, intermediates: intermediates) {
+        guard isIP ? leaf.covers(ipAddress: clientHost) : leaf.covers(hostName: clientHost) else {
             return ["the certificate does not cover \(clientHost), the address clients are given"]
         }
         return []

@@ -1,5 +1,4 @@
 public import FoundationEssentials
-import X509
 
 /// Checks TLS material before the registry is pointed at it.
 public enum TLSCheck {

@@ -60,7 +60,7 @@ struct ObjectStorageProbe {
         if let accessKey = s3.accessKey, let secretKey = s3.secretKey {
             var signed = S3Signature(accessKey: accessKey, secretKey: secretKey, region: s3.region).headers(
                 method: "GET",
-                host: "\(endpoint.host):\(endpoint.port)",
+                host: endpoint.hostHeader,
                 path: path,
                 query: query,
                 date: now
@@ -217,7 +217,7 @@ struct ObjectStorageProbe {
         return RegistryEndpoint(
             host: url.hostname,
             port: url.port ?? (https ? 443 : 80),
-            tls: https ? RegistryEndpoint.TLS(trustedPEM: trustedPEM ?? []) : nil
+            tls: https ? RegistryEndpoint.TLS(trustedPEM: trustedPEM ?? [], verifiesHostName: true) : nil
         )
     }
 

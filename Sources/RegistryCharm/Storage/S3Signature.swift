@@ -1,5 +1,5 @@
-import Crypto
 import FoundationEssentials
+import SystemLibraries
 
 /// AWS Signature Version 4 for one bodiless S3 request (the charm's probe of a bucket), as S3 and radosgw check it.
 struct S3Signature {
@@ -34,14 +34,14 @@ struct S3Signature {
         ].joined(separator: "\n")
         let scope = "\(day)/\(region)/s3/aws4_request"
         let stringToSign = [
-            "AWS4-HMAC-SHA256", amzDate, scope, Self.hex(SHA256.hash(data: Array(canonicalRequest.utf8))),
+            "AWS4-HMAC-SHA256", amzDate, scope, SHA256.hex(Array(canonicalRequest.utf8)),
         ]
         .joined(separator: "\n")
-        var key = SymmetricKey(data: Array("AWS4\(secretKey)".utf8))
+        var key = Array("AWS4\(secretKey)".utf8)
         for part in [day, region, "s3", "aws4_request"] {
-            key = SymmetricKey(data: Array(HMAC<SHA256>.authenticationCode(for: Array(part.utf8), using: key)))
+            key = SHA256.hmac(key: key, message: Array(part.utf8))
         }
-        let signature = Self.hex(HMAC<SHA256>.authenticationCode(for: Array(stringToSign.utf8), using: key))
+        let signature = HexText.lowerCase(SHA256.hmac(key: key, message: Array(stringToSign.utf8)))
         return [
             "x-amz-date": amzDate,
             "x-amz-content-sha256": Self.emptyPayloadHash,
@@ -87,15 +87,5 @@ struct S3Signature {
             }
         }
         return result
-    }
-
-    static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
-        let digits = Array("0123456789abcdef".unicodeScalars)
-        var text = ""
-        for byte in digest {
-            text.unicodeScalars.append(digits[Int(byte >> 4)])
-            text.unicodeScalars.append(digits[Int(byte & 0xF)])
-        }
-        return text
     }
 }
