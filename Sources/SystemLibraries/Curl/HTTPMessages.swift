@@ -65,8 +65,9 @@ public struct HTTPHeader: Sendable, Equatable {
 
 /// How the server of an https URL is verified, and the client certificate presented.
 public struct HTTPTLS: Sendable, Equatable {
-    /// PEM certificates the server's chain must end in, or `nil` for the system's CA bundle. Every certificate given
-    /// here is a trust anchor, a server's own leaf included (libcurl sets OpenSSL's `X509_V_FLAG_PARTIAL_CHAIN`):
+    /// PEM certificates the server's chain must end in, or `nil` for the system's CA bundle.
+    ///
+    /// Every certificate given here is a trust anchor, a server's own leaf included (libcurl sets OpenSSL's `X509_V_FLAG_PARTIAL_CHAIN`):
     /// that is how a client trusts exactly the certificate a server was given.
     public var trustedPEM: [UInt8]?
     /// Whether the server's certificate must name the URL's host (off for the charm's own registry, reached on a

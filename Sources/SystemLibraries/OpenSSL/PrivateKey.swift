@@ -15,7 +15,9 @@ public final class PrivateKey: @unchecked Sendable {
         case other(String)
     }
 
-    /// Parses the first PEM private key of `pem`. An encrypted key is refused without asking for a passphrase.
+    /// Parses the first PEM private key of `pem`.
+    ///
+    /// An encrypted key is refused without asking for a passphrase.
     public init(pem: [UInt8]) throws(OpenSSLError) {
         pointer = try withMemoryBIO(pem, operation: "reading a PEM private key") { bio throws(OpenSSLError) in
             // The callback gives no passphrase, so an encrypted key fails instead of prompting on a terminal.
