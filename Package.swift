@@ -43,7 +43,7 @@ let package = Package(
         // module headers. SystemLibraries is the only Swift code that imports them.
         .systemLibrary(
             name: "COpenSSL",
-            pkgConfig: "openssl",
+            pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
         ),
         // Headers only: libcurl is loaded with dlopen on the first HTTP request (see CurlLibrary.swift).
@@ -121,6 +121,11 @@ let package = Package(
                 "RegistryCharm", "JujuKit", "JujuKitTesting", "RegistryCharmTesting",
                 .product(name: "Yams", package: "Yams"),
             ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "SystemLibrariesTests",
+            dependencies: ["SystemLibraries", "RegistryCharmTesting", "JujuKit"],
             swiftSettings: strictSettings
         ),
         .testTarget(

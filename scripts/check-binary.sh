@@ -3,7 +3,11 @@
 #  - it is an x86-64 ELF executable,
 #  - it needs no Swift runtime library (ldd shows no libswift*),
 #  - the newest glibc symbol version it needs is <= MAX_GLIBC (default 2.35, Ubuntu 22.04's glibc),
-#  - every shared library it needs is one a stock Ubuntu has (glibc, libstdc++, libgcc_s).
+#  - every shared library it needs is one a stock Ubuntu server or cloud image has: glibc, libstdc++, libgcc_s, and
+#    the system libraries the charm builds on (README, "Shared libraries"): libcrypto.so.3 (libssl3 / libssl3t64),
+#    libyaml-0.so.2 (libyaml-0-2), libcrypt.so.1 (libcrypt1); libcurl.so.4 is loaded with dlopen, never linked,
+#  - every OpenSSL symbol it needs is versioned OPENSSL_3.0.0 (Ubuntu 22.04 ships OpenSSL 3.0.2),
+#  - libcurl is not linked (the charm loads libcurl.so.4 on its first HTTP request).
 # Usage: scripts/check-binary.sh [path]   (default: bin/docker-registry-charm)
 set -euo pipefail
 
@@ -35,8 +39,8 @@ if grep -q 'not found' <<<"$ldd_output"; then
 $ldd_output"
 fi
 
-# Shared libraries a stock Ubuntu 22.04/24.04 cloud image has.
-allowed='^(linux-vdso\.so\.1|/lib64/ld-linux-x86-64\.so\.2|ld-linux-x86-64\.so\.2|libc\.so\.6|libm\.so\.6|libdl\.so\.2|libpthread\.so\.0|librt\.so\.1|libutil\.so\.1|libstdc\+\+\.so\.6|libgcc_s\.so\.1|libz\.so\.1)$'
+# Shared libraries a stock Ubuntu 22.04/24.04 server or cloud image has.
+allowed='^(linux-vdso\.so\.1|/lib64/ld-linux-x86-64\.so\.2|ld-linux-x86-64\.so\.2|libc\.so\.6|libm\.so\.6|libdl\.so\.2|libpthread\.so\.0|librt\.so\.1|libutil\.so\.1|libstdc\+\+\.so\.6|libgcc_s\.so\.1|libz\.so\.1|libcrypto\.so\.3|libyaml-0\.so\.2|libcrypt\.so\.1)$'
 unexpected=()
 while read -r lib _; do
     [[ -z "$lib" ]] && continue
@@ -61,6 +65,13 @@ if [[ -n "$newest_glibcxx" ]]; then
     [[ "$highest" == "$max_glibcxx" ]] ||
         fail "$binary needs GLIBCXX_$newest_glibcxx, newer than GLIBCXX_$max_glibcxx (Ubuntu 22.04)"
 fi
+# OpenSSL tags each function with the release that added it: OPENSSL_3.0.0 is all Ubuntu 22.04's 3.0.2 promises.
+newer_openssl="$(objdump -T "$binary" | { grep -o 'OPENSSL_3\.[0-9][0-9.]*' || true; } | { grep -v '^OPENSSL_3\.0\.0$' || true; } | sort -u | tr '\n' ' ')"
+[[ -z "$newer_openssl" ]] || fail "$binary needs OpenSSL symbols newer than OPENSSL_3.0.0: $newer_openssl"
+if grep -q 'libcurl' <<<"$ldd_output"; then
+    fail "$binary links libcurl; it must load libcurl.so.4 with dlopen on first use (see CurlLibrary.swift)"
+fi
+
 size_bytes="$(stat -c %s "$binary")"
 libs="$(awk '{print $1}' <<<"$ldd_output" | tr '\n' ' ')"
 echo "check-binary: OK: $binary"

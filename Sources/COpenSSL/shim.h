@@ -1,4 +1,4 @@
-// The system's OpenSSL 3 (libssl-dev to build; libssl.so.3 and libcrypto.so.3 at run time).
+// The system's OpenSSL 3 libcrypto (libssl-dev to build; libcrypto.so.3 at run time).
 // Only functions present in OpenSSL 3.0.0 may be used: Ubuntu 22.04 ships 3.0.2 (scripts/check-binary.sh checks
 // that every OpenSSL symbol the binary needs is versioned OPENSSL_3.0.0).
 #ifndef DOCKER_REGISTRY_CHARM_COPENSSL_SHIM_H
@@ -10,7 +10,6 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/pem.h>
-#include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
 #include <openssl/x509v3.h>

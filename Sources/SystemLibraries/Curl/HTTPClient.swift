@@ -128,7 +128,9 @@ public struct HTTPClient: Sendable {
         case CURLE_PEER_FAILED_VERIFICATION:
             var result = 0
             _ = charm_curl_getinfo_long(options.curl.easyGetinfo, options.handle, CURLINFO_SSL_VERIFYRESULT, &result)
-            guard result != 0, let text = X509_verify_cert_error_string(result) else {
+            // 0 and X509_V_ERR_UNSPECIFIED: libcurl's own checks (the host name) failed; its message says which.
+            guard result != 0, result != Int(X509_V_ERR_UNSPECIFIED), let text = X509_verify_cert_error_string(result)
+            else {
                 return .peerCertificateRefused(reason: Self.shortTLSReason(detail))
             }
             return .peerCertificateRefused(reason: String(cString: text))
