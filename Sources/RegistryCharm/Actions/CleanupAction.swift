@@ -9,7 +9,7 @@ struct CleanupAction {
     let charm: RegistryCharm
     let action: ActionContext
 
-    private var docker: DockerCommandLine { DockerCommandLine(runner: charm.environment.runner) }
+    private var docker: DockerCLI { charm.environment.docker }
 
     func cleanContainers() async throws {
         let listed = try await docker.run([

@@ -16,7 +16,7 @@ struct DebugAction {
     func run() async throws {
         let environment = charm.environment
         let files = environment.files
-        let docker = DockerCommandLine(runner: environment.runner)
+        let docker = environment.docker
         let name = action.session.charmConfig.registryName
         let directory = try ActionSupport.makePrivateDirectory(files, prefix: "docker-registry-debug")
         defer { try? files.removeTree(directory) }

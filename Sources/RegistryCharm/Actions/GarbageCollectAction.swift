@@ -30,7 +30,7 @@ struct GarbageCollectAction {
         } catch let error as DockerError {
             throw ActionFailure("Could not look up the \(name) container: \(error.description).")
         }
-        let docker = DockerCommandLine(runner: environment.runner)
+        let docker = environment.docker
         let measuresBytes = action.session.charmConfig.storage == .filesystem
         let bytesBefore = measuresBytes && !dryRun ? try await diskUsage() : nil
 

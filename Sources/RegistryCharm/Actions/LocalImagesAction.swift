@@ -67,7 +67,7 @@ struct LocalImagesAction {
     }
 
     private func runReportingOutput(_ arguments: [String]) async throws {
-        let result = try await DockerCommandLine(runner: charm.environment.runner).run(arguments, mergeOutput: true)
+        let result = try await charm.environment.docker.run(arguments, mergeOutput: true)
         guard result.succeeded else {
             throw ActionSupport.commandFailed(arguments, result)
         }

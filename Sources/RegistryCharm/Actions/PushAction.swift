@@ -28,7 +28,7 @@ struct PushAction {
             )
         let source = image.description
         let tag = target.description
-        let docker = DockerCommandLine(runner: charm.environment.runner)
+        let docker = charm.environment.docker
 
         if pull {
             await action.log("Pulling \(source).")
@@ -59,7 +59,7 @@ struct PushAction {
 
     /// Logs in to `netloc` with a temporary docker configuration, runs `body` with it, logs out and removes it.
     private func withLogin(
-        _ docker: DockerCommandLine,
+        _ docker: DockerCLI,
         netloc: String,
         user: String,
         password: String,

@@ -33,7 +33,7 @@ struct UpgradeDockerAction {
     }
 
     private func serverVersion() async -> String {
-        let docker = DockerCommandLine(runner: charm.environment.runner)
+        let docker = charm.environment.docker
         guard let result = try? await docker.run(["version", "--format", "{{.Server.Version}}"]), result.succeeded
         else { return "unknown" }
         return result.standardOutput.trimmingWhitespace()

@@ -49,12 +49,12 @@ public struct DockerHost: Sendable {
         self.pollInterval = pollInterval
     }
 
-    /// The probe: `docker info --format {{.ServerVersion}}`.
-    static let probe = Command("docker", ["info", "--format", "{{.ServerVersion}}"])
+    /// The probe's arguments: `docker info --format {{.ServerVersion}}`.
+    static let probe = ["info", "--format", "{{.ServerVersion}}"]
 
     /// Whether the engine answers (`docker info` exits 0).
     public func isAnswering() async -> Bool {
-        (try? await runner.run(Self.probe))?.succeeded ?? false
+        (try? await DockerCLI(runner: runner).run(Self.probe))?.succeeded ?? false
     }
 
     /// Whether systemd manages services here.
