@@ -23,10 +23,8 @@ public struct DockerHost: Sendable {
     public let runner: any CommandRunner
     /// Reads and writes configuration files.
     public let files: any FileSystem
-    /// The charm's paths.
+    /// Where things live on the machine.
     public let paths: HostPaths
-    /// The other machine paths read.
-    public let system: DockerHostSystemPaths
     /// How long to wait for the engine to answer after an install, reload or restart.
     public var answerTimeout: Duration
     /// The pause between two probes while waiting.
@@ -37,14 +35,12 @@ public struct DockerHost: Sendable {
         runner: any CommandRunner,
         files: any FileSystem,
         paths: HostPaths,
-        system: DockerHostSystemPaths = DockerHostSystemPaths(),
         answerTimeout: Duration = .seconds(120),
         pollInterval: Duration = .seconds(1)
     ) {
         self.runner = runner
         self.files = files
         self.paths = paths
-        self.system = system
         self.answerTimeout = answerTimeout
         self.pollInterval = pollInterval
     }
@@ -58,7 +54,7 @@ public struct DockerHost: Sendable {
     }
 
     /// Whether systemd manages services here.
-    public var systemdIsRunning: Bool { files.exists(system.systemdRuntimeDirectory) }
+    public var systemdIsRunning: Bool { files.exists(paths.systemdRuntimeDirectory) }
 
     /// Probes until the engine answers, at most `answerTimeout`.
     ///
@@ -88,7 +84,7 @@ public struct DockerHost: Sendable {
         let nvidia: Bool
         switch settings.requestedRuntime {
         case .nvidia: nvidia = true
-        case .auto: nvidia = files.exists(system.nvidiaContainerRuntime)
+        case .auto: nvidia = files.exists(paths.nvidiaContainerRuntime)
         default: nvidia = false
         }
         let content = try DaemonConfiguration.render(settings, insecureRegistries: insecureRegistries, nvidia: nvidia)
