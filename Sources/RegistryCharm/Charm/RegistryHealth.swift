@@ -69,8 +69,7 @@ public struct RegistryHealth: Sendable {
             guard !text.isEmpty else { continue }
             var message = text
             if text.hasPrefix("{") {
-                guard let entry = try? JSONDecoder().decode(LogLine.self, from: Data(text.utf8)),
-                    ["fatal", "panic", "error"].contains(entry.level ?? "")
+                guard let entry = LogLine(text), ["fatal", "panic", "error"].contains(entry.level ?? "")
                 else { continue }
                 message = [entry.msg, entry.error].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ": ")
             } else if text.lowercased().hasPrefix("time=") && !text.contains("level=fatal")
@@ -87,9 +86,21 @@ public struct RegistryHealth: Sendable {
         return nil
     }
 
-    private struct LogLine: Decodable {
+    /// One JSON line of the registry's log; `nil` when it is not an object or a field is not a string.
+    private struct LogLine {
         var level: String?
         var msg: String?
         var error: String?
+
+        init?(_ text: String) {
+            guard let fields = try? JSONFields(parsing: text) else { return nil }
+            do throws(JSONFieldError) {
+                self.level = try fields.string("level")
+                self.msg = try fields.string("msg")
+                self.error = try fields.string("error")
+            } catch {
+                return nil
+            }
+        }
     }
 }

@@ -55,7 +55,7 @@ struct StateRecovery {
     private func trustedInsecureNetloc() -> String? {
         let files = environment.files
         guard let bytes = try? files.read(environment.paths.daemonJSON),
-            case .object(let daemon) = try? JSONDecoder().decode(JSONValue.self, from: Data(bytes)),
+            case .object(let daemon) = try? JSONValue(parsing: bytes),
             let listed = daemon["insecure-registries"]?.arrayValue?.compactMap(\.stringValue)
         else { return nil }
         let settings = config.dockerHostSettings(modelProxy: session.context.proxy)

@@ -45,7 +45,7 @@ extension CharmConfig {
         guard let text = reader.trimmed("daemon-opts") else { return [:] }
         let value: JSONValue
         do {
-            value = try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+            value = try JSONValue(parsing: text)
         } catch {
             reader.report("daemon-opts", "is not valid JSON: set a JSON object such as {\"log-driver\": \"json-file\"}")
             return [:]

@@ -50,6 +50,6 @@ struct CertificateRequest: Equatable {
 
     private static func decodeRequests(_ text: String?) -> [String: [String: [String]]] {
         guard let text else { return [:] }
-        return (try? JSONDecoder().decode([String: [String: [String]]].self, from: Data(text.utf8))) ?? [:]
+        return (try? JSONValue(parsing: text))?.objectValue { $0.objectValue(\.stringsValue) } ?? [:]
     }
 }
