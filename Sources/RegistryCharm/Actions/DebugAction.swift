@@ -8,7 +8,7 @@ import JujuKit
 /// and the charm's flags. The archive is created 0600 and its path is the `path` result.
 struct DebugAction {
     let charm: RegistryCharm
-    let action: ActionContext
+    let action: RegistryActionContext
 
     /// Keys whose values are secrets wherever they appear in `config.yml` or `daemon.json`.
     static let secretKeys: Set<String> = ["secret", "password", "accesskey", "secretkey", "key-secret", "token"]
@@ -17,7 +17,7 @@ struct DebugAction {
         let environment = charm.environment
         let files = environment.files
         let docker = environment.docker
-        let name = action.session.charmConfig.registryName
+        let name = try await charm.prepared(action.session).config.registryName
         let directory = try ActionSupport.makePrivateDirectory(files, prefix: "docker-registry-debug")
         defer { try? files.removeTree(directory) }
 

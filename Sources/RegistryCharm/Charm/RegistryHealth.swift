@@ -40,7 +40,7 @@ public struct RegistryHealth: Sendable {
     /// Keeps a verdict in the unit state (the crash reason the status shows, or the restart count to compare the
     /// next hooks with); returns the reason when the container does not serve.
     @discardableResult
-    static func record(_ verdict: Verdict, in session: HookSession) -> String? {
+    static func record(_ verdict: Verdict, in session: RegistrySession) -> String? {
         switch verdict {
         case .serving(let restartCount, _):
             session.values[StateKeys.crashReason] = nil

@@ -10,7 +10,7 @@ import Logging
 /// the charm's entry in `daemon.json`'s `insecure-registries`, and the TLS files written from config blobs. What
 /// cannot be read back is logged once, and the hook carries on with a reconcile.
 struct StateRecovery {
-    let session: HookSession
+    let session: RegistrySession
     let config: CharmConfig
     let environment: CharmEnvironment
 
