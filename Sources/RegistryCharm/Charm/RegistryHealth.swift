@@ -1,4 +1,3 @@
-import FoundationEssentials
 import JujuKit
 
 /// Whether the registry container really serves, and if not, why: docker restarts a registry that exits at start

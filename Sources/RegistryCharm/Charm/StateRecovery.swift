@@ -1,4 +1,3 @@
-import FoundationEssentials
 import JujuKit
 import Logging
 

@@ -1,4 +1,3 @@
-import FoundationEssentials
 import JujuKit
 
 /// Readers for the options inherited from the docker and apt layers.

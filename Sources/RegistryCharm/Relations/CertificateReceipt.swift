@@ -1,4 +1,3 @@
-import FoundationEssentials
 import JujuKit
 
 /// A CA, a server certificate and its key, as PEM.

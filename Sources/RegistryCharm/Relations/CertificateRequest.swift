@@ -1,4 +1,3 @@
-import FoundationEssentials
 import JujuKit
 
 /// The server certificate this unit asks the `cert-provider` (tls-certificates) relation for, in the keys and
