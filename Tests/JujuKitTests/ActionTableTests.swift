@@ -4,7 +4,10 @@ import Testing
 
 @Suite("Action framework")
 struct ActionTableTests {
-    static func table(_ run: @escaping (ActionContext) async throws -> Void, needsReady: Bool = true) -> ActionTable {
+    static func table(
+        _ run: @escaping (ActionContext<NoHookState>) async throws -> Void,
+        needsReady: Bool = true
+    ) -> ActionTable<NoHookState> {
         ActionTable(["go": .init(needsReady: needsReady, run)], readyFlag: "ready", notReadyMessage: "Not ready yet.")
     }
 

@@ -37,7 +37,9 @@ struct CharmDispatcherTests {
         let seen = Trace()
         let charm = TestCharm(handlerList: [
             Handler("any-change", when: [.configChanged]) { session in
-                seen.add(session.changedOptions.sorted().joined(separator: ","))
+                let prefix = Flag.configChanged.rawValue + "."
+                let changed = session.flags.all.map(\.rawValue).filter { $0.hasPrefix(prefix) }
+                seen.add(changed.map { String($0.dropFirst(prefix.count)) }.sorted().joined(separator: ","))
             },
             Handler("port-change", when: [.configChanged("registry-port")]) { _ in seen.add("port") },
         ])

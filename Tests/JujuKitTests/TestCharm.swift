@@ -3,15 +3,15 @@ import JujuKitTesting
 
 /// A charm made of closures, for engine and dispatcher tests.
 struct TestCharm: Charm {
-    var handlerList: [Handler]
-    var status: (HookSession) async throws -> Void = { _ in }
-    var preparation: (HookSession) async throws -> Void = { _ in }
+    var handlerList: [Handler<NoHookState>]
+    var status: (HookSession<NoHookState>) async throws -> Void = { _ in }
+    var preparation: (HookSession<NoHookState>) async throws -> Void = { _ in }
     /// What a failed hook leaves instead of failing (`nil`: it fails).
     var failureVerdict: (@Sendable (HookEvent, String) -> HookFailureVerdict?)?
 
-    func prepare(_ session: HookSession) async throws { try await preparation(session) }
-    func handlers() -> [Handler] { handlerList }
-    func assessStatus(_ session: HookSession) async throws { try await status(session) }
+    func prepare(_ session: HookSession<NoHookState>) async throws { try await preparation(session) }
+    func handlers() -> [Handler<NoHookState>] { handlerList }
+    func assessStatus(_ session: HookSession<NoHookState>) async throws { try await status(session) }
     func afterFailure(of event: HookEvent, reason: String) -> HookFailureVerdict? {
         failureVerdict?(event, reason)
     }

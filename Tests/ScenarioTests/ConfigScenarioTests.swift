@@ -66,7 +66,11 @@ struct ConfigScenarioTests {
         #expect(message.contains("storage-cache") && message.contains("log-level"))
         #expect(scenario.files.writes.isEmpty)
         #expect(scenario.text("/etc/docker/registry/config.yml") == configBefore)
-        #expect(!scenario.dockerLines.contains { $0.hasPrefix("run") || $0.contains("stop") || $0.contains("rm") })
+        #expect(
+            !scenario.dockerLines.contains {
+                $0.hasPrefix("run ") || $0.hasPrefix("container stop ") || $0.hasPrefix("container rm ")
+            }
+        )
         #expect(scenario.docker.containers.first?.id == id && scenario.docker.containers.first?.running == true)
 
         await scenario.configure(["storage-cache": "disabled", "log-level": "debug"])

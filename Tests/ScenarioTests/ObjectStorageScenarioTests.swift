@@ -26,7 +26,11 @@ struct ObjectStorageScenarioTests {
         let message = scenario.status?.message ?? ""
         #expect(scenario.status?.state == .blocked)
         #expect(message.hasPrefix("Invalid charm config: storage-s3-regionendpoint — no answer from"), "\(message)")
-        #expect(!scenario.dockerLines.contains { $0.hasPrefix("run") || $0.hasPrefix("rm") || $0.hasPrefix("stop") })
+        #expect(
+            !scenario.dockerLines.contains {
+                $0.hasPrefix("run ") || $0.hasPrefix("container rm ") || $0.hasPrefix("container stop ")
+            }
+        )
         #expect(scenario.text("/etc/docker/registry/config.yml") == config)
         let probes = scenario.registry.requests.count
         #expect(scenario.registry.requests.last?.request.target.hasPrefix("/images?list-type=2&max-keys=1") == true)

@@ -135,7 +135,7 @@ struct ReactiveRefreshScenarioTests {
         #expect(scenario.docker.containers.map(\.name) == ["registry"])
         #expect(scenario.docker.container(named: "registry")?.running == true)
         #expect(
-            scenario.docker.dockerLines.filter { $0.hasPrefix("run -d") || $0.hasPrefix("container run") }.count <= 1
+            scenario.docker.dockerLines.filter { $0.hasPrefix("run -d ") }.count <= 1
         )
         let secretSource = version.hasPrefix("3.") ? "leader settings" : "the reactive charm's config.yml"
         #expect(scenario.tools.model.logs.contains { $0.message == "adopted the http secret from \(secretSource)" })
@@ -194,7 +194,11 @@ struct ReactiveRefreshScenarioTests {
         #expect(status.message.contains("--iptables-frobnicate") && status.message.contains("daemon-opts"))
         let after = scenario.docker.container(named: "registry")
         #expect(after?.id == before?.id && after?.running == true)
-        #expect(!scenario.dockerLines.contains { $0.hasPrefix("stop") || $0.hasPrefix("rm") || $0.hasPrefix("run") })
+        #expect(
+            !scenario.dockerLines.contains {
+                $0.hasPrefix("container stop ") || $0.hasPrefix("container rm ") || $0.hasPrefix("run ")
+            }
+        )
         #expect(scenario.text("/etc/docker/registry/config.yml") == ReactiveUnit.configYAML)
         #expect(scenario.text(DockerDefaultsFile.path) == ReactiveUnit.defaults)
     }

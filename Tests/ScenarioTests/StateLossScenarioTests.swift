@@ -31,7 +31,11 @@ struct StateLossScenarioTests {
         #expect(outcome.exitCode == 0)
         #expect(scenario.status == .active("Ready at 10.0.0.5:5000 (http)."))
         #expect(scenario.docker.container(named: "registry")?.id == container.id)
-        #expect(!scenario.dockerLines.contains { $0.hasPrefix("run -d") || $0.contains(" rm ") || $0.contains("stop") })
+        #expect(
+            !scenario.dockerLines.contains {
+                $0.hasPrefix("run -d") || $0.hasPrefix("container rm ") || $0.hasPrefix("container stop ")
+            }
+        )
         let logs = Self.logs(scenario)
         #expect(logs.contains { $0.contains("the unit state is missing") })
         #expect(

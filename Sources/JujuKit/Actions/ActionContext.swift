@@ -5,18 +5,18 @@ import Logging
 /// Everything leaving through it (`action-log` lines, `action-set` values) passes the session's secret mask first.
 /// Results are collected and sent with one `action-set` when the action ends, even when it fails part-way, so an
 /// operator sees what was done.
-public final class ActionContext {
+public final class ActionContext<State: AnyObject> {
     /// The action's name, such as `push`.
     public let name: String
     /// The parameters.
     public let parameters: ActionParameters
     /// The hook session the action runs in (flags, config, values, status).
-    public let session: HookSession
+    public let session: HookSession<State>
     /// The results so far.
     public private(set) var results: [String: String] = [:]
 
     /// Creates the context of action `name`.
-    public init(name: String, parameters: ActionParameters, session: HookSession) {
+    public init(name: String, parameters: ActionParameters, session: HookSession<State>) {
         self.name = name
         self.parameters = parameters
         self.session = session

@@ -6,16 +6,16 @@ import Logging
 /// `action-set`, and turns any thrown error into `action-fail` with one sentence. Unlike an error escaping the
 /// handler (which fails the action and drops the unit state), a failure caught here keeps the state the action
 /// changed before failing.
-public struct ActionTable {
+public struct ActionTable<State: AnyObject> {
     /// One action: whether it needs the charm to be ready, and its work.
     public struct Entry {
         /// Whether the action refuses to run before `readyFlag` is set.
         public var needsReady: Bool
         /// The work.
-        public var run: (ActionContext) async throws -> Void
+        public var run: (ActionContext<State>) async throws -> Void
 
         /// Creates an entry.
-        public init(needsReady: Bool = true, _ run: @escaping (ActionContext) async throws -> Void) {
+        public init(needsReady: Bool = true, _ run: @escaping (ActionContext<State>) async throws -> Void) {
             self.needsReady = needsReady
             self.run = run
         }
@@ -36,12 +36,12 @@ public struct ActionTable {
     }
 
     /// The handler (scope `.actions`) that runs whichever action the event names.
-    public func handler(name: String = "run-action") -> Handler {
+    public func handler(name: String = "run-action") -> Handler<State> {
         Handler(name, scope: .actions) { session in try await self.run(session) }
     }
 
     /// Runs the event's action in `session`.
-    public func run(_ session: HookSession) async throws {
+    public func run(_ session: HookSession<State>) async throws {
         let name = session.context.event.name
         guard let entry = entries[name] else {
             try await session.tools.actionFail("The \(name) action is not known to this charm.")

@@ -1,11 +1,16 @@
 /// A charm as the dispatcher drives it: handlers for hooks and actions, and a status at the end of each hook.
 public protocol Charm {
+    /// What handlers work out during one hook and share with later handlers and the status, never persisted: a
+    /// class with one typed stored property per fact, so the compiler checks every read and write.
+    associatedtype HookState: AnyObject = NoHookState
+    /// A fresh state for one hook (the dispatcher asks once per hook, before ``prepare(_:)``).
+    func makeHookState() -> HookState
     /// Prepares the session before any handler runs: registers secrets, lazy flag providers, derived flags.
-    func prepare(_ session: HookSession) async throws
+    func prepare(_ session: HookSession<HookState>) async throws
     /// The handlers, in the order they are tried.
-    func handlers() -> [Handler]
+    func handlers() -> [Handler<HookState>]
     /// Reports the unit's status; runs after the handlers settle, in every hook and action.
-    func assessStatus(_ session: HookSession) async throws
+    func assessStatus(_ session: HookSession<HookState>) async throws
     /// Whether the dispatcher reads the configuration (`config-get`) before the handlers run for `event`.
     ///
     /// A charm can skip it for hooks where Juju guarantees the configuration has not changed since the last
@@ -38,9 +43,20 @@ public struct HookFailureVerdict: Sendable, Equatable {
     }
 }
 
+/// The hook state of a charm whose handlers share nothing but flags and the unit state.
+public final class NoHookState {
+    /// Creates the (empty) state.
+    public init() {}
+}
+
+extension Charm where HookState == NoHookState {
+    /// An empty state for a charm that keeps none.
+    public func makeHookState() -> NoHookState { NoHookState() }
+}
+
 extension Charm {
     /// Nothing to prepare by default.
-    public func prepare(_ session: HookSession) async throws {}
+    public func prepare(_ session: HookSession<HookState>) async throws {}
 
     /// Every hook reads the configuration by default.
     public func needsConfig(for event: HookEvent) -> Bool { true }

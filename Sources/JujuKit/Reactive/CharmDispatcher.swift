@@ -81,13 +81,13 @@ public struct CharmDispatcher {
                 tools: tools,
                 flags: flags,
                 config: config,
-                changedOptions: changed,
                 status: status,
                 secrets: secrets,
                 logger: logger,
                 values: state.values,
                 digest: digest,
-                rememberedRelationKeys: charm.rememberedRelationKeys
+                rememberedRelationKeys: charm.rememberedRelationKeys,
+                state: charm.makeHookState()
             )
             if let stateLoss {
                 // Never a silent reset: the charm rebuilds what it can from the machine and logs what is gone.

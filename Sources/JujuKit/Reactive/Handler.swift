@@ -1,5 +1,6 @@
-/// A reactive handler: a named piece of work that runs when its flag conditions hold.
-public struct Handler {
+/// A reactive handler: a named piece of work that runs when its flag conditions hold, in a session carrying the
+/// charm's hook `State`.
+public struct Handler<State: AnyObject> {
     /// Where a handler may run.
     public enum Scope: Sendable {
         /// In hooks only (the default).
@@ -21,7 +22,7 @@ public struct Handler {
     /// Where the handler may run.
     public var scope: Scope
     /// The work.
-    public var body: (HookSession) async throws -> Void
+    public var body: (HookSession<State>) async throws -> Void
 
     /// Creates a handler.
     ///
@@ -33,7 +34,7 @@ public struct Handler {
         whenNot: [Flag] = [],
         whenAny: [Flag] = [],
         scope: Scope = .hooks,
-        _ body: @escaping (HookSession) async throws -> Void
+        _ body: @escaping (HookSession<State>) async throws -> Void
     ) {
         self.name = name
         self.when = when

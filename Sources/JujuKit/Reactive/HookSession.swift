@@ -1,8 +1,12 @@
 import FoundationEssentials
 public import Logging
 
-/// Everything a handler works with during one hook: the context, the tools, flags, config, kept values, status.
-public final class HookSession {
+/// Everything a handler works with during one hook: the context, the tools, flags, config, kept values, status, and
+/// the charm's typed `State` of this hook.
+///
+/// What changed since the last successful hook reaches handlers as flags only (``Flag/configChanged(_:)`` per
+/// option, ``Flag/configChanged`` for any), never as a second, string-keyed set.
+public final class HookSession<State: AnyObject> {
     /// What Juju told the process.
     public let context: HookContext
     /// The hook tools.
@@ -13,8 +17,6 @@ public final class HookSession {
     public private(set) var config: [String: JSONValue]
     /// Whether `config` holds the configuration (read at the start of the hook, or by ``loadConfig()``).
     public private(set) var configLoaded: Bool
-    /// The options whose value changed since the last successful hook (all of them in the first hook).
-    public let changedOptions: Set<String>
     /// The statuses handlers report.
     public let status: StatusReporter
     /// Secrets to keep out of anything the charm prints.
@@ -33,8 +35,9 @@ public final class HookSession {
     /// Endpoints whose remote unit databags may be kept in the unit state between hooks (no secrets on them), with
     /// the keys kept.
     public let rememberedRelationKeys: [String: Set<String>]
-    /// What handlers learn during this hook and share with later handlers and the status (never persisted).
-    public let scratch = HookScratch()
+    /// What handlers learn during this hook and share with later handlers and the status (never persisted): the
+    /// charm's own type (see ``Charm/HookState``), made fresh for each hook, one typed property per fact.
+    public let state: State
     /// Set when the hook started without the state earlier hooks committed (see ``StateLoss``); `values` and the
     /// persistent flags are then empty, and the charm rebuilds what it can (in `prepare`).
     public var stateLoss: StateLoss?
@@ -45,20 +48,19 @@ public final class HookSession {
         tools: any HookTools,
         flags: FlagStore,
         config: [String: JSONValue]?,
-        changedOptions: Set<String>,
         status: StatusReporter,
         secrets: SecretMask,
         logger: Logger,
         values: [String: JSONValue],
         digest: @escaping @Sendable ([UInt8]) -> String,
-        rememberedRelationKeys: [String: Set<String>] = [:]
+        rememberedRelationKeys: [String: Set<String>] = [:],
+        state: State
     ) {
         self.context = context
         self.tools = tools
         self.flags = flags
         self.config = config ?? [:]
         self.configLoaded = config != nil
-        self.changedOptions = changedOptions
         self.status = status
         self.secrets = secrets
         self.logger = logger
@@ -67,6 +69,7 @@ public final class HookSession {
         self.values = values
         self.digest = digest
         self.rememberedRelationKeys = rememberedRelationKeys
+        self.state = state
     }
 
     /// The configuration: `config` when it was read, else one `config-get` now.

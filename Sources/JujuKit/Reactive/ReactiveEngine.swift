@@ -1,15 +1,19 @@
 /// Runs handlers to a fixpoint: every handler whose conditions hold runs, and runs again within the hook only if
 /// a flag it watches changed since its last run.
-public struct ReactiveEngine {
+public struct ReactiveEngine<State: AnyObject> {
     /// The handlers, tried in this order on every pass.
-    public var handlers: [Handler]
+    public var handlers: [Handler<State>]
     /// Passes after which the engine gives up (a handler pair toggling a flag forever).
     public var maxPasses: Int
     /// Called after each handler that ran (for example to send queued log lines).
-    public var afterEach: (Handler) async -> Void
+    public var afterEach: (Handler<State>) async -> Void
 
     /// Creates an engine.
-    public init(handlers: [Handler], maxPasses: Int = 20, afterEach: @escaping (Handler) async -> Void = { _ in }) {
+    public init(
+        handlers: [Handler<State>],
+        maxPasses: Int = 20,
+        afterEach: @escaping (Handler<State>) async -> Void = { _ in }
+    ) {
         self.handlers = handlers
         self.maxPasses = maxPasses
         self.afterEach = afterEach
@@ -21,7 +25,7 @@ public struct ReactiveEngine {
     /// - Throws: `EngineError.handlerFailed` when a handler throws (later handlers do not run),
     ///   `EngineError.noFixpoint` when flags keep changing after `maxPasses` passes.
     @discardableResult
-    public func run(_ session: HookSession) async throws(EngineError) -> [String] {
+    public func run(_ session: HookSession<State>) async throws(EngineError) -> [String] {
         let isAction = session.context.event.isAction
         let eligible = handlers.filter { handler in
             switch handler.scope {

@@ -2,12 +2,12 @@
 ///
 /// A digest of the last payload written to each relation is kept in the unit state, so a hook with nothing new
 /// to say makes no `relation-set` call; a relation created later (a new id) gets the data at once.
-public struct RelationPublisher {
+public struct RelationPublisher<State: AnyObject> {
     /// The hook's session.
-    public let session: HookSession
+    public let session: HookSession<State>
 
     /// Creates a publisher for `session`.
-    public init(session: HookSession) {
+    public init(session: HookSession<State>) {
         self.session = session
     }
 

@@ -10,8 +10,11 @@ public final class RelationView {
     private var ids: [String: [String]] = [:]
     private var units: [String: [String]] = [:]
     private var bags: [String: [String: String]] = [:]
-    /// The session whose unit state holds the memory; `nil` for a view that remembers nothing.
-    private weak var session: HookSession?
+    /// The unit this view reads for; `nil` for a view that remembers nothing.
+    private let unitName: String?
+    /// Stores the memory in the unit state of the session the view was made for (held weakly); `nil` for a view
+    /// that remembers nothing.
+    private let storeMemory: ((JSONValue?) -> Void)?
     private var memory: RelationMemory?
     /// Endpoints whose remote unit databags are remembered between hooks, with the keys kept.
     private let rememberedKeys: [String: Set<String>]
@@ -21,15 +24,18 @@ public final class RelationView {
     /// Creates a view over `tools` that remembers nothing between hooks.
     public init(tools: any HookTools) {
         self.tools = tools
+        self.unitName = nil
+        self.storeMemory = nil
         self.rememberedKeys = [:]
         self.brokenRelation = nil
     }
 
     /// Creates a view for `session` that keeps what it reads in the unit state, remote unit databags only for the
     /// endpoints of `rememberedKeys` and only their keys (see ``RelationMemory/trimmed(_:keeping:)``).
-    public init(session: HookSession, rememberedKeys: [String: Set<String>]) {
+    public init<State>(session: HookSession<State>, rememberedKeys: [String: Set<String>]) {
         self.tools = session.tools
-        self.session = session
+        self.unitName = session.context.unitName
+        self.storeMemory = { [weak session] stored in session?.values[RelationMemory.valuesKey] = stored }
         self.rememberedKeys = rememberedKeys
         let event = session.context.event
         self.memory = RelationMemory(values: session.values)
@@ -102,17 +108,17 @@ public final class RelationView {
     /// The keys the charm reads in `member`'s databag on `relationID`, when it is a remote unit's on a remembered
     /// endpoint (in a `-broken` hook too, so every hook sees the same keys).
     private func keptKeys(_ relationID: String, _ member: String, application: Bool) -> Set<String>? {
-        guard let session, !application else { return nil }
-        guard member != session.context.unitName, member.contains("/") else { return nil }
+        guard let unitName, !application else { return nil }
+        guard member != unitName, member.contains("/") else { return nil }
         return rememberedKeys[RelationMemory.endpoint(of: relationID)]
     }
 
     /// Updates the memory and stores it in the session's values (committed with the unit state).
     private func remember(_ change: (inout RelationMemory) -> Void) {
-        guard let session, var memory else { return }
+        guard let storeMemory, var memory else { return }
         change(&memory)
         self.memory = memory
-        session.values[RelationMemory.valuesKey] = memory.stored
+        storeMemory(memory.stored)
     }
 
     /// Every remote unit's databag on `relationID`, by unit name, units sorted by number.

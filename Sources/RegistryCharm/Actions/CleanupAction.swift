@@ -7,9 +7,9 @@ import JujuKit
 /// since its image would go with the others and an air-gapped unit could not start it again.
 struct CleanupAction {
     let charm: RegistryCharm
-    let action: ActionContext
+    let action: RegistryActionContext
 
-    private var docker: DockerCommandLine { DockerCommandLine(runner: charm.environment.runner) }
+    private var docker: DockerCLI { charm.environment.docker }
 
     func cleanContainers() async throws {
         let listed = try await docker.run([
@@ -20,7 +20,7 @@ struct CleanupAction {
         guard listed.succeeded else {
             throw ActionFailure("Could not list the stopped containers: \(listed.reason).")
         }
-        let name = action.session.charmConfig.registryName
+        let name = try await charm.prepared(action.session).config.registryName
         let kept: Set<String> = [name, ContainerManager.parkedName(name)]
         var removed: [String] = []
         for line in listed.standardOutput.split(whereSeparator: \.isNewline) {
@@ -46,7 +46,7 @@ struct CleanupAction {
         let untaggedOnly = try action.parameters.bool("untagged", default: true)
         var arguments = ["image", "prune", "--force"]
         if !untaggedOnly {
-            let registry = action.session.charmConfig.registryName
+            let registry = try await charm.prepared(action.session).config.registryName
             let exists: Bool
             do {
                 exists = try await charm.environment.docker.inspect(registry) != nil

@@ -8,16 +8,17 @@ import JujuKit
 /// removed it). Another container on the unit is only started or stopped (and removed) if it exists.
 struct ContainerAction {
     let charm: RegistryCharm
-    let action: ActionContext
+    let action: RegistryActionContext
 
-    private var session: HookSession { action.session }
+    private var session: RegistrySession { action.session }
     private var docker: DockerCLI { charm.environment.docker }
 
     func start() async throws {
-        let name = try containerName()
-        if name == session.charmConfig.registryName {
+        let prepared = try await charm.prepared(session)
+        let name = try containerName(default: prepared.config.registryName)
+        if name == prepared.config.registryName {
             session.flags.clear(RegistryFlags.stoppedByOperator)
-            guard session.prepared.problems.isEmpty else {
+            guard prepared.problems.isEmpty else {
                 throw ActionFailure(
                     "Failed to start container: \(name) (the configuration is invalid; see the unit's status)."
                 )
@@ -46,9 +47,10 @@ struct ContainerAction {
     }
 
     func stop() async throws {
-        let name = try containerName()
+        let registryName = try await charm.prepared(session).config.registryName
+        let name = try containerName(default: registryName)
         let remove = try action.parameters.bool("remove", default: true)
-        let isRegistry = name == session.charmConfig.registryName
+        let isRegistry = name == registryName
         if isRegistry {
             // Set first: should stopping fail half-way, no hook restarts what the operator wanted stopped.
             session.flags.set(RegistryFlags.stoppedByOperator)
@@ -82,10 +84,10 @@ struct ContainerAction {
         action.set("outcome", "success")
     }
 
-    /// The `name` parameter, `registry-name` when empty, checked against docker's container-name rule.
-    private func containerName() throws(ActionFailure) -> String {
+    /// The `name` parameter, `registryName` (`registry-name`) when empty, checked against docker's container-name rule.
+    private func containerName(default registryName: String) throws(ActionFailure) -> String {
         let given = try action.parameters.string("name")
-        let name = given.isEmpty ? session.charmConfig.registryName : given
+        let name = given.isEmpty ? registryName : given
         guard ContainerName.isValid(name) else {
             throw ActionFailure(
                 "The name parameter \(ActionQuote.quoted(name)) is not a container name ([a-zA-Z0-9][a-zA-Z0-9_.-]+)."

@@ -8,7 +8,7 @@ import JujuKit
 /// and the charm's flags. The archive is created 0600 and its path is the `path` result.
 struct DebugAction {
     let charm: RegistryCharm
-    let action: ActionContext
+    let action: RegistryActionContext
 
     /// Keys whose values are secrets wherever they appear in `config.yml` or `daemon.json`.
     static let secretKeys: Set<String> = ["secret", "password", "accesskey", "secretkey", "key-secret", "token"]
@@ -16,8 +16,8 @@ struct DebugAction {
     func run() async throws {
         let environment = charm.environment
         let files = environment.files
-        let docker = DockerCommandLine(runner: environment.runner)
-        let name = action.session.charmConfig.registryName
+        let docker = environment.docker
+        let name = try await charm.prepared(action.session).config.registryName
         let directory = try ActionSupport.makePrivateDirectory(files, prefix: "docker-registry-debug")
         defer { try? files.removeTree(directory) }
 

@@ -6,7 +6,7 @@ import JujuKit
 /// layers stay on disk until `garbage-collect` runs. Results: `digest`, `repository`, `outcome`.
 struct DeleteAction {
     let charm: RegistryCharm
-    let action: ActionContext
+    let action: RegistryActionContext
 
     func run() async throws {
         let text = try action.parameters.string("image")
@@ -20,16 +20,17 @@ struct DeleteAction {
         guard reference.tag != nil || reference.digest != nil else {
             throw ActionFailure("The image parameter \(ActionQuote.quoted(text)) needs a :tag or an @digest.")
         }
-        guard action.session.charmConfig.storageDelete else {
+        let config = try await charm.prepared(action.session).config
+        guard config.storageDelete else {
             throw ActionFailure(
                 "Deleting images needs storage-delete=true; set it with juju config, then run delete again."
             )
         }
-        guard !action.session.charmConfig.storageReadOnly else {
+        guard !config.storageReadOnly else {
             throw ActionFailure("The registry is read-only (storage-read-only=true), so nothing can be deleted.")
         }
         let repository = reference.path
-        let api = try RegistryAPIAccess(charm: charm, session: action.session).api()
+        let api = try await RegistryAPIAccess(charm: charm, session: action.session).api()
         do {
             let digest: String
             if let given = reference.digest {

@@ -14,13 +14,14 @@ import JujuKit
 /// storage), `dry-run`, and `output` (the collector's summary).
 struct GarbageCollectAction {
     let charm: RegistryCharm
-    let action: ActionContext
+    let action: RegistryActionContext
 
     func run() async throws {
         let dryRun = try action.parameters.bool("dry-run", default: false)
         let untagged = try action.parameters.bool("untagged", default: false)
         let environment = charm.environment
-        let name = action.session.charmConfig.registryName
+        let config = try await charm.prepared(action.session).config
+        let name = config.registryName
         let container: ContainerInfo
         do {
             guard let found = try await environment.docker.inspect(name) else {
@@ -30,8 +31,8 @@ struct GarbageCollectAction {
         } catch let error as DockerError {
             throw ActionFailure("Could not look up the \(name) container: \(error.description).")
         }
-        let docker = DockerCommandLine(runner: environment.runner)
-        let measuresBytes = action.session.charmConfig.storage == .filesystem
+        let docker = environment.docker
+        let measuresBytes = config.storage == .filesystem
         let bytesBefore = measuresBytes && !dryRun ? try await diskUsage() : nil
 
         let stopsRegistry = !dryRun && (container.isRunning || container.isRestarting)

@@ -7,7 +7,7 @@ import JujuKit
 /// `output` (one line per tag).
 struct ListAction {
     let charm: RegistryCharm
-    let action: ActionContext
+    let action: RegistryActionContext
 
     /// One repository in the `result` JSON.
     struct Repository: Codable, Equatable {
@@ -26,7 +26,7 @@ struct ListAction {
     func run() async throws {
         let wanted = try action.parameters.string("repository")
         if !wanted.isEmpty { try Self.checkRepository(wanted, parameter: "repository") }
-        let api = try RegistryAPIAccess(charm: charm, session: action.session).api()
+        let api = try await RegistryAPIAccess(charm: charm, session: action.session).api()
         do {
             let names = wanted.isEmpty ? try await api.repositories() : [wanted]
             await action.log("Listing \(names.count) repositories.")

@@ -4,7 +4,7 @@ import JujuKit
 /// registry's storage; the `list` and `delete` actions work on that).
 struct LocalImagesAction {
     let charm: RegistryCharm
-    let action: ActionContext
+    let action: RegistryActionContext
 
     /// `docker images [options] [repository]` → `output`.
     func listImages() async throws {
@@ -35,7 +35,7 @@ struct LocalImagesAction {
     /// Refuses to remove (or, with `--force`, untag) the image the registry runs from, by reference or id, as
     /// `clean-images` keeps it: an air-gapped unit could not pull it back to start the registry again.
     private func refuseRegistryImage(_ images: [String]) async throws {
-        let config = action.session.charmConfig
+        let config = try await charm.prepared(action.session).config
         var references: Set<String> = [config.registryImage]
         var imageID: String?
         do {
@@ -67,7 +67,7 @@ struct LocalImagesAction {
     }
 
     private func runReportingOutput(_ arguments: [String]) async throws {
-        let result = try await DockerCommandLine(runner: charm.environment.runner).run(arguments, mergeOutput: true)
+        let result = try await charm.environment.docker.run(arguments, mergeOutput: true)
         guard result.succeeded else {
             throw ActionSupport.commandFailed(arguments, result)
         }

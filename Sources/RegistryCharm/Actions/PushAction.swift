@@ -7,7 +7,7 @@ import JujuKit
 /// afterwards, so the credentials are never on argv nor left in root's `~/.docker`.
 struct PushAction {
     let charm: RegistryCharm
-    let action: ActionContext
+    let action: RegistryActionContext
 
     func run() async throws {
         let parameters = action.parameters
@@ -28,7 +28,7 @@ struct PushAction {
             )
         let source = image.description
         let tag = target.description
-        let docker = DockerCommandLine(runner: charm.environment.runner)
+        let docker = charm.environment.docker
 
         if pull {
             await action.log("Pulling \(source).")
@@ -41,7 +41,8 @@ struct PushAction {
         guard tagged.succeeded else { throw await failure("Could not tag \(source) image with: \(tag)", tagged) }
 
         let pushed: CommandResult
-        if case .basic(let user, let password) = action.session.charmConfig.auth, target.domain == netloc {
+        let auth = try await charm.prepared(action.session).config.auth
+        if case .basic(let user, let password) = auth, target.domain == netloc {
             pushed = try await withLogin(docker, netloc: netloc, user: user, password: password) { environment in
                 await action.log("Pushing \(tag).")
                 return try await docker.run(["image", "push", tag], environment: environment)
@@ -59,7 +60,7 @@ struct PushAction {
 
     /// Logs in to `netloc` with a temporary docker configuration, runs `body` with it, logs out and removes it.
     private func withLogin(
-        _ docker: DockerCommandLine,
+        _ docker: DockerCLI,
         netloc: String,
         user: String,
         password: String,

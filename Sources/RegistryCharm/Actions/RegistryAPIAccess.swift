@@ -6,16 +6,16 @@ import JujuKit
 /// client certificates (as for the local docker), and the basic-auth credentials from config.
 struct RegistryAPIAccess {
     let charm: RegistryCharm
-    let session: HookSession
+    let session: RegistrySession
 
     /// The API client.
-    func api() throws -> RegistryAPI {
-        RegistryAPI(transport: charm.environment.registryTransport, endpoint: try endpoint())
+    func api() async throws -> RegistryAPI {
+        RegistryAPI(transport: charm.environment.registryTransport, endpoint: try await endpoint())
     }
 
     /// The endpoint; fails with a sentence when the registry uses token auth (the charm holds no token).
-    func endpoint() throws -> RegistryEndpoint {
-        let config = session.charmConfig
+    func endpoint() async throws -> RegistryEndpoint {
+        let config = try await charm.prepared(session).config
         var authorization: String?
         switch config.auth {
         case .none: break

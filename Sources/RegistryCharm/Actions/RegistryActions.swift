@@ -7,8 +7,8 @@ extension RegistryCharm {
     /// Every action of `actions.yaml`, each a plan of docker or registry calls.
     ///
     /// All but `debug` need the registry configured: collecting debug data is most useful when it is not.
-    func actionTable() -> ActionTable {
-        let entries: [String: ActionTable.Entry] = [
+    func actionTable() -> ActionTable<RegistryHookState> {
+        let entries: [String: ActionTable<RegistryHookState>.Entry] = [
             "push": .init { try await PushAction(charm: self, action: $0).run() },
             "images": .init { try await LocalImagesAction(charm: self, action: $0).listImages() },
             "rmi": .init { try await LocalImagesAction(charm: self, action: $0).removeImages() },
@@ -29,7 +29,7 @@ extension RegistryCharm {
 /// Helpers shared by the actions.
 enum ActionSupport {
     /// The netloc clients use for this registry: the one the last configure recorded.
-    static func netloc(_ session: HookSession) -> String? {
+    static func netloc(_ session: RegistrySession) -> String? {
         session.values[StateKeys.netloc]?.stringValue ?? session.values[StateKeys.address]?.stringValue
     }
 

@@ -4,12 +4,12 @@ import JujuKit
 /// again with its data (unless an operator stopped it).
 struct UpgradeDockerAction {
     let charm: RegistryCharm
-    let action: ActionContext
+    let action: RegistryActionContext
 
     func run() async throws {
         let session = action.session
         let environment = charm.environment
-        let config = session.charmConfig
+        let config = try await charm.prepared(session).config
         guard config.isValid else {
             throw ActionFailure("The docker engine cannot be upgraded: \(config.problems.blockedMessage)")
         }
@@ -33,7 +33,7 @@ struct UpgradeDockerAction {
     }
 
     private func serverVersion() async -> String {
-        let docker = DockerCommandLine(runner: charm.environment.runner)
+        let docker = charm.environment.docker
         guard let result = try? await docker.run(["version", "--format", "{{.Server.Version}}"]), result.succeeded
         else { return "unknown" }
         return result.standardOutput.trimmingWhitespace()

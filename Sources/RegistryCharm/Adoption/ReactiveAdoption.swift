@@ -21,12 +21,6 @@ import Logging
 struct ReactiveAdoption {
     let environment: CharmEnvironment
 
-    /// An `http.secret` found in the reactive charm's `config.yml`, kept for ``HTTPSecret`` during this hook.
-    struct FoundSecret {
-        /// The secret.
-        let value: String
-    }
-
     /// The reactive charm's nrpe files for `unit` (the `nrpe-external-master` interface's names).
     static func nrpeFiles(unit: String, paths: HostPaths) -> [String] {
         let dashed = unit.replacing("/", with: "-")
@@ -38,7 +32,7 @@ struct ReactiveAdoption {
 
     /// Looks for the reactive charm's remnants and takes them over; `configValid` says whether this charm will
     /// configure the registry in this hook.
-    func run(_ session: HookSession, config: CharmConfig, configValid: Bool) async throws {
+    func run(_ session: RegistrySession, config: CharmConfig, configValid: Bool) async throws {
         let files = environment.files
         let paths = environment.paths
         // A directory there is what dockerd leaves at a missing bind-mount source: nothing to adopt (the reconcile
@@ -47,7 +41,7 @@ struct ReactiveAdoption {
             let secret = ReactiveConfigFile.httpSecret(in: text)
         {
             session.secrets.register(secret)
-            session.scratch[FoundSecret.self] = FoundSecret(value: secret)
+            session.state.adoptedHTTPSecret = secret
         }
         guard configValid else { return }
         if let text = try files.readText(DockerDefaultsFile.path),

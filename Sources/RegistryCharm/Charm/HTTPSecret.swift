@@ -12,7 +12,7 @@ struct HTTPSecret {
     /// The databag key (the same name the reactive charm used in leader settings).
     static let key = "http-secret"
 
-    let session: HookSession
+    let session: RegistrySession
 
     /// The shared secret; the leader creates it when there is none.
     ///
@@ -31,7 +31,7 @@ struct HTTPSecret {
         // http.secret of the reactive charm's own config.yml (found by ReactiveAdoption) is the same value.
         let settings = session.context.hasLeaderSettings ? try await tools.leaderGet() : [:]
         let fromSettings = settings[Self.key].flatMap { $0.isEmpty ? nil : $0 }
-        let fromFile = session.scratch[ReactiveAdoption.FoundSecret.self]?.value
+        let fromFile = session.state.adoptedHTTPSecret
         let adopted = fromSettings ?? fromFile
         let secret = adopted ?? Self.generate()
         session.secrets.register(secret)

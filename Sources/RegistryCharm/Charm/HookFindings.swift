@@ -1,7 +1,8 @@
 import JujuKit
 
-/// This hook's typed configuration and what blocks the unit, worked out once per hook and kept in
-/// `session.scratch` (never in the charm object, so no handler depends on another having run first).
+/// This hook's typed configuration and what blocks the unit, worked out once per hook by
+/// ``RegistryCharm/prepared(_:)`` and kept in the hook state (never in the charm object, so no handler depends on
+/// another having run first).
 struct PreparedConfig {
     /// The typed configuration.
     var config: CharmConfig
@@ -18,7 +19,7 @@ struct PreparedConfig {
 }
 
 /// What a reconcile in this hook did to the registry container: returned by ``RegistryCharm/configure(_:)`` and
-/// kept in `session.scratch`, where the status reads it.
+/// kept in the hook state, where the status reads it.
 struct ReconcileReport {
     /// This hook created, re-created or started the container and it serves (the status needs no second inspect).
     var justStarted = false
@@ -30,17 +31,4 @@ struct ReconcileReport {
     var failure: String?
     /// Writing the registry's files failed (a full file system): the whole sentence the status shows.
     var writeFailure: String?
-}
-
-extension HookSession {
-    /// This hook's prepared configuration; an empty one (every default) before the charm read it.
-    var prepared: PreparedConfig {
-        scratch[PreparedConfig.self] ?? PreparedConfig(config: CharmConfig(options: [:]), tlsProblems: [])
-    }
-
-    /// This hook's typed configuration (see ``prepared``).
-    var charmConfig: CharmConfig { prepared.config }
-
-    /// What the last reconcile in this hook did, if one ran.
-    var reconcileReport: ReconcileReport? { scratch[ReconcileReport.self] }
 }

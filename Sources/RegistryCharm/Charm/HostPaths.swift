@@ -29,6 +29,12 @@ public struct HostPaths: Sendable, Equatable {
     public var nagiosClientDirectory: String
     /// The user database, to find the nagios user (`/etc/passwd`).
     public var passwdFile: String
+    /// Exists when systemd is PID 1 (`/run/systemd/system`, as `sd_booted(3)` checks).
+    public var systemdRuntimeDirectory: String
+    /// The distribution's identity: `ID` and `VERSION_CODENAME` (`/etc/os-release`).
+    public var osRelease: String
+    /// The nvidia runtime binary; with `docker_runtime=auto` the runtime is registered when it exists.
+    public var nvidiaContainerRuntime: String
 
     /// Creates paths.
     public init(
@@ -43,7 +49,10 @@ public struct HostPaths: Sendable, Equatable {
         nrpeDirectory: String = "/etc/nagios/nrpe.d",
         nagiosExportDirectory: String = "/var/lib/nagios/export",
         nagiosClientDirectory: String = "/etc/nagios/docker-registry",
-        passwdFile: String = "/etc/passwd"
+        passwdFile: String = "/etc/passwd",
+        systemdRuntimeDirectory: String = "/run/systemd/system",
+        osRelease: String = "/etc/os-release",
+        nvidiaContainerRuntime: String = "/usr/bin/nvidia-container-runtime"
     ) {
         self.registryDirectory = registryDirectory
         self.dataDirectory = dataDirectory
@@ -57,6 +66,9 @@ public struct HostPaths: Sendable, Equatable {
         self.nagiosExportDirectory = nagiosExportDirectory
         self.nagiosClientDirectory = nagiosClientDirectory
         self.passwdFile = passwdFile
+        self.systemdRuntimeDirectory = systemdRuntimeDirectory
+        self.osRelease = osRelease
+        self.nvidiaContainerRuntime = nvidiaContainerRuntime
     }
 
     /// The rendered registry configuration.

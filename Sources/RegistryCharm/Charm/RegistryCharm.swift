@@ -9,35 +9,43 @@ public final class RegistryCharm: Charm {
     /// Creates the charm over a machine (real or fake).
     ///
     /// The charm object holds no per-hook state: what a hook works out (the typed configuration, what a reconcile
-    /// did) travels in the session's scratch, see ``PreparedConfig`` and ``ReconcileReport``.
+    /// did) travels in the session's ``RegistryHookState``, see ``PreparedConfig`` and ``ReconcileReport``.
     public init(environment: CharmEnvironment) {
         self.environment = environment
     }
 
-    /// `Charm` conformance: `update-status` starts without the configuration (see ``ensureConfig(_:)``).
+    /// `Charm` conformance: `update-status` starts without the configuration (see ``prepared(_:)``).
     public func needsConfig(for event: HookEvent) -> Bool {
         event != .unit(.updateStatus)
     }
 
+    /// `Charm` conformance: a fresh, empty state for each hook.
+    public func makeHookState() -> RegistryHookState {
+        RegistryHookState()
+    }
+
     /// `Charm` conformance.
-    public func prepare(_ session: HookSession) async throws {
+    public func prepare(_ session: RegistrySession) async throws {
         if session.stateLoss != nil {
-            try await ensureConfig(session)
-            try await StateRecovery(session: session, config: session.charmConfig, environment: environment).run()
+            let config = try await prepared(session).config
+            try await StateRecovery(session: session, config: config, environment: environment).run()
             return
         }
         guard session.configLoaded else { return }
-        try prepareConfig(session)
+        try await prepared(session)
     }
 
-    /// Reads the configuration when the hook started without it (an `update-status` that has work to do).
-    func ensureConfig(_ session: HookSession) async throws {
-        guard session.scratch[PreparedConfig.self] == nil else { return }
+    /// This hook's prepared configuration: the one way to it, prepared on first use (reading the configuration
+    /// first when the hook started without it, as an `update-status` that has work to do) and kept in the hook
+    /// state for the rest of the hook.
+    @discardableResult
+    func prepared(_ session: RegistrySession) async throws -> PreparedConfig {
+        if let known = session.state.preparedConfig { return known }
         try await session.loadConfig()
-        try prepareConfig(session)
+        return try prepareConfig(session)
     }
 
-    private func prepareConfig(_ session: HookSession) throws {
+    private func prepareConfig(_ session: RegistrySession) throws -> PreparedConfig {
         let config = CharmConfig(options: session.config)
         for secret in config.secretValues { session.secrets.register(secret) }
         let prepared = PreparedConfig(
@@ -49,7 +57,7 @@ public final class RegistryCharm: Charm {
                     containerDataDirectory: RegistryReconciler.containerDataDirectory
                 )
         )
-        session.scratch[PreparedConfig.self] = prepared
+        session.state.preparedConfig = prepared
         if session.flags.containsKnown(RegistryFlags.configured), prepared.problems.isEmpty {
             let written = session.values[StateKeys.writtenTLSFiles]?.arrayValue?.compactMap(\.stringValue) ?? []
             let damaged = OwnedFiles.damaged(
@@ -68,10 +76,11 @@ public final class RegistryCharm: Charm {
             // A new configuration restarts a registry the operator stopped, as in the reactive charm.
             session.flags.clear(RegistryFlags.stoppedByOperator)
         }
+        return prepared
     }
 
     /// `Charm` conformance.
-    public func handlers() -> [Handler] {
+    public func handlers() -> [Handler<RegistryHookState>] {
         let hooksWithoutReconcile: [Flag] = [
             .hook("install"), .hook("update-status"), .hook("stop"), .hook("remove"), .hook("pre-series-upgrade"),
         ]
@@ -86,7 +95,7 @@ public final class RegistryCharm: Charm {
                 "extra-packages",
                 when: [RegistryFlags.dockerReady],
                 whenNot: [RegistryFlags.seriesUpgrade],
-                whenAny: ["extra_packages", "install_sources", "install_keys", "package_status"].map(Flag.configChanged)
+                whenAny: PackageOption.allCases.map(\.changedFlag)
             ) { try await self.installExtraPackages($0) },
             Handler(
                 "adopt-reactive",
@@ -141,15 +150,14 @@ public final class RegistryCharm: Charm {
     }
 
     /// `Charm` conformance.
-    public func assessStatus(_ session: HookSession) async throws {
+    public func assessStatus(_ session: RegistrySession) async throws {
         try await RegistryStatus(charm: self, session: session).report()
     }
 
     // MARK: - Handlers
 
-    private func installDocker(_ session: HookSession) async throws {
-        try await ensureConfig(session)
-        let config = session.charmConfig
+    private func installDocker(_ session: RegistrySession) async throws {
+        let config = try await prepared(session).config
         let host = environment.host
         if await host.isAnswering() {
             session.flags.set(RegistryFlags.dockerReady)
@@ -166,9 +174,8 @@ public final class RegistryCharm: Charm {
     }
 
     /// Takes over what the reactive charm left (its http secret; with a valid configuration, the docker layer's files).
-    private func adoptReactive(_ session: HookSession) async throws {
-        try await ensureConfig(session)
-        let prepared = session.prepared
+    private func adoptReactive(_ session: RegistrySession) async throws {
+        let prepared = try await prepared(session)
         try await ReactiveAdoption(environment: environment).run(
             session,
             config: prepared.config,
@@ -177,9 +184,8 @@ public final class RegistryCharm: Charm {
     }
 
     /// `install_sources` and `extra_packages`, whenever those options change (the docker packages come first).
-    private func installExtraPackages(_ session: HookSession) async throws {
-        try await ensureConfig(session)
-        let config = session.charmConfig
+    private func installExtraPackages(_ session: RegistrySession) async throws {
+        let config = try await prepared(session).config
         guard config.isValid else { return }
         try await environment.host.installExtraPackages(config.dockerHostSettings(modelProxy: session.context.proxy)) {
             message in try? await session.status.progress(message)
@@ -190,12 +196,11 @@ public final class RegistryCharm: Charm {
     /// container it started serves; also called by the status when the container was removed behind its back, and
     /// by the start and upgrade-docker actions.
     ///
-    /// Returns what it did to the container (also kept in the session's scratch for the status); `nil` when the
+    /// Returns what it did to the container (also kept in the hook state for the status); `nil` when the
     /// configuration is invalid and nothing was touched.
     @discardableResult
-    func configure(_ session: HookSession) async throws -> ReconcileReport? {
-        try await ensureConfig(session)
-        let prepared = session.prepared
+    func configure(_ session: RegistrySession) async throws -> ReconcileReport? {
+        let prepared = try await prepared(session)
         let config = prepared.config
         guard prepared.problems.isEmpty else {
             for problem in prepared.problems { session.logger.warning("invalid config: \(problem.description)") }
@@ -211,7 +216,7 @@ public final class RegistryCharm: Charm {
             return failedStart(session, error)
         }
         let versionProblems = RegistryCompatibility.problems(config, version: version)
-        session.scratch[PreparedConfig.self]?.versionProblems = versionProblems
+        session.state.preparedConfig?.versionProblems = versionProblems
         // The registry running keeps its configuration until the option or the image changes; update-status checks
         // again (from the remembered version: no docker call) so that the status keeps saying why.
         if session.dataChanged("registry.version-problems", versionProblems.map(\.description)) {
@@ -222,7 +227,7 @@ public final class RegistryCharm: Charm {
             return nil
         }
         let storageProblems = await ObjectStorageCheck(session: session, config: config, environment: environment).run()
-        session.scratch[PreparedConfig.self]?.storageProblems = storageProblems
+        session.state.preparedConfig?.storageProblems = storageProblems
         // The registry running keeps its configuration; update-status probes again.
         guard storageProblems.isEmpty else {
             session.flags.set(RegistryFlags.reconcilePending)
@@ -238,12 +243,12 @@ public final class RegistryCharm: Charm {
         var report = ReconcileReport()
         do {
             let result = try await reconciler.run(startIfStopped: startIfStopped)
-            session.scratch[ServedRegistry.self] = result.served
+            session.state.served = result.served
             session.values[StateKeys.address] = .string("\(result.address):\(config.registryPort)")
             session.values[StateKeys.netloc] = .string(result.served.netloc)
             session.values[StateKeys.scheme] = .string(result.served.scheme)
             session.values[StateKeys.proxied] = result.served.proxied ? .bool(true) : nil
-            let receipt = session.scratch[CertificateReceipt.self] ?? .notRelated
+            let receipt = session.state.certificateReceipt ?? .notRelated
             let certificateStatus = CertProvider.status(for: receipt, configTLS: config.tls.hasCertificateAndKey)
             session.values[StateKeys.certificateStatus] = certificateStatus.map {
                 .object(["state": .string($0.state.rawValue), "message": .string($0.message)])
@@ -273,31 +278,31 @@ public final class RegistryCharm: Charm {
             }
             session.flags.set(RegistryFlags.reconcilePending)
             let failed = ReconcileReport(writeFailure: failure.description)
-            session.scratch[ReconcileReport.self] = failed
+            session.state.reconcileReport = failed
             return failed
         }
         session.forgetData("registry.write-failure")
         session.values[StateKeys.filesystemData] =
             config.storage == .filesystem ? .string(environment.paths.dataDirectory) : nil
-        session.scratch[ReconcileReport.self] = report
+        session.state.reconcileReport = report
         return report
     }
 
     /// A bad image or a refused container is the operator's to fix: block (and retry on update-status, at most once
     /// per hook) rather than fail the hook over and over; the error is logged once per change of reason.
-    private func failedStart(_ session: HookSession, _ error: DockerError) -> ReconcileReport {
+    private func failedStart(_ session: RegistrySession, _ error: DockerError) -> ReconcileReport {
         if session.values[StateKeys.startFailure]?.stringValue != error.description {
             session.logger.error("could not start the registry: \(error.description)")
             session.values[StateKeys.startFailure] = .string(error.description)
         }
         let report = ReconcileReport(failure: error.description)
         session.flags.set(RegistryFlags.reconcilePending)
-        session.scratch[ReconcileReport.self] = report
+        session.state.reconcileReport = report
         return report
     }
 
     /// Shows the registry's version as the workload version (`juju status`' Version column) when it changed.
-    private func showWorkloadVersion(_ session: HookSession, _ version: RegistryVersion) async throws {
+    private func showWorkloadVersion(_ session: RegistrySession, _ version: RegistryVersion) async throws {
         guard session.values[StateKeys.workloadVersion]?.stringValue != version.text else { return }
         try await session.tools.applicationVersionSet(version.text)
         session.values[StateKeys.workloadVersion] = .string(version.text)
@@ -308,12 +313,12 @@ public final class RegistryCharm: Charm {
     /// one that answers otherwise than configured is recorded as such (see ``RegistryProbe``).
     ///
     /// Returns whether it stays up (a probe mismatch is the inspection's to report).
-    private func checkServing(_ session: HookSession, config: CharmConfig) async throws -> Bool {
+    private func checkServing(_ session: RegistrySession, config: CharmConfig) async throws -> Bool {
         let health = RegistryHealth(docker: environment.docker, pause: environment.pause)
         let verdict = try await health.watchAfterStart(name: config.registryName, port: config.registryPort)
         guard let reason = RegistryHealth.record(verdict, in: session) else {
             if case .serving(_, let container) = verdict {
-                _ = await RegistryServing(charm: self, session: session).probe(container: container)
+                _ = await RegistryServing(charm: self, session: session).probe(container: container, config: config)
             }
             return true
         }
@@ -324,9 +329,9 @@ public final class RegistryCharm: Charm {
     /// Tells every related application how the registry now serves: clients, the proxy, nrpe.
     ///
     /// Runs after a successful reconcile in the same hook; each relation writes only what changed.
-    private func publishRelations(_ session: HookSession) async throws {
-        guard let served = session.scratch[ServedRegistry.self] else { return }
-        let config = session.charmConfig
+    private func publishRelations(_ session: RegistrySession) async throws {
+        guard let served = session.state.served else { return }
+        let config = try await prepared(session).config
         var user: String?
         var password: String?
         if case .basic(let name, let secret) = config.auth {
@@ -347,17 +352,17 @@ public final class RegistryCharm: Charm {
         try await Nrpe(session: session, config: config, environment: environment).reconcile(served)
     }
 
-    private func pauseForSeriesUpgrade(_ session: HookSession) async throws {
+    private func pauseForSeriesUpgrade(_ session: RegistrySession) async throws {
         session.flags.set(RegistryFlags.seriesUpgrade)
-        let config = session.charmConfig
+        let config = try await prepared(session).config
         if try await environment.docker.inspect(config.registryName)?.isRunning == true {
             try await environment.docker.stop(config.registryName, timeoutSeconds: 30)
         }
         try await SeriesUpgrade(environment: environment).pauseDocker(session)
     }
 
-    private func cleanup(_ session: HookSession) async throws {
-        let config = session.charmConfig
+    private func cleanup(_ session: RegistrySession) async throws {
+        let config = try await prepared(session).config
         let name = session.values[StateKeys.containerName]?.stringValue ?? config.registryName
         try await environment.containers.remove(name)
         for text in session.values[StateKeys.openedPorts]?.arrayValue?.compactMap(\.stringValue) ?? [] {

@@ -16,6 +16,21 @@ public enum RegistryFlags {
     public static let seriesUpgrade: Flag = "upgrade.series.in-progress"
 }
 
+/// The options of the apt layer whose change makes the `extra-packages` handler run, named once.
+enum PackageOption: String, CaseIterable {
+    /// `extra_packages`: debian packages to install.
+    case extraPackages = "extra_packages"
+    /// `install_sources`: apt sources to add.
+    case installSources = "install_sources"
+    /// `install_keys`: the keys of those sources.
+    case installKeys = "install_keys"
+    /// `package_status`: `install` or `hold`.
+    case packageStatus = "package_status"
+
+    /// The flag set when this option changed since the last successful hook.
+    var changedFlag: Flag { .configChanged(rawValue) }
+}
+
 /// Keys of values the charm keeps between hooks (digests, names; never secrets in clear).
 enum StateKeys {
     /// The container name the registry runs under, to remove it when `registry-name` changes.

@@ -1,4 +1,3 @@
-import FoundationEssentials
 import JujuKit
 
 /// Whether the registry container really serves, and if not, why: docker restarts a registry that exits at start
@@ -40,7 +39,7 @@ public struct RegistryHealth: Sendable {
     /// Keeps a verdict in the unit state (the crash reason the status shows, or the restart count to compare the
     /// next hooks with); returns the reason when the container does not serve.
     @discardableResult
-    static func record(_ verdict: Verdict, in session: HookSession) -> String? {
+    static func record(_ verdict: Verdict, in session: RegistrySession) -> String? {
         switch verdict {
         case .serving(let restartCount, _):
             session.values[StateKeys.crashReason] = nil
@@ -69,8 +68,7 @@ public struct RegistryHealth: Sendable {
             guard !text.isEmpty else { continue }
             var message = text
             if text.hasPrefix("{") {
-                guard let entry = try? JSONDecoder().decode(LogLine.self, from: Data(text.utf8)),
-                    ["fatal", "panic", "error"].contains(entry.level ?? "")
+                guard let entry = LogLine(text), ["fatal", "panic", "error"].contains(entry.level ?? "")
                 else { continue }
                 message = [entry.msg, entry.error].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ": ")
             } else if text.lowercased().hasPrefix("time=") && !text.contains("level=fatal")
@@ -87,9 +85,21 @@ public struct RegistryHealth: Sendable {
         return nil
     }
 
-    private struct LogLine: Decodable {
+    /// One JSON line of the registry's log; `nil` when it is not an object or a field is not a string.
+    private struct LogLine {
         var level: String?
         var msg: String?
         var error: String?
+
+        init?(_ text: String) {
+            guard let fields = try? JSONFields(parsing: text) else { return nil }
+            do throws(JSONFieldError) {
+                self.level = try fields.string("level")
+                self.msg = try fields.string("msg")
+                self.error = try fields.string("error")
+            } catch {
+                return nil
+            }
+        }
     }
 }

@@ -6,29 +6,29 @@ import Logging
 ///
 /// A container that died or was removed is started or created again (never one an operator stopped); a crash loop
 /// is told from a registry that came back; a container that changed or served otherwise last time is probed with
-/// `GET /v2/` (see ``RegistryProbe``). What it finds goes to `session.scratch` as ``RegistryFindings``.
+/// `GET /v2/` (see ``RegistryProbe``). What it finds goes to the hook state as ``RegistryFindings``.
 struct RegistryInspection {
     let charm: RegistryCharm
-    let session: HookSession
+    let session: RegistrySession
 
     /// Runs the inspection, unless the idle `update-status` check already found nothing to do.
     func run() async throws {
-        guard session.scratch[RegistryStatus.IdleVerdict.self] == nil else { return }
-        try await charm.ensureConfig(session)
+        guard session.state.idleStatus == nil else { return }
+        let name = try await charm.prepared(session).config.registryName
         let findings: RegistryFindings
         do {
-            findings = .container(try await containerState(name: session.charmConfig.registryName))
+            findings = .container(try await containerState(name: name))
         } catch let error as DockerError {
             // dockerd died or hangs: say so, and let the next hook look again, rather than failing the hook.
             session.logger.error("cannot inspect the registry container: \(error)")
             findings = .engineUnavailable
         }
-        session.scratch[RegistryFindings.self] = findings
+        session.state.findings = findings
     }
 
     /// What the registry container is doing; brings back a container that died or was removed on its own.
     private func containerState(name: String) async throws -> RegistryFindings.ContainerState {
-        let report = session.reconcileReport
+        let report = session.state.reconcileReport
         if let reason = session.values[StateKeys.crashReason]?.stringValue, report?.watched == true {
             return .crashing(reason)
         }
@@ -42,12 +42,12 @@ struct RegistryInspection {
         }
         let docker = charm.environment.docker
         let info: ContainerInfo?
-        if let known = session.scratch[RegistryStatus.InspectedContainer.self], known.name == name {
+        if let known = session.state.inspectedContainer, known.name == name {
             info = known.info
         } else {
             info = try await docker.inspect(name)
         }
-        let prepared = session.prepared
+        let prepared = try await charm.prepared(session)
         let port = prepared.config.registryPort
         let mayStart = !session.flags.containsKnown(RegistryFlags.stoppedByOperator) && prepared.problems.isEmpty
         guard let info else {
@@ -87,7 +87,7 @@ struct RegistryInspection {
         } catch {
             // Docker refused: the status says why (the start action would meet the same refusal).
             session.logger.error("could not restart \(name): \(error.description)")
-            session.scratch[ReconcileReport.self] = ReconcileReport(failure: error.description)
+            session.state.reconcileReport = ReconcileReport(failure: error.description)
             return .stopped
         }
         let verdict = try await health.watchAfterStart(name: name, port: port)
@@ -97,7 +97,8 @@ struct RegistryInspection {
 
     /// Probes the running container `info` and records the verdict.
     private func probe(_ info: ContainerInfo) async throws -> RegistryFindings.ContainerState {
-        let mismatch = await RegistryServing(charm: charm, session: session).probe(container: info.id)
+        let config = try await charm.prepared(session).config
+        let mismatch = await RegistryServing(charm: charm, session: session).probe(container: info.id, config: config)
         return mismatch.map(RegistryFindings.ContainerState.misconfigured) ?? .serving
     }
 

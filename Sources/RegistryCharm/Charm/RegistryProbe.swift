@@ -93,7 +93,7 @@ struct RegistryProbe {
     ///
     /// Returns the mismatch, if any.
     @discardableResult
-    static func record(_ verdict: Verdict, container: String?, in session: HookSession) -> String? {
+    static func record(_ verdict: Verdict, container: String?, in session: RegistrySession) -> String? {
         session.values[StateKeys.probedContainer] = container.map(JSONValue.string)
         switch verdict {
         case .asConfigured:

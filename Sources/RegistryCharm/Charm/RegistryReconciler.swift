@@ -8,7 +8,7 @@ import Logging
 /// unchanged configuration costs two reads of container state (the registry's and a parked one's) and a few file
 /// reads.
 struct RegistryReconciler {
-    let session: HookSession
+    let session: RegistrySession
     let config: CharmConfig
     /// The registry the image runs: `config.yml` is rendered for its major version.
     let version: RegistryVersion

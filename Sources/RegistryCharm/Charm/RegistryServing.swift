@@ -5,14 +5,13 @@ import Logging
 /// ``RegistryCharm/configure(_:)`` and by ``RegistryInspection`` when the container changed or served otherwise.
 struct RegistryServing {
     let charm: RegistryCharm
-    let session: HookSession
+    let session: RegistrySession
 
     /// Probes `GET /v2/` on the configured scheme and port.
     ///
     /// Returns how it answers otherwise than configured, or `nil` when it answers as configured. The verdict is
     /// recorded with the container's id, and a mismatch is logged once per change.
-    func probe(container: String?) async -> String? {
-        let config = session.charmConfig
+    func probe(container: String?, config: CharmConfig) async -> String? {
         let scheme = session.values[StateKeys.scheme]?.stringValue
         guard
             let expected = RegistryProbe.Expectation(config: config, scheme: scheme, files: charm.environment.files)

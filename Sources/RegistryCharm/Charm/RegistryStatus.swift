@@ -5,33 +5,27 @@ import Logging
 /// ``RegistryInspection``'s, which runs before it).
 struct RegistryStatus {
     let charm: RegistryCharm
-    let session: HookSession
-
-    /// What an `update-status` found before its other handlers ran: the status to keep when it has nothing to do.
-    struct IdleVerdict {
-        var status: WorkloadStatus
-    }
+    let session: RegistrySession
 
     /// Runs first in `update-status`: decides, without the configuration, whether there is anything to do; when
     /// there is, reads the configuration so that the handlers after it (a pending reconcile, a file to restore) run
     /// in this hook.
     func checkIdle() async throws {
         if !session.configLoaded, let unchanged = try await idleStatus() {
-            session.scratch[IdleVerdict.self] = IdleVerdict(status: unchanged)
+            session.state.idleStatus = unchanged
         } else {
-            try await charm.ensureConfig(session)
+            try await charm.prepared(session)
         }
     }
 
     func report() async throws {
-        if let idle = session.scratch[IdleVerdict.self] {
-            session.status.report(idle.status)
+        if let idle = session.state.idleStatus {
+            session.status.report(idle)
             return
         }
-        try await charm.ensureConfig(session)
+        let prepared = try await charm.prepared(session)
         let flags = session.flags
         let status = session.status
-        let prepared = session.prepared
         let name = prepared.config.registryName
         if flags.containsKnown(RegistryFlags.seriesUpgrade) {
             status.report(.blocked("Series upgrade in progress; the registry resumes after post-series-upgrade."))
@@ -48,11 +42,11 @@ struct RegistryStatus {
             status.report(.waiting("Waiting for the docker engine to be installed."))
             return
         }
-        if let failure = session.reconcileReport?.writeFailure {
+        if let failure = session.state.reconcileReport?.writeFailure {
             status.report(.blocked(failure))
             return
         }
-        if let failure = session.reconcileReport?.failure {
+        if let failure = session.state.reconcileReport?.failure {
             // Docker refused the container or its image this hook asked for: the start action would not help.
             status.report(.blocked("Could not start \(name): \(failure). Fix the configuration, e.g. registry-image."))
             return
@@ -61,7 +55,7 @@ struct RegistryStatus {
             status.report(.waiting("Waiting for a valid configuration to start the registry."))
             return
         }
-        switch session.scratch[RegistryFindings.self] {
+        switch session.state.findings {
         case nil:
             status.report(.waiting("Waiting for a valid configuration to start the registry."))
         case .engineUnavailable:
@@ -132,17 +126,11 @@ struct RegistryStatus {
             return nil
         }
         // The full path, should it follow, needs no second read.
-        session.scratch[InspectedContainer.self] = InspectedContainer(name: name, info: info)
+        session.state.inspectedContainer = InspectedContainer(name: name, info: info)
         let baseline = session.values[StateKeys.restartBaseline]?.intValue ?? 0
         guard let info, info.isRunning, !info.isRestarting, info.restartCount == baseline,
             session.values[StateKeys.probedContainer]?.stringValue == info.id
         else { return nil }
         return last
-    }
-
-    /// A container read earlier in this hook, by name.
-    struct InspectedContainer {
-        var name: String
-        var info: ContainerInfo?
     }
 }

@@ -7,7 +7,7 @@ struct SeriesUpgrade {
     let environment: CharmEnvironment
 
     /// Pauses dockerd after the registry was stopped; where systemd does not run dockerd it is left running.
-    func pauseDocker(_ session: HookSession) async throws {
+    func pauseDocker(_ session: RegistrySession) async throws {
         if try await environment.host.pauseForSeriesUpgrade() {
             session.logger.info("paused docker (stopped, disabled, masked) for the series upgrade")
         } else {
@@ -16,7 +16,7 @@ struct SeriesUpgrade {
     }
 
     /// Resumes dockerd, then lets the registry be configured again in this hook.
-    func resume(_ session: HookSession) async throws {
+    func resume(_ session: RegistrySession) async throws {
         if try await environment.host.resumeAfterSeriesUpgrade() {
             session.logger.info("resumed docker after the series upgrade")
         }

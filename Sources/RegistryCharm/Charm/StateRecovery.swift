@@ -1,4 +1,3 @@
-import FoundationEssentials
 import JujuKit
 import Logging
 
@@ -10,7 +9,7 @@ import Logging
 /// the charm's entry in `daemon.json`'s `insecure-registries`, and the TLS files written from config blobs. What
 /// cannot be read back is logged once, and the hook carries on with a reconcile.
 struct StateRecovery {
-    let session: HookSession
+    let session: RegistrySession
     let config: CharmConfig
     let environment: CharmEnvironment
 
@@ -55,7 +54,7 @@ struct StateRecovery {
     private func trustedInsecureNetloc() -> String? {
         let files = environment.files
         guard let bytes = try? files.read(environment.paths.daemonJSON),
-            case .object(let daemon) = try? JSONDecoder().decode(JSONValue.self, from: Data(bytes)),
+            case .object(let daemon) = try? JSONValue(parsing: bytes),
             let listed = daemon["insecure-registries"]?.arrayValue?.compactMap(\.stringValue)
         else { return nil }
         let settings = config.dockerHostSettings(modelProxy: session.context.proxy)

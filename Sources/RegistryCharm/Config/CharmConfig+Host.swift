@@ -1,4 +1,3 @@
-import FoundationEssentials
 import JujuKit
 
 /// Readers for the options inherited from the docker and apt layers.
@@ -45,7 +44,7 @@ extension CharmConfig {
         guard let text = reader.trimmed("daemon-opts") else { return [:] }
         let value: JSONValue
         do {
-            value = try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+            value = try JSONValue(parsing: text)
         } catch {
             reader.report("daemon-opts", "is not valid JSON: set a JSON object such as {\"log-driver\": \"json-file\"}")
             return [:]

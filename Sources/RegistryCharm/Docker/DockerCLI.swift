@@ -1,10 +1,15 @@
 public import JujuKit
 
-/// The docker command-line client, one `docker` process per call.
+/// The docker command-line client, one `docker` process per call: the one way the charm runs docker.
 ///
 /// Each call costs a process spawn and a round trip to dockerd (about 20 ms), so callers ask for what they need in as
 /// few calls as possible. Containers are addressed by exact name in ``inspect(_:)`` and by id everywhere the caller
 /// has one: docker also resolves an argument as an id prefix, so a name alone could reach another container.
+///
+/// The typed methods (container lifecycle, inspect, images) throw `DockerError` on a failure; the raw
+/// ``run(_:input:environment:mergeOutput:)`` of the actions (`pull`, `tag`, `push`, `images`, `rmi`, `prune`, …)
+/// hands back what docker printed, failure or not, since each action words its own failure. Arguments are argv,
+/// never a shell line; secrets go on standard input (`docker login --password-stdin`).
 public struct DockerCLI: Sendable {
     private let runner: any CommandRunner
     private let executable: String
@@ -16,6 +21,34 @@ public struct DockerCLI: Sendable {
         self.runner = runner
         self.executable = executable
         self.engineSocket = engineSocket
+    }
+
+    /// Runs `docker <arguments>` and hands back what it printed, whatever its exit status.
+    ///
+    /// - Parameters:
+    ///   - input: bytes for standard input (a password), if any.
+    ///   - environment: variables on top of the charm's (such as `DOCKER_CONFIG`).
+    ///   - mergeOutput: whether standard error is folded into standard output.
+    /// - Throws: `DockerError.unavailable` when docker cannot be started; a non-zero exit is returned, not thrown.
+    public func run(
+        _ arguments: [String],
+        input: [UInt8]? = nil,
+        environment: [String: String] = [:],
+        mergeOutput: Bool = false
+    ) async throws(DockerError) -> CommandResult {
+        do throws(CommandError) {
+            return try await runner.run(
+                Command(
+                    executable,
+                    arguments,
+                    input: input,
+                    environment: environment,
+                    mergeErrorIntoOutput: mergeOutput
+                )
+            )
+        } catch {
+            throw .unavailable(reason: error.description)
+        }
     }
 
     /// The container named exactly `name`, or `nil` when there is none.
@@ -173,11 +206,7 @@ public struct DockerCLI: Sendable {
     }
 
     private func docker(_ arguments: [String]) async throws(DockerError) -> CommandResult {
-        do throws(CommandError) {
-            return try await runner.run(Command(executable, arguments))
-        } catch {
-            throw .unavailable(reason: error.description)
-        }
+        try await run(arguments)
     }
 
     /// Whether docker said the container or image does not exist.

@@ -95,6 +95,6 @@ public enum DaemonConfiguration {
     /// Parses an existing file: `[:]` when there is none or it is blank, `nil` when it is not a JSON object.
     public static func parse(_ bytes: [UInt8]?) -> [String: JSONValue]? {
         guard let bytes, !String(decoding: bytes, as: UTF8.self).trimmingWhitespace().isEmpty else { return [:] }
-        return try? JSONDecoder().decode([String: JSONValue].self, from: Data(bytes))
+        return (try? JSONValue(parsing: bytes))?.objectValue
     }
 }

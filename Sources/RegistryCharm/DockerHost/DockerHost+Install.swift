@@ -116,7 +116,7 @@ extension DockerHost {
     }
 
     func osRelease() throws(DockerHostError) -> OSRelease {
-        OSRelease(try read(system.osRelease).map { String(decoding: $0, as: UTF8.self) } ?? "")
+        OSRelease(try read(paths.osRelease).map { String(decoding: $0, as: UTF8.self) } ?? "")
     }
 
     /// Writes the runtime's source list and key (nothing for `apt`).
@@ -131,7 +131,7 @@ extension DockerHost {
             let arch = try await architecture()
             let release = try osRelease()
             guard !release.codename.isEmpty else {
-                throw .installFailed(what: "docker's repository", reason: "'\(system.osRelease)' names no codename")
+                throw .installFailed(what: "docker's repository", reason: "'\(paths.osRelease)' names no codename")
             }
             let repository = "\(Self.dockerRepository)/\(release.id)"
             let keyring = try await fetchKey(from: "\(repository)/gpg", named: "docker", settings)

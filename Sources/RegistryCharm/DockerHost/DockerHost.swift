@@ -23,10 +23,8 @@ public struct DockerHost: Sendable {
     public let runner: any CommandRunner
     /// Reads and writes configuration files.
     public let files: any FileSystem
-    /// The charm's paths.
+    /// Where things live on the machine.
     public let paths: HostPaths
-    /// The other machine paths read.
-    public let system: DockerHostSystemPaths
     /// How long to wait for the engine to answer after an install, reload or restart.
     public var answerTimeout: Duration
     /// The pause between two probes while waiting.
@@ -37,28 +35,26 @@ public struct DockerHost: Sendable {
         runner: any CommandRunner,
         files: any FileSystem,
         paths: HostPaths,
-        system: DockerHostSystemPaths = DockerHostSystemPaths(),
         answerTimeout: Duration = .seconds(120),
         pollInterval: Duration = .seconds(1)
     ) {
         self.runner = runner
         self.files = files
         self.paths = paths
-        self.system = system
         self.answerTimeout = answerTimeout
         self.pollInterval = pollInterval
     }
 
-    /// The probe: `docker info --format {{.ServerVersion}}`.
-    static let probe = Command("docker", ["info", "--format", "{{.ServerVersion}}"])
+    /// The probe's arguments: `docker info --format {{.ServerVersion}}`.
+    static let probe = ["info", "--format", "{{.ServerVersion}}"]
 
     /// Whether the engine answers (`docker info` exits 0).
     public func isAnswering() async -> Bool {
-        (try? await runner.run(Self.probe))?.succeeded ?? false
+        (try? await DockerCLI(runner: runner).run(Self.probe))?.succeeded ?? false
     }
 
     /// Whether systemd manages services here.
-    public var systemdIsRunning: Bool { files.exists(system.systemdRuntimeDirectory) }
+    public var systemdIsRunning: Bool { files.exists(paths.systemdRuntimeDirectory) }
 
     /// Probes until the engine answers, at most `answerTimeout`.
     ///
@@ -88,7 +84,7 @@ public struct DockerHost: Sendable {
         let nvidia: Bool
         switch settings.requestedRuntime {
         case .nvidia: nvidia = true
-        case .auto: nvidia = files.exists(system.nvidiaContainerRuntime)
+        case .auto: nvidia = files.exists(paths.nvidiaContainerRuntime)
         default: nvidia = false
         }
         let content = try DaemonConfiguration.render(settings, insecureRegistries: insecureRegistries, nvidia: nvidia)

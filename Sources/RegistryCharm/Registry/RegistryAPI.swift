@@ -1,4 +1,4 @@
-import FoundationEssentials
+import JujuKit
 
 /// The registry's HTTP API (distribution v2) over a transport: catalog and tags (all pages), manifests, deletion.
 ///
@@ -36,12 +36,12 @@ public struct RegistryAPI: Sendable {
 
     /// Every repository in the catalog, following `Link: <…>; rel="next"` pages.
     public func repositories() async throws(RegistryClientError) -> [String] {
-        struct Page: Decodable { var repositories: [String]? }
         var names: [String] = []
         var next: String? = "/v2/_catalog?n=\(pageSize)"
         while let target = next {
             let response = try await expect(RegistryRequest("GET", target), [200])
-            names += try decode(Page.self, response, target).repositories ?? []
+            names +=
+                try read(response, target) { page throws(JSONFieldError) in try page.strings("repositories") } ?? []
             next = Self.nextPage(response.headers["link"])
         }
         return names
@@ -49,14 +49,13 @@ public struct RegistryAPI: Sendable {
 
     /// Every tag of `repository` (none when it has no tags left).
     public func tags(of repository: String) async throws(RegistryClientError) -> [String] {
-        struct Page: Decodable { var tags: [String]? }
         var tags: [String] = []
         var next: String? = "/v2/\(repository)/tags/list?n=\(pageSize)"
         while let target = next {
             let response = try await send(RegistryRequest("GET", target))
             if response.status == 404 { return tags }
             try check(response, target, [200])
-            tags += try decode(Page.self, response, target).tags ?? []
+            tags += try read(response, target) { page throws(JSONFieldError) in try page.strings("tags") } ?? []
             next = Self.nextPage(response.headers["link"])
         }
         return tags
@@ -64,13 +63,6 @@ public struct RegistryAPI: Sendable {
 
     /// The manifest `reference` (a tag or digest) of `repository`, or `nil` when there is none.
     public func manifest(_ repository: String, _ reference: String) async throws(RegistryClientError) -> Manifest? {
-        struct Descriptor: Decodable { var size: Int? }
-        struct Body: Decodable {
-            var mediaType: String?
-            var config: Descriptor?
-            var layers: [Descriptor]?
-            var manifests: [Descriptor]?
-        }
         let target = "/v2/\(repository)/manifests/\(reference)"
         let response = try await send(RegistryRequest("GET", target, headers: ["Accept": Self.manifestTypes]))
         if response.status == 404 { return nil }
@@ -78,12 +70,19 @@ public struct RegistryAPI: Sendable {
         guard let digest = response.headers["docker-content-digest"] else {
             throw .unreadable(request: "GET \(target)", reason: "no Docker-Content-Digest header")
         }
-        let body = try decode(Body.self, response, target)
-        let parts = [body.config].compactMap { $0 } + (body.layers ?? []) + (body.manifests ?? [])
+        // The body: `mediaType`, and the descriptors (`config`, `layers[]`, `manifests[]`) whose `size`s add up.
+        let (mediaType, sizes) = try read(response, target) { body throws(JSONFieldError) in
+            let parts =
+                [try body.fields("config")].compactMap { $0 } + (try body.fieldsArray("layers") ?? [])
+                + (try body.fieldsArray("manifests") ?? [])
+            var sizes: [Int] = []
+            for part in parts { sizes.append(try part.int("size") ?? 0) }
+            return (try body.string("mediaType"), sizes)
+        }
         return Manifest(
             digest: digest,
-            mediaType: body.mediaType ?? response.headers["content-type"] ?? "",
-            size: parts.reduce(0) { $0 + ($1.size ?? 0) }
+            mediaType: mediaType ?? response.headers["content-type"] ?? "",
+            size: sizes.reduce(0, +)
         )
     }
 
@@ -128,26 +127,36 @@ public struct RegistryAPI: Sendable {
         throw .status(request: target, status: response.status, message: Self.errorMessage(response.body))
     }
 
-    private func decode<Value: Decodable>(_ type: Value.Type, _ response: RegistryResponse, _ target: String)
-        throws(RegistryClientError) -> Value
-    {
-        do {
-            return try JSONDecoder().decode(type, from: Data(response.body))
+    /// Reads the JSON object `response` holds with `fields`.
+    ///
+    /// - Throws: `RegistryClientError.unreadable` when the body is not a JSON object or a member has another type.
+    private func read<Value>(
+        _ response: RegistryResponse,
+        _ target: String,
+        _ fields: (JSONFields) throws(JSONFieldError) -> Value
+    ) throws(RegistryClientError) -> Value {
+        let unreadable = RegistryClientError.unreadable(
+            request: "GET \(target)",
+            reason: "the body is not the documented JSON"
+        )
+        guard let body = try? JSONFields(parsing: response.body) else { throw unreadable }
+        do throws(JSONFieldError) {
+            return try fields(body)
         } catch {
-            throw .unreadable(request: "GET \(target)", reason: "the body is not the documented JSON")
+            throw unreadable
         }
     }
 
     /// The first `errors[].message` of a registry error body, if any.
+    ///
+    /// The body is `{"errors": [{"code": …, "message": …}, …]}`; anything else (or an item of another shape) has none.
     static func errorMessage(_ body: [UInt8]) -> String {
-        struct Errors: Decodable {
-            struct Item: Decodable {
-                var code: String?
-                var message: String?
-            }
-            var errors: [Item]?
-        }
-        guard let item = (try? JSONDecoder().decode(Errors.self, from: Data(body)))?.errors?.first else { return "" }
-        return [item.code, item.message].compactMap { $0 }.joined(separator: ": ").lowercased()
+        guard let fields = try? JSONFields(parsing: body),
+            let items = try? fields.fieldsArray("errors")?.map({ item throws(JSONFieldError) in
+                [try item.string("code"), try item.string("message")]
+            }),
+            let item = items.first
+        else { return "" }
+        return item.compactMap { $0 }.joined(separator: ": ").lowercased()
     }
 }

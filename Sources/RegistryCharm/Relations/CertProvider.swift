@@ -8,15 +8,15 @@ struct CertProvider {
     /// The endpoint name in metadata.yaml.
     static let endpoint = "cert-provider"
 
-    let session: HookSession
+    let session: RegistrySession
     let config: CharmConfig
     let now: Date
 
     /// What the provider has given so far; the request is published (when it changed) once per hook.
     func receipt() async throws -> CertificateReceipt {
-        if let known = session.scratch[CertificateReceipt.self] { return known }
+        if let known = session.state.certificateReceipt { return known }
         let found = try await run()
-        session.scratch[CertificateReceipt.self] = found
+        session.state.certificateReceipt = found
         return found
     }
 

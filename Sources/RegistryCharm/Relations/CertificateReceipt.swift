@@ -1,4 +1,3 @@
-import FoundationEssentials
 import JujuKit
 
 /// A CA, a server certificate and its key, as PEM.
@@ -46,7 +45,7 @@ enum CertificateReceipt: Equatable {
             key = value("\(unitKey).server.key")
         }
         if certificate == nil || key == nil, let processed = value("\(unitKey).processed_requests"),
-            let requests = try? JSONDecoder().decode([String: [String: String]].self, from: Data(processed.utf8)),
+            let requests = (try? JSONValue(parsing: processed))?.objectValue({ $0.objectValue(\.stringValue) }),
             let entry = requests[commonName]
         {
             certificate = entry["cert"].flatMap { $0.isEmpty ? nil : $0 }

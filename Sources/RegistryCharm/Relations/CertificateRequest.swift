@@ -1,4 +1,3 @@
-import FoundationEssentials
 import JujuKit
 
 /// The server certificate this unit asks the `cert-provider` (tls-certificates) relation for, in the keys and
@@ -50,6 +49,6 @@ struct CertificateRequest: Equatable {
 
     private static func decodeRequests(_ text: String?) -> [String: [String: [String]]] {
         guard let text else { return [:] }
-        return (try? JSONDecoder().decode([String: [String: [String]]].self, from: Data(text.utf8))) ?? [:]
+        return (try? JSONValue(parsing: text))?.objectValue { $0.objectValue(\.stringsValue) } ?? [:]
     }
 }

@@ -10,7 +10,7 @@ struct Nrpe {
     /// The endpoint name in metadata.yaml.
     static let endpoint = "nrpe-external-master"
 
-    let session: HookSession
+    let session: RegistrySession
     let config: CharmConfig
     let environment: CharmEnvironment
 

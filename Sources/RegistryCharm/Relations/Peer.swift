@@ -30,7 +30,7 @@ struct PeerMembers: Equatable {
     }
 
     /// The members as this hook sees them.
-    static func read(_ session: HookSession) async throws -> PeerMembers {
+    static func read(_ session: RegistrySession) async throws -> PeerMembers {
         let addresses = try await UnitAddresses.of(session)
         var peers: [(unit: String, data: [String: String])] = []
         if let relation = try await session.relations.ids(endpoint).first {

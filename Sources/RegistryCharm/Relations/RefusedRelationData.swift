@@ -2,7 +2,7 @@ import JujuKit
 import Logging
 
 /// Values another application put in its databag that the charm refused in this hook (an address that is not an
-/// IP address or DNS name, a Nagios name too long for a file name), kept in `session.scratch` for the status.
+/// IP address or DNS name, a Nagios name too long for a file name), kept in the hook state for the status.
 ///
 /// Nothing is applied from a refused value: a proxy or peer without a usable address is left out, an unusable
 /// Nagios name falls back to the charm's own. The status says which unit and key to fix.
@@ -33,20 +33,20 @@ struct RefusedRelationData: Equatable {
             + " \(JSONText.encode(first.value)) (\(first.reason)); fix it on that application.\(more)"
     }
 
-    /// Records that `unit` on `relation` set `key` to `value`, refused for `reason`, in `session`'s scratch pad.
+    /// Records that `unit` on `relation` set `key` to `value`, refused for `reason`, in `session`'s hook state.
     static func note(
-        _ session: HookSession,
+        _ session: RegistrySession,
         relation: String,
         unit: String,
         key: String,
         value: String,
         reason: String
     ) {
-        var found = session.scratch[RefusedRelationData.self] ?? RefusedRelationData()
+        var found = session.state.refusedRelationData
         let entry = Entry(relation: relation, unit: unit, key: key, reason: reason, value: String(value.prefix(64)))
         guard !found.entries.contains(entry) else { return }
         found.entries.append(entry)
-        session.scratch[RefusedRelationData.self] = found
+        session.state.refusedRelationData = found
         session.logger.warning(
             "refused \(key) from \(unit) on \(relation): \(JSONText.encode(entry.value)) is \(reason)"
         )
@@ -61,7 +61,7 @@ extension RefusedRelationData {
     /// Keeps in the unit state what this hook refused on `endpoint` (nothing clears it).
     ///
     /// Called once a reader has seen every remote unit of the endpoint; the state changes only when the message does.
-    static func settle(_ session: HookSession, endpoint: String) {
+    static func settle(_ session: RegistrySession, endpoint: String) {
         let found = session.refusedRelationData.entries.filter { $0.relation.hasPrefix(endpoint + ":") }
         var kept = session.values[valuesKey]?.objectValue ?? [:]
         kept[endpoint] = RefusedRelationData(entries: found).message.map(JSONValue.string)
@@ -75,9 +75,9 @@ extension RefusedRelationData {
     }
 }
 
-extension HookSession {
+extension RegistrySession {
     /// What relation data this hook refused (see ``RefusedRelationData``); empty when nothing.
-    var refusedRelationData: RefusedRelationData { scratch[RefusedRelationData.self] ?? RefusedRelationData() }
+    var refusedRelationData: RefusedRelationData { state.refusedRelationData }
 
     /// The status message for refused relation data, as the last hook that read each relation left it (see
     /// ``RefusedRelationData/settle(_:endpoint:)``); `nil` when nothing is refused.

@@ -32,7 +32,7 @@ struct RegistryClients {
     /// The endpoint name in metadata.yaml.
     static let endpoint = "docker-registry"
 
-    let session: HookSession
+    let session: RegistrySession
 
     /// Publishes `data` on every relation of the endpoint where it changed; logs that it did, never the values.
     func publish(_ data: RegistryClientData) async throws {

@@ -24,7 +24,7 @@ enum RelationAddress {
     }
 
     /// Notes in `session` (``RefusedRelationData``) the address `unit` on `relation` gives, if it is refused.
-    static func noteRefused(_ data: [String: String], session: HookSession, relation: String, unit: String) {
+    static func noteRefused(_ data: [String: String], session: RegistrySession, relation: String, unit: String) {
         guard let value = refused(data) else { return }
         let key = keys.first { data[$0]?.trimmingWhitespace() == value } ?? keys[0]
         let reason = "not an IP address or a DNS name of at most \(maximumLength) characters"

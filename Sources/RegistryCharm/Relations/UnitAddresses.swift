@@ -20,9 +20,9 @@ struct UnitAddresses {
     /// Where the private address last asked is kept in the unit state.
     static let rememberedKey = "unit.private-address"
 
-    /// The addresses, from this hook's scratch pad, the unit state (see ``mayUseRemembered(_:)``) or the hook tools.
-    static func of(_ session: HookSession) async throws -> UnitAddresses {
-        if let known = session.scratch[UnitAddresses.self] { return known }
+    /// The addresses, from this hook's state, the unit state (see ``mayUseRemembered(_:)``) or the hook tools.
+    static func of(_ session: RegistrySession) async throws -> UnitAddresses {
+        if let known = session.state.unitAddresses { return known }
         let remembered = session.values[rememberedKey]?.stringValue
         let address: String
         if let remembered, mayUseRemembered(session.context.event) {
@@ -32,7 +32,7 @@ struct UnitAddresses {
             session.values[rememberedKey] = .string(address)
         }
         let found = UnitAddresses(privateAddress: address)
-        session.scratch[UnitAddresses.self] = found
+        session.state.unitAddresses = found
         return found
     }
 
@@ -46,13 +46,13 @@ struct UnitAddresses {
     }
 
     /// The addresses including the public one and the host name, which only the certificate request needs.
-    static func withPublic(_ session: HookSession) async throws -> UnitAddresses {
+    static func withPublic(_ session: RegistrySession) async throws -> UnitAddresses {
         var addresses = try await of(session)
         if !addresses.complete {
             addresses.publicAddress = try await session.tools.publicAddress()
             addresses.hostname = machineHostname()
             addresses.complete = true
-            session.scratch[UnitAddresses.self] = addresses
+            session.state.unitAddresses = addresses
         }
         return addresses
     }

@@ -7,7 +7,7 @@ import Logging
 /// other units publish nothing and, once, delete what old revisions left (`all_services`, LP#1828532). A proxy
 /// related later gets the stanza at once: what was sent is tracked per relation.
 struct Website {
-    let session: HookSession
+    let session: RegistrySession
     let charmDirectory: String
     let files: any FileSystem
 

@@ -19,8 +19,8 @@ struct WebsiteProxy: Equatable {
 
     /// The proxies as this hook sees them; a proxy unit whose address is refused (``RelationAddress``) is left
     /// out and noted in ``RefusedRelationData``.
-    static func read(_ session: HookSession) async throws -> WebsiteProxy {
-        if let known = session.scratch[WebsiteProxy.self] { return known }
+    static func read(_ session: RegistrySession) async throws -> WebsiteProxy {
+        if let known = session.state.websiteProxy { return known }
         var addresses: [String] = []
         for relation in try await session.relations.ids(endpoint) {
             for (unit, data) in try await session.relations.remoteUnitBags(relation) {
@@ -30,7 +30,7 @@ struct WebsiteProxy: Equatable {
         }
         RefusedRelationData.settle(session, endpoint: endpoint)
         let proxy = WebsiteProxy(addresses: addresses)
-        session.scratch[WebsiteProxy.self] = proxy
+        session.state.websiteProxy = proxy
         return proxy
     }
 }

@@ -8,7 +8,7 @@ import Logging
 /// names the same reference, the remembered version is used without asking docker anything (the charm treats the
 /// reference, not the image id, as what it runs: a re-tag behind its back is not followed, as for the container).
 struct RegistryImageVersions {
-    let session: HookSession
+    let session: RegistrySession
     let docker: DockerCLI
 
     /// The version of the registry in `image`.

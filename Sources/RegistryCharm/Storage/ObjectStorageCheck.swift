@@ -13,7 +13,7 @@ extension StateKeys {
 /// switch from filesystem storage, notes in the status that the registry is empty on its new backend while
 /// `/srv/registry` still holds the images pushed before (the charm never deletes that directory).
 struct ObjectStorageCheck {
-    let session: HookSession
+    let session: RegistrySession
     let config: CharmConfig
     let environment: CharmEnvironment
 
