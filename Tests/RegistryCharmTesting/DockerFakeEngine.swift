@@ -30,6 +30,14 @@ public final class DockerFakeEngine: Sendable {
         public var restartCount = 0
         /// What `docker container logs` prints (on stderr, as the registry logs).
         public var logs = ""
+        /// The pretend host pid of its main process (while it runs and is not restarting).
+        public var pid = 0
+        /// When it was last started (by `run -d` or `container start`), on the engine's own clock: its process's
+        /// start time.
+        public var starts = 0
+
+        /// Whether its main process runs now.
+        var hasProcess: Bool { running && !restarting }
     }
 
     private struct State {
@@ -39,6 +47,10 @@ public final class DockerFakeEngine: Sendable {
         var pullable: Set<String> = []
         var failures: [String: String] = [:]
         var nextID = 1
+        /// Pids and start times are never reused, as a real kernel does not reuse them within a test's span.
+        var clock = 0
+        /// Whether the pretend dockerd process runs (see ``DockerFakeEngine/daemonPID``).
+        var daemonRunning = true
         /// Logs a container started from now on crash-loops with (`nil`: containers run fine).
         var crashLogs: String?
         /// What `registry --version` prints in each image (the default for images not listed).
@@ -75,9 +87,18 @@ public final class DockerFakeEngine: Sendable {
     ) -> String {
         state.withLock { state in
             let id = id ?? Self.makeID(&state.nextID)
-            state.containers.append(
-                Container(id: id, name: name, image: image, running: running, restarting: restarting, labels: labels)
+            var container = Container(
+                id: id,
+                name: name,
+                image: image,
+                running: running,
+                restarting: restarting,
+                labels: labels
             )
+            state.clock += 1
+            container.pid = 10_000 + state.clock
+            container.starts = running ? state.clock : 0
+            state.containers.append(container)
             return id
         }
     }
@@ -99,6 +120,15 @@ public final class DockerFakeEngine: Sendable {
             state.containers[index].restartCount = restartCount
             state.containers[index].logs = logs
         }
+    }
+
+    /// The pretend dockerd's pid (what a scenario writes to `/var/run/docker.pid`).
+    public static let daemonPID = 4242
+
+    /// Makes dockerd die: its process is gone and every docker command fails as the CLI does without a daemon.
+    public func killDaemon() {
+        state.withLock { $0.daemonRunning = false }
+        fail("container", stderr: "Cannot connect to the Docker daemon at unix:///var/run/docker.sock.")
     }
 
     /// Makes every container started from now on crash-loop with `logs` (`nil`: they run fine again).
@@ -161,8 +191,11 @@ public final class DockerFakeEngine: Sendable {
                 return Self.create(Array(arguments.dropFirst(2)), start: arguments[0] == "run", &state)
             case ["container", "start"]:
                 let crashLogs = state.crashLogs
+                state.clock += 1
+                let clock = state.clock
                 return Self.update(arguments[2], &state) {
                     $0.running = true
+                    $0.starts = clock
                     if let crashLogs { Self.crashLoop(&$0, logs: crashLogs) }
                 }
             case ["container", "logs"]:
@@ -256,6 +289,9 @@ public final class DockerFakeEngine: Sendable {
         }
         let id = makeID(&state.nextID)
         var container = Container(id: id, name: name, image: image, running: start, labels: labels, arguments: options)
+        state.clock += 1
+        container.pid = 10_000 + state.clock
+        container.starts = start ? state.clock : 0
         if start, let crashLogs = state.crashLogs { crashLoop(&container, logs: crashLogs) }
         state.containers.append(container)
         return CommandResult(standardOutput: "\(id)\n")
@@ -296,6 +332,7 @@ public final class DockerFakeEngine: Sendable {
                         "Running": \(container.running || container.restarting),
                         "Restarting": \(container.restarting),
                         "ExitCode": \(container.running ? 0 : 2),
+                        "Pid": \(container.hasProcess ? container.pid : 0),
                         "StartedAt": "2026-11-23T17:21:42.695025039Z",
                         "FinishedAt": "0001-01-01T00:00:00Z"
                     },
@@ -308,5 +345,14 @@ public final class DockerFakeEngine: Sendable {
             ]
 
             """
+    }
+}
+
+extension DockerFakeEngine: ProcessTable {
+    /// The pretend `/proc`: a running container's main process, whose start time changes with each start and each
+    /// restart docker makes.
+    public func startTime(of pid: Int) -> String? {
+        if pid == Self.daemonPID { return state.withLock { $0.daemonRunning } ? "daemon" : nil }
+        return containers.first { $0.pid == pid && $0.hasProcess }.map { "\($0.starts).\($0.restartCount)" }
     }
 }

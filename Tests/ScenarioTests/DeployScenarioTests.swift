@@ -2,6 +2,7 @@ import JujuKit
 import JujuKitTesting
 import RegistryCharm
 import RegistryCharmTesting
+import Synchronization
 import Testing
 
 @Suite("Deploy and idle hooks")
@@ -73,16 +74,19 @@ struct DeployScenarioTests {
         #expect(scenario.docker.containers.first?.id != before)
     }
 
-    @Test("update-status with nothing to do: one tool call (state-get), one read of the container, no writes")
+    @Test("update-status with nothing to do: one tool call (state-get), no docker call, no request, no writes")
     func idleUpdateStatus() async {
         let scenario = Scenario()
         await scenario.deploy()
         await scenario.run(.unit(.updateStatus))
         scenario.resetRecording()
+        scenario.registry.state.withLock { $0.requests = [] }
         let outcome = await scenario.run(.unit(.updateStatus))
         #expect(outcome.exitCode == 0)
         #expect(scenario.tools.calls == ["state-get"])
-        #expect(scenario.dockerLines == ["container inspect registry"])
+        // The process the last hook found serving still runs: docker is not asked.
+        #expect(scenario.dockerLines.isEmpty)
+        #expect(scenario.registry.requests.isEmpty)
         #expect(scenario.files.writes.isEmpty)
         #expect(scenario.status == .active("Ready at 10.0.0.5:5000 (http)."))
     }
@@ -144,13 +148,52 @@ struct EngineTroubleScenarioTests {
     func engineDown() async {
         let scenario = Scenario()
         await scenario.deploy()
-        scenario.docker.fail(
-            "container inspect",
-            stderr: "Cannot connect to the Docker daemon at unix:///var/run/docker.sock."
-        )
+        // The registry's process would still be found running: dockerd's own process is what tells.
+        scenario.docker.killDaemon()
         let outcome = await scenario.run(.unit(.updateStatus))
         #expect(outcome.exitCode == 0)
         #expect(scenario.status?.state == .blocked)
         #expect(scenario.status?.message.contains("docker engine does not answer") == true)
+    }
+}
+
+@Suite("Idle update-status reads /proc, not docker")
+struct IdleProcessScenarioTests {
+    @Test("the first update-status after deploy is idle: the hook that started the container recorded its process")
+    func firstUpdateStatusIsIdle() async {
+        let scenario = Scenario()
+        await scenario.deploy()
+        scenario.resetRecording()
+        await scenario.run(.unit(.updateStatus))
+        #expect(scenario.tools.calls == ["state-get"])
+        #expect(scenario.dockerLines.isEmpty)
+    }
+
+    @Test("a registry process docker restarted (same container, new process) sends update-status down the full path")
+    func restartedProcessIsNoticed() async throws {
+        let scenario = Scenario()
+        await scenario.deploy()
+        let id = try #require(scenario.docker.container(named: "registry")?.id)
+        // docker restarts it (restart policy): a new process in the same container.
+        _ = try await scenario.docker.cli.stop(id, timeoutSeconds: 1)
+        _ = try await scenario.docker.cli.start(id)
+        scenario.resetRecording()
+        await scenario.run(.unit(.updateStatus))
+        #expect(scenario.tools.calls.contains("config-get"))
+        #expect(scenario.dockerLines.first == "container inspect registry")
+        #expect(scenario.status?.state == .active)
+        // Recorded again: the next one is idle.
+        scenario.resetRecording()
+        await scenario.run(.unit(.updateStatus))
+        #expect(scenario.tools.calls == ["state-get"])
+        #expect(scenario.dockerLines.isEmpty)
+    }
+
+    @Test("/proc/<pid>/stat: the start time is field 22, found after the last ')' of the command name")
+    func statParsing() {
+        let line = "4242 (registry (x) y) S 1 4242 4242 0 -1 4194560 1000 0 0 0 5 3 0 0 20 0 9 0 123456 0 0\n"
+        #expect(ProcFileSystem.startTime(inStat: line) == "123456")
+        #expect(ProcFileSystem.startTime(inStat: "4242 (registry) S 1 2") == nil)
+        #expect(ProcFileSystem.startTime(inStat: "garbage") == nil)
     }
 }

@@ -42,7 +42,7 @@ final class Scenario: @unchecked Sendable {
         // The engine answers, dockerd has a pid to reload, systemd is absent (as on the test machine).
         docker.runner.on("docker", ["info"], result: CommandResult(standardOutput: "28.2.2\n"))
         docker.runner.on("kill", ["-HUP"], result: CommandResult())
-        try? files.write("/var/run/docker.pid", text: "4242\n", mode: .publicReadable)
+        try? files.write("/var/run/docker.pid", text: "\(DockerFakeEngine.daemonPID)\n", mode: .publicReadable)
         let templates = Self.repository.appendingPathComponent("templates")
         for name in (try? FileManager.default.contentsOfDirectory(atPath: templates.path)) ?? [] {
             let text = (try? String(contentsOf: templates.appendingPathComponent(name), encoding: .utf8)) ?? ""
@@ -76,7 +76,8 @@ final class Scenario: @unchecked Sendable {
             now: { [now] in now },
             pause: { _ in },
             registryTransport: registry,
-            diskSpace: diskSpace
+            diskSpace: diskSpace,
+            processes: docker
         )
         let outcome = await CharmDispatcher(
             context: context,

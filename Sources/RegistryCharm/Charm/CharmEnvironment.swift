@@ -21,6 +21,8 @@ public struct CharmEnvironment: Sendable {
     public var registryTransport: any RegistryTransport
     /// The space of the file system a path is on (`statvfs`); tests pass a fake.
     public var diskSpace: @Sendable (String) -> DiskSpace?
+    /// The machine's processes: an idle `update-status` checks that the registry's process still runs.
+    public var processes: any ProcessTable
 
     /// Creates an environment.
     public init(
@@ -31,8 +33,10 @@ public struct CharmEnvironment: Sendable {
         engineSocket: DockerEngineSocket? = nil,
         pause: @escaping @Sendable (Int) async -> Void = { try? await Task.sleep(for: .milliseconds($0)) },
         registryTransport: any RegistryTransport = CurlRegistryTransport(),
-        diskSpace: @escaping @Sendable (String) -> DiskSpace? = DiskSpace.of
+        diskSpace: @escaping @Sendable (String) -> DiskSpace? = DiskSpace.of,
+        processes: (any ProcessTable)? = nil
     ) {
+        self.processes = processes ?? ProcFileSystem(files: files)
         self.diskSpace = diskSpace
         self.pause = pause
         self.runner = runner

@@ -75,4 +75,8 @@ enum StateKeys {
     /// The id of the container the last probe reached: another id (a container re-created behind the charm's back)
     /// is probed again.
     static let probedContainer = "registry.probed-container"
+    /// The registry container's main process when it was last found serving as configured (`pid`, `start`, the
+    /// start time `/proc` gives): while that very process runs, the container has neither stopped nor restarted nor
+    /// been replaced, so an idle `update-status` needs to ask docker nothing.
+    static let servingProcess = "registry.serving-process"
 }

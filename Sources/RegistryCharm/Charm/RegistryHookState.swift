@@ -33,17 +33,7 @@ public final class RegistryHookState {
     var idleStatus: WorkloadStatus?
     /// What the inspection found about the registry container (see ``RegistryInspection``).
     var findings: RegistryFindings?
-    /// A container read earlier in this hook, by name (the full path after an idle check needs no second read).
-    var inspectedContainer: InspectedContainer?
 
     /// Creates the empty state of a new hook.
     init() {}
-}
-
-/// A container read earlier in this hook, by name: `info` is `nil` when there is no such container.
-struct InspectedContainer {
-    /// The name it was asked for.
-    var name: String
-    /// What docker said, `nil` when there is no such container.
-    var info: ContainerInfo?
 }

@@ -36,17 +36,22 @@ struct RegistryInspection {
             if report?.probed != true, session.values[StateKeys.probeFailure] != nil,
                 let info = try await charm.environment.docker.inspect(name)
             {
-                return try await probe(info)
+                let state = try await probe(info)
+                if state == .serving { rememberServingProcess(info) }
+                return state
             }
-            return probedState()
+            let state = probedState()
+            // A container this hook started has a new process: one read of it (over the engine's socket on a
+            // unit) for the next idle update-status. An unchanged one still runs the process on record.
+            if state == .serving, !ServingProcess.stillRuns(in: session, environment: charm.environment),
+                let info = try await charm.environment.docker.inspect(name)
+            {
+                rememberServingProcess(info)
+            }
+            return state
         }
         let docker = charm.environment.docker
-        let info: ContainerInfo?
-        if let known = session.state.inspectedContainer, known.name == name {
-            info = known.info
-        } else {
-            info = try await docker.inspect(name)
-        }
+        let info = try await docker.inspect(name)
         let prepared = try await charm.prepared(session)
         let port = prepared.config.registryPort
         let mayStart = !session.flags.containsKnown(RegistryFlags.stoppedByOperator) && prepared.problems.isEmpty
@@ -75,10 +80,11 @@ struct RegistryInspection {
         if info.isRunning {
             session.values[StateKeys.crashReason] = nil
             let probedBefore = session.values[StateKeys.probedContainer]?.stringValue == info.id
-            if restarted || !probedBefore || session.values[StateKeys.probeFailure] != nil {
-                return try await probe(info)
-            }
-            return .serving
+            let state =
+                restarted || !probedBefore || session.values[StateKeys.probeFailure] != nil
+                ? try await probe(info) : .serving
+            if state == .serving { rememberServingProcess(info) }
+            return state
         }
         guard mayStart else { return .stopped }
         session.logger.warning("registry container \(name) had stopped (exit code \(info.exitCode)); starting it")
@@ -93,6 +99,19 @@ struct RegistryInspection {
         let verdict = try await health.watchAfterStart(name: name, port: port)
         if let reason = RegistryHealth.record(verdict, in: session) { return .crashing(reason) }
         return try await probe(info)
+    }
+
+    /// Records the process of `info`, found serving as configured, for the next idle `update-status` (see
+    /// ``StateKeys/servingProcess``); only when nothing about it calls for another look.
+    private func rememberServingProcess(_ info: ContainerInfo) {
+        let baseline = session.values[StateKeys.restartBaseline]?.intValue ?? 0
+        guard !info.isRestarting, info.restartCount == baseline,
+            session.values[StateKeys.probedContainer]?.stringValue == info.id
+        else {
+            session.values[StateKeys.servingProcess] = nil
+            return
+        }
+        session.values[StateKeys.servingProcess] = ServingProcess.record(registryPID: info.pid, charm.environment)
     }
 
     /// Probes the running container `info` and records the verdict.

@@ -11,7 +11,7 @@ struct RegistryStatus {
     /// there is, reads the configuration so that the handlers after it (a pending reconcile, a file to restore) run
     /// in this hook.
     func checkIdle() async throws {
-        if !session.configLoaded, let unchanged = try await idleStatus() {
+        if !session.configLoaded, let unchanged = idleStatus() {
             session.state.idleStatus = unchanged
         } else {
             try await charm.prepared(session)
@@ -109,27 +109,16 @@ struct RegistryStatus {
 
     /// The status to keep in an `update-status` with nothing to do, found without reading the configuration.
     ///
-    /// The container the last hook ran is up, has not restarted, is the one the last probe found answering as
-    /// configured, and that hook's status said so; `nil` sends the hook down the full path.
-    private func idleStatus() async throws -> WorkloadStatus? {
+    /// The last hook found the registry serving as configured and said so, and the very process it found then still
+    /// runs (same pid, same start time in `/proc`), under the same dockerd: the container has not stopped,
+    /// restarted or been replaced since. No docker call, no HTTP request; `nil` sends the hook down the full path.
+    private func idleStatus() -> WorkloadStatus? {
         let flags = session.flags
         guard flags.containsKnown(RegistryFlags.dockerReady), flags.containsKnown(RegistryFlags.configured),
             !flags.containsKnown(RegistryFlags.seriesUpgrade), !flags.containsKnown(RegistryFlags.reconcilePending),
             !flags.containsKnown(RegistryFlags.stoppedByOperator),
             let last = session.status.lastSet, last == pendingCertificateStatus ?? readyStatus,
-            let name = session.values[StateKeys.containerName]?.stringValue
-        else { return nil }
-        let info: ContainerInfo?
-        do {
-            info = try await charm.environment.docker.inspect(name)
-        } catch {
-            return nil
-        }
-        // The full path, should it follow, needs no second read.
-        session.state.inspectedContainer = InspectedContainer(name: name, info: info)
-        let baseline = session.values[StateKeys.restartBaseline]?.intValue ?? 0
-        guard let info, info.isRunning, !info.isRestarting, info.restartCount == baseline,
-            session.values[StateKeys.probedContainer]?.stringValue == info.id
+            ServingProcess.stillRuns(in: session, environment: charm.environment)
         else { return nil }
         return last
     }

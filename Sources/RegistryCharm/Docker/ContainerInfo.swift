@@ -27,6 +27,8 @@ public struct ContainerInfo: Sendable, Equatable {
     public var startedAt: String?
     /// When it last stopped (RFC 3339 as docker prints it), `nil` if never.
     public var finishedAt: String?
+    /// The host pid of its main process while it runs, 0 otherwise.
+    public var pid: Int
 
     /// Creates a description.
     public init(
@@ -41,7 +43,8 @@ public struct ContainerInfo: Sendable, Equatable {
         labels: [String: String] = [:],
         restartCount: Int = 0,
         startedAt: String? = nil,
-        finishedAt: String? = nil
+        finishedAt: String? = nil,
+        pid: Int = 0
     ) {
         self.id = id
         self.name = name
@@ -55,6 +58,7 @@ public struct ContainerInfo: Sendable, Equatable {
         self.restartCount = restartCount
         self.startedAt = startedAt
         self.finishedAt = finishedAt
+        self.pid = pid
     }
 
     /// The spec digest the charm recorded on the container, if it made it.
@@ -93,7 +97,8 @@ extension ContainerInfo {
             labels: entry.labels ?? [:],
             restartCount: entry.restartCount ?? 0,
             startedAt: Self.time(entry.startedAt),
-            finishedAt: Self.time(entry.finishedAt)
+            finishedAt: Self.time(entry.finishedAt),
+            pid: entry.pid ?? 0
         )
     }
 
@@ -122,6 +127,7 @@ private struct InspectEntry {
     var exitCode: Int?
     var startedAt: String?
     var finishedAt: String?
+    var pid: Int?
     var configImage: String?
     var labels: [String: String]?
 
@@ -141,6 +147,7 @@ private struct InspectEntry {
         exitCode = try Self.optional(state, "ExitCode") { $0.intValue }
         startedAt = try Self.optional(state, "StartedAt") { $0.stringValue }
         finishedAt = try Self.optional(state, "FinishedAt") { $0.stringValue }
+        pid = try Self.optional(state, "Pid") { $0.intValue }
         let config = try Self.optional(entry, "Config") { $0.objectValue }
         configImage = try config.flatMap { config throws(Malformed) in
             try Self.optional(config, "Image") { $0.stringValue }
