@@ -63,6 +63,7 @@ help:
 test:
 	scripts/test-env.sh >/dev/null
 	$(SWIFT) format lint --strict -r Sources Tests
+	scripts/check-c-boundary.sh
 	$(MAKE) --no-print-directory charm
 	$(MAKE) --no-print-directory proof
 	$(SWIFT) build --build-tests
@@ -121,6 +122,7 @@ proof:
 .PHONY: format-lint
 format-lint:
 	$(SWIFT) format lint --strict -r Sources Tests
+	scripts/check-c-boundary.sh
 
 .PHONY: lint
 lint: format-lint proof
