@@ -9,12 +9,12 @@ struct YAMLEventTests {
         let events = try YAMLEventReader.events("- plain\n- 'quoted'\n- |\n  block\n- &a anchored\n- !!str tagged\n")
         #expect(
             events == [
-                .documentStart, .sequenceStart(decorated: false),
-                .scalar(YAMLScalar(value: "plain", style: .plain, decorated: false)),
-                .scalar(YAMLScalar(value: "quoted", style: .quoted, decorated: false)),
-                .scalar(YAMLScalar(value: "block\n", style: .block, decorated: false)),
-                .scalar(YAMLScalar(value: "anchored", style: .plain, decorated: true)),
-                .scalar(YAMLScalar(value: "tagged", style: .plain, decorated: true)),
+                .documentStart, .sequenceStart(decorated: false, flow: false),
+                .scalar(YAMLScalar(value: "plain", style: .plain, decorated: false, source: 2..<7)),
+                .scalar(YAMLScalar(value: "quoted", style: .quoted, decorated: false, source: 10..<18)),
+                .scalar(YAMLScalar(value: "block\n", style: .block, decorated: false, source: 21..<31)),
+                .scalar(YAMLScalar(value: "anchored", style: .plain, decorated: true, source: 33..<44)),
+                .scalar(YAMLScalar(value: "tagged", style: .plain, decorated: true, source: 47..<59)),
                 .sequenceEnd, .documentEnd,
             ]
         )
@@ -25,7 +25,8 @@ struct YAMLEventTests {
         #expect(try YAMLEventReader.events("") == [])
         #expect(try YAMLEventReader.events("# only a comment\n") == [])
         let mapping = try YAMLEventReader.events("key: value")
-        #expect(mapping.contains(.mappingStart(decorated: false)))
+        #expect(mapping.contains(.mappingStart(decorated: false, flow: false)))
+        #expect(try YAMLEventReader.events("{a: b}").contains(.mappingStart(decorated: false, flow: true)))
     }
 
     @Test("bad text is refused with libyaml's problem, its context and the line")

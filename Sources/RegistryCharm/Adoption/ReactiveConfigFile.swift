@@ -1,40 +1,51 @@
+import SystemLibraries
+
 /// Reads the one value this charm needs from the `config.yml` the reactive charm wrote: `http.secret`.
 ///
-/// The reactive charm wrote the file with PyYAML's `safe_dump` (block style, keys sorted, two-space indent), so the
-/// reader accepts exactly that shape and nothing looser: a top-level `http:` line, its block indented below it, and
-/// one `secret:` line at the block's first indent holding a plain, single-quoted or double-quoted scalar on one line.
-/// Anything else (this charm's own JSON file, flow style, a multi-line or escaped value, two `secret:` keys) gives
-/// `nil`, and the caller does without.
+/// The file is parsed by libyaml. The reactive charm wrote it with PyYAML's `safe_dump` (block style, keys sorted,
+/// two-space indent), so the reader accepts exactly that shape and nothing looser: a top-level block mapping with an
+/// `http` block mapping holding one `secret` key whose value is a plain, single-quoted or double-quoted scalar written
+/// on one line with nothing after it. Anything else (this charm's own JSON file, flow style, a multi-line or escaped
+/// value, an anchor, a comment after the value, two `secret:` keys, text libyaml refuses) gives `nil`, and the
+/// caller does without.
 public enum ReactiveConfigFile {
     /// The `http.secret` of `text`, or `nil` when the file has none or is not in the reactive charm's shape.
     public static func httpSecret(in text: String) -> String? {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
-            $0.hasSuffix("\r") ? $0.dropLast() : $0
-        }
-        guard let start = lines.firstIndex(where: { $0 == "http:" }) else { return nil }
-        var block: [Substring] = []
-        for line in lines[(start + 1)...] {
-            if line.allSatisfy({ $0 == " " }) { continue }
-            guard line.first == " " else { break }
-            block.append(line)
-        }
-        guard let first = block.first else { return nil }
-        let indent = first.prefix { $0 == " " }.count
+        guard let events = try? YAMLEventReader.events(text) else { return nil }
+        var reader = EventCursor(events: events)
+        guard reader.next() == .documentStart, case .mappingStart(false, false)? = reader.next() else { return nil }
         var found: String?
-        for (index, line) in block.enumerated() {
-            let lineIndent = line.prefix { $0 == " " }.count
-            guard lineIndent == indent else { continue }
-            let content = line.dropFirst(indent)
-            guard content.hasPrefix("secret:") else { continue }
-            guard found == nil else { return nil }
-            // A deeper line right after the key would continue the value over several lines.
-            if index + 1 < block.count, block[index + 1].prefix(while: { $0 == " " }).count > indent { return nil }
-            let rest = content.dropFirst("secret:".count)
-            guard rest.first == " " else { return nil }
-            guard let value = scalar(rest.drop { $0 == " " }) else { return nil }
-            found = value
+        while case .scalar(let key)? = reader.peek() {
+            reader.advance()
+            guard key.style == .plain, key.value == "http" else {
+                guard reader.skipNode() else { return nil }
+                continue
+            }
+            guard case .mappingStart(false, false)? = reader.next() else { return nil }
+            while case .scalar(let innerKey)? = reader.peek() {
+                reader.advance()
+                guard innerKey.style == .plain, innerKey.value == "secret" else {
+                    guard reader.skipNode() else { return nil }
+                    continue
+                }
+                guard found == nil, case .scalar(let value)? = reader.next(), !value.decorated,
+                    let secret = writtenAlone(value, in: Array(text.utf8))
+                else { return nil }
+                found = secret
+            }
+            guard reader.next() == .mappingEnd else { return nil }
         }
         return found
+    }
+
+    /// The value of `scalar` when its source is one scalar alone on its line, as ``scalar(_:)`` accepts it.
+    private static func writtenAlone(_ scalar: YAMLScalar, in bytes: [UInt8]) -> String? {
+        guard scalar.source.upperBound <= bytes.count else { return nil }
+        let rest = bytes[scalar.source.upperBound...].prefix { $0 != UInt8(ascii: "\n") }
+        guard rest.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\r") }) else { return nil }
+        let source = String(decoding: bytes[scalar.source], as: UTF8.self)
+        guard let value = Self.scalar(Substring(source)), value == scalar.value else { return nil }
+        return value
     }
 
     /// One scalar on one line: `'…'` (with `''` for a quote), `"…"` without escapes, or a plain word.
@@ -72,5 +83,34 @@ public enum ReactiveConfigFile {
                     .contains($0)
         }
         return allowed ? String(text) : nil
+    }
+}
+
+/// Walks libyaml's events.
+private struct EventCursor {
+    let events: [YAMLEvent]
+    var index = 0
+
+    func peek() -> YAMLEvent? { index < events.count ? events[index] : nil }
+
+    mutating func advance() { index += 1 }
+
+    mutating func next() -> YAMLEvent? {
+        defer { index += 1 }
+        return peek()
+    }
+
+    /// Steps over one node (a scalar, or a whole sequence or mapping); `false` at an alias or the end.
+    mutating func skipNode() -> Bool {
+        var depth = 0
+        repeat {
+            switch next() {
+            case .scalar: break
+            case .sequenceStart, .mappingStart: depth += 1
+            case .sequenceEnd, .mappingEnd: depth -= 1
+            case .alias, .documentStart, .documentEnd, nil: return false
+            }
+        } while depth > 0
+        return true
     }
 }

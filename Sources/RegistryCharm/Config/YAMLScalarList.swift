@@ -37,7 +37,7 @@ public enum YAMLScalarList {
                 } else if let item {
                     items = [item]
                 }
-            case .sequenceStart(let decorated):
+            case .sequenceStart(let decorated, _):
                 guard !decorated else { throw .unsupportedScalar }
                 guard !inList, !listClosed else { throw .nestedCollection }
                 inList = true

@@ -8,12 +8,12 @@ public enum YAMLEvent: Equatable, Sendable {
     case documentEnd
     /// A scalar.
     case scalar(YAMLScalar)
-    /// A sequence begins; `anchored` when it carries an anchor or an explicit tag.
-    case sequenceStart(decorated: Bool)
+    /// A sequence begins; `decorated` when it carries an anchor or an explicit tag, `flow` when written `[…]`.
+    case sequenceStart(decorated: Bool, flow: Bool)
     /// A sequence ends.
     case sequenceEnd
-    /// A mapping begins.
-    case mappingStart(decorated: Bool)
+    /// A mapping begins; `decorated` and `flow` (`{…}`) as for sequences.
+    case mappingStart(decorated: Bool, flow: Bool)
     /// A mapping ends.
     case mappingEnd
     /// An alias (`*name`).
@@ -38,12 +38,15 @@ public struct YAMLScalar: Equatable, Sendable {
     public var style: Style
     /// Whether it carries an anchor (`&name`) or an explicit tag (`!!str`).
     public var decorated: Bool
+    /// Where it is written: byte offsets into the UTF-8 of the text parsed, quotes included.
+    public var source: Range<Int>
 
     /// Creates a scalar.
-    public init(value: String, style: Style, decorated: Bool) {
+    public init(value: String, style: Style, decorated: Bool, source: Range<Int> = 0..<0) {
         self.value = value
         self.style = style
         self.decorated = decorated
+        self.source = source
     }
 }
 
@@ -99,11 +102,17 @@ public enum YAMLEventReader {
         case YAML_DOCUMENT_END_EVENT: return .documentEnd
         case YAML_SEQUENCE_START_EVENT:
             let start = event.data.sequence_start
-            return .sequenceStart(decorated: start.anchor != nil || start.implicit == 0)
+            return .sequenceStart(
+                decorated: start.anchor != nil || start.implicit == 0,
+                flow: start.style == YAML_FLOW_SEQUENCE_STYLE
+            )
         case YAML_SEQUENCE_END_EVENT: return .sequenceEnd
         case YAML_MAPPING_START_EVENT:
             let start = event.data.mapping_start
-            return .mappingStart(decorated: start.anchor != nil || start.implicit == 0)
+            return .mappingStart(
+                decorated: start.anchor != nil || start.implicit == 0,
+                flow: start.style == YAML_FLOW_MAPPING_STYLE
+            )
         case YAML_MAPPING_END_EVENT: return .mappingEnd
         case YAML_ALIAS_EVENT: return .alias
         case YAML_SCALAR_EVENT:
@@ -119,7 +128,10 @@ public enum YAMLEventReader {
             default: style = .plain
             }
             let tagged = scalar.plain_implicit == 0 && scalar.quoted_implicit == 0
-            return .scalar(YAMLScalar(value: value, style: style, decorated: scalar.anchor != nil || tagged))
+            let source = Int(event.start_mark.index)..<max(Int(event.start_mark.index), Int(event.end_mark.index))
+            return .scalar(
+                YAMLScalar(value: value, style: style, decorated: scalar.anchor != nil || tagged, source: source)
+            )
         default: return nil
         }
     }
