@@ -1,6 +1,7 @@
 import Foundation
 import JujuKit
 import Synchronization
+import SystemLibraries
 import Testing
 
 @testable import RegistryCharm

@@ -1,4 +1,5 @@
 import JujuKit
+import SystemLibraries
 import Testing
 
 @testable import RegistryCharm

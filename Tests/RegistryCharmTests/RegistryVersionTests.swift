@@ -1,5 +1,6 @@
 import Foundation
 import JujuKit
+import SystemLibraries
 import Testing
 
 @testable import RegistryCharm

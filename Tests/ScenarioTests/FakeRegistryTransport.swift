@@ -1,6 +1,7 @@
 import Foundation
 import RegistryCharm
 import Synchronization
+import SystemLibraries
 
 /// The registry's HTTP API in memory.
 ///

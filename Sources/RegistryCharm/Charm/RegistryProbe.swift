@@ -1,4 +1,5 @@
 import JujuKit
+import SystemLibraries
 
 /// Asks the registry `GET /v2/` the way the charm configured it, and says whether it answers that way.
 ///

@@ -1,4 +1,4 @@
-import SystemLibraries
+public import SystemLibraries
 
 /// Talks HTTP to the registry (and to object stores) through the charm's one HTTP client, ``HTTPClient`` (the
 /// system's libcurl on OpenSSL).
@@ -41,13 +41,11 @@ public struct CurlRegistryTransport: RegistryTransport {
             timeoutMilliseconds: requestTimeoutSeconds * 1000,
             maximumBodyBytes: maximumBodyBytes
         )
-        let response: HTTPResponse
         do {
-            response = try HTTPClient().perform(transfer)
+            return try HTTPClient().perform(transfer)
         } catch {
             throw Self.clientError(error, endpoint: endpoint, request: request)
         }
-        return RegistryResponse(status: response.status, headers: response.headers, body: response.body)
     }
 
     /// The client's TLS settings for `tls` (unused for http).

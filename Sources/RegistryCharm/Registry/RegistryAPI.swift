@@ -1,4 +1,5 @@
 import JujuKit
+import SystemLibraries
 
 /// The registry's HTTP API (distribution v2) over a transport: catalog and tags (all pages), manifests, deletion.
 ///

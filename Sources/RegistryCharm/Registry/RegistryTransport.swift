@@ -1,3 +1,5 @@
+public import SystemLibraries
+
 /// One HTTP request to the registry's API.
 public struct RegistryRequest: Sendable, Equatable {
     /// `GET`, `HEAD` or `DELETE`.
@@ -15,22 +17,8 @@ public struct RegistryRequest: Sendable, Equatable {
     }
 }
 
-/// The registry's answer.
-public struct RegistryResponse: Sendable, Equatable {
-    /// The HTTP status code.
-    public var status: Int
-    /// Headers by lower-case name (repeated headers joined by `, `).
-    public var headers: [String: String]
-    /// The body.
-    public var body: [UInt8]
-
-    /// Creates a response.
-    public init(status: Int, headers: [String: String] = [:], body: [UInt8] = []) {
-        self.status = status
-        self.headers = headers
-        self.body = body
-    }
-}
+/// The registry's answer: the HTTP client's response (status, headers by lower-case name, body).
+public typealias RegistryResponse = HTTPResponse
 
 /// Where the registry listens on this unit and how to talk to it: plain or TLS (with the unit's own server pair as
 /// client identity when the registry requires client certificates), with or without basic credentials.

@@ -1,4 +1,5 @@
 import FoundationEssentials
+import SystemLibraries
 
 /// Asks the object store the registry is configured for, before the registry is (re)created, whether it answers,
 /// takes the credentials and has the bucket; and whether the registry's repositories there are empty.
