@@ -84,6 +84,51 @@ struct HTTPClientTests {
         #expect(try Self.get(url, tls: withClient).status == 200)
     }
 
+    @Test("a registry requiring client certificates refuses a server-only pair with a TLS alert naming the certificate")
+    func registryRefusesServerPairAsClient() async throws {
+        let pki = try await TestPKI.make()
+        let port = DockerTestShell.freePort()
+        try DockerTestShell.write(
+            """
+            version: 0.1
+            storage:
+              filesystem:
+                rootdirectory: \(pki.directory)/data
+            http:
+              addr: 127.0.0.1:\(port)
+              tls:
+                certificate: \(pki.server)
+                key: \(pki.serverKey)
+                clientcas:
+                  - \(pki.ca)
+
+            """,
+            to: "\(pki.directory)/config.yml"
+        )
+        let registry = try TestServer("/usr/bin/docker-registry", ["serve", "\(pki.directory)/config.yml"], port: port)
+        let url = "https://127.0.0.1:\(registry.port)/v2/"
+        let trust = try pki.bytes(pki.ca)
+        let serverPair = HTTPTLS(
+            trustedPEM: trust,
+            clientCertificatePEM: try pki.bytes(pki.server),
+            clientKeyPEM: try pki.bytes(pki.serverKey)
+        )
+        #expect {
+            try Self.get(url, tls: serverPair)
+        } throws: { error in
+            guard case .tlsFailed(let reason) = error as? HTTPTransferError else { return false }
+            return reason.contains("alert") && reason.contains("certificate")
+        }
+        let clientPair = HTTPTLS(
+            trustedPEM: trust,
+            clientCertificatePEM: try pki.bytes(pki.client),
+            clientKeyPEM: try pki.bytes(pki.clientKey)
+        )
+        let answer = try Self.get(url, tls: clientPair)
+        #expect(answer.status == 200)
+        #expect(answer.headers["docker-distribution-api-version"] == "registry/2.0")
+    }
+
     @Test("TLS over a unix socket (as the docker engine's socket is reached, with http)")
     func unixSocket() async throws {
         let pki = try await TestPKI.make()

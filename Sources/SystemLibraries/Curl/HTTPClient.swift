@@ -9,7 +9,7 @@ import COpenSSL
 /// registry's API, object stores and upstream registries.
 ///
 /// Each request is one blocking transfer on its own easy handle; libcurl is loaded on the first (``CurlLibrary``).
-/// Redirects are not followed, proxies are used only when named, and only `http` and `https` are spoken.
+/// Redirects are not followed, proxies are used only when named, only `http` and `https` are spoken, over HTTP/1.1.
 public struct HTTPClient: Sendable {
     /// Creates a client.
     public init() {}
@@ -58,6 +58,9 @@ public struct HTTPClient: Sendable {
         )
         try options.set(CURLOPT_TIMEOUT_MS, request.timeoutMilliseconds, name: "CURLOPT_TIMEOUT_MS")
         try options.set(CURLOPT_USERAGENT, "docker-registry-charm", name: "CURLOPT_USERAGENT")
+        // HTTP/1.1: a server's TLS alert (a refused client certificate) then reaches the reader as the alert, where
+        // over HTTP/2 it is lost in a broken pipe.
+        try options.set(CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1, name: "CURLOPT_HTTP_VERSION")
         // An empty proxy turns off libcurl's own reading of http_proxy, https_proxy and no_proxy.
         try options.set(CURLOPT_PROXY, request.proxy?.url ?? "", name: "CURLOPT_PROXY")
         if let noProxy = request.proxy?.noProxy { try options.set(CURLOPT_NOPROXY, noProxy, name: "CURLOPT_NOPROXY") }
