@@ -110,9 +110,8 @@ struct DeployScenarioTests {
         await scenario.deploy()
         scenario.resetRecording()
         await scenario.run(.unit(.configChanged))
-        // Two reads (over the engine's socket on a unit): a container parked by an interrupted re-creation, and the
-        // registry's.
-        #expect(scenario.dockerLines == ["container inspect registry.charm-previous", "container inspect registry"])
+        // The process last found serving still runs in the container of this spec: docker is not asked.
+        #expect(scenario.dockerLines.isEmpty)
         #expect(scenario.files.writes.isEmpty)
         #expect(!scenario.tools.calls.contains("status-set"))
     }
@@ -195,5 +194,32 @@ struct IdleProcessScenarioTests {
         #expect(ProcFileSystem.startTime(inStat: line) == "123456")
         #expect(ProcFileSystem.startTime(inStat: "4242 (registry) S 1 2") == nil)
         #expect(ProcFileSystem.startTime(inStat: "garbage") == nil)
+    }
+}
+
+@Suite("An unchanged reconcile reads /proc, not docker")
+struct UnchangedReconcileScenarioTests {
+    @Test("a change to the container's spec is still applied: the recorded process only stands for its own spec")
+    func specChangeRecreates() async throws {
+        let scenario = Scenario()
+        await scenario.deploy()
+        let before = try #require(scenario.docker.container(named: "registry")?.id)
+        await scenario.configure(["registry-port": .int(5050)])
+        let after = try #require(scenario.docker.container(named: "registry")?.id)
+        #expect(after != before)
+        #expect(scenario.status == .active("Ready at 10.0.0.5:5050 (http)."))
+    }
+
+    @Test("a registry process that died sends config-changed to docker: the container is started again")
+    func deadProcessIsNoticed() async throws {
+        let scenario = Scenario()
+        await scenario.deploy()
+        let id = try #require(scenario.docker.container(named: "registry")?.id)
+        _ = try await scenario.docker.cli.stop(id, timeoutSeconds: 1)
+        scenario.resetRecording()
+        await scenario.run(.unit(.configChanged))
+        #expect(scenario.dockerLines.contains("container inspect registry"))
+        #expect(scenario.docker.container(named: "registry")?.running == true)
+        #expect(scenario.status == .active("Ready at 10.0.0.5:5000 (http)."))
     }
 }

@@ -32,12 +32,18 @@ struct ParkedContainerScenarioTests {
     func parkedContainerGoes() async throws {
         let scenario = Scenario()
         await scenario.deploy()
-        let running = try #require(scenario.docker.container(named: "registry"))
+        // A re-creation killed after the new container started: the old one is parked (stopped), a new one of the
+        // same spec runs (a new process, so the next hook looks at docker).
+        let old = try #require(scenario.docker.container(named: "registry"))
+        _ = try? await scenario.docker.runner.run(Command("docker", ["container", "rm", "--force", old.id]))
         let parked = scenario.docker.addContainer(
             name: "registry.charm-previous",
             image: Scenario.image,
-            running: false
+            running: false,
+            labels: old.labels
         )
+        scenario.docker.addContainer(name: "registry", image: Scenario.image, running: true, labels: old.labels)
+        let running = try #require(scenario.docker.container(named: "registry"))
         await scenario.run(.unit(.configChanged))
         #expect(scenario.docker.container(named: "registry.charm-previous") == nil)
         #expect(scenario.docker.containers.map(\.id) == [running.id])

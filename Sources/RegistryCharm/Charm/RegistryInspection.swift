@@ -111,7 +111,7 @@ struct RegistryInspection {
             session.values[StateKeys.servingProcess] = nil
             return
         }
-        session.values[StateKeys.servingProcess] = ServingProcess.record(registryPID: info.pid, charm.environment)
+        session.values[StateKeys.servingProcess] = ServingProcess.record(info, charm.environment)
     }
 
     /// Probes the running container `info` and records the verdict.

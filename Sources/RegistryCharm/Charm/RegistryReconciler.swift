@@ -134,6 +134,17 @@ struct RegistryReconciler {
             )
             try await containers.remove(previous)
         }
+        // The very process last found serving still runs in the container made from this spec: nothing to ask docker
+        // (a parked leftover, if any, is stopped and goes at the next re-creation).
+        if ServingProcess.runs(
+            config.registryName,
+            specDigest: containers.specDigest(spec),
+            in: session,
+            environment: environment
+        ) {
+            session.values[StateKeys.containerName] = .string(config.registryName)
+            return .unchanged
+        }
         // A hook killed during a re-creation leaves the old container parked (stopped); nothing needs it any more.
         // One read of its state (over the engine's socket on a unit) when there is none.
         if let parked = try await environment.docker.inspect(ContainerManager.parkedName(config.registryName)) {

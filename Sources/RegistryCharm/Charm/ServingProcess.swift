@@ -3,11 +3,14 @@ import JujuKit
 /// The registry's main process (and dockerd's) as last found serving, kept in the unit state
 /// (``StateKeys/servingProcess``) so that an idle `update-status` can tell, from `/proc` alone, that nothing changed.
 enum ServingProcess {
-    /// The record for the registry process `registryPID` and the dockerd whose pid file the paths name; `nil`
-    /// (nothing recorded) when the registry process cannot be read.
-    static func record(registryPID: Int, _ environment: CharmEnvironment) -> JSONValue? {
-        guard let start = environment.processes.startTime(of: registryPID) else { return nil }
-        var record: [String: JSONValue] = ["pid": .int(registryPID), "start": .string(start)]
+    /// The record for `container`'s main process and the dockerd whose pid file the paths name; `nil` (nothing
+    /// recorded) when the registry process cannot be read.
+    static func record(_ container: ContainerInfo, _ environment: CharmEnvironment) -> JSONValue? {
+        guard let start = environment.processes.startTime(of: container.pid) else { return nil }
+        var record: [String: JSONValue] = [
+            "pid": .int(container.pid), "start": .string(start), "name": .string(container.name),
+        ]
+        if let digest = container.specDigest { record["specDigest"] = .string(digest) }
         if let daemon = daemonPID(environment), let daemonStart = environment.processes.startTime(of: daemon) {
             record["daemonPid"] = .int(daemon)
             record["daemonStart"] = .string(daemonStart)
@@ -25,6 +28,20 @@ enum ServingProcess {
         guard let daemon = record["daemonPid"]?.intValue else { return true }
         return environment.processes.startTime(of: daemon) == record["daemonStart"]?.stringValue
             && daemonPID(environment) == daemon
+    }
+
+    /// Whether the container named `name`, made from the spec whose digest is `specDigest`, is the one on record and
+    /// still runs the process on record: then it is unchanged, and a reconcile needs to ask docker nothing.
+    ///
+    /// Safe because a re-creation stops the old container before it parks it under another name: while the
+    /// recorded process runs, its container was neither replaced nor parked, and docker labels do not change.
+    static func runs(_ name: String, specDigest: String, in session: RegistrySession, environment: CharmEnvironment)
+        -> Bool
+    {
+        guard let record = session.values[StateKeys.servingProcess]?.objectValue,
+            record["name"]?.stringValue == name, record["specDigest"]?.stringValue == specDigest
+        else { return false }
+        return stillRuns(in: session, environment: environment)
     }
 
     /// dockerd's pid from its pid file (`/var/run/docker.pid`).
