@@ -167,7 +167,7 @@ struct CharmDispatcherTests {
         let trace = Trace()
         let charm = TestCharm(handlerList: [
             Handler("watch") { session in
-                trace.add(session.dataChanged("basic_auth", ["admin", "pw"]) ? "changed" : "same")
+                trace.add(session.dataChanged(TestRecord.basicAuth, ["admin", "pw"]) ? "changed" : "same")
             }
         ])
         _ = await dispatch(.unit(.install), charm, tools: tools)
@@ -193,4 +193,9 @@ struct CharmDispatcherTests {
         #expect(values["never"] == nil)
         #expect(tools.calls.filter { $0 == "relation-ids" }.count == 2)
     }
+}
+
+/// The records the dispatcher tests keep with `dataChanged`.
+private enum TestRecord: String, WatchedDataKey {
+    case basicAuth = "basic_auth"
 }

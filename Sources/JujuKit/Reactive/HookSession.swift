@@ -90,8 +90,19 @@ public final class HookSession<State: AnyObject> {
     /// Whether `value` differs from the last value recorded under `key`; records it.
     ///
     /// Only a digest is kept, so `value` may hold secrets. Like charms.reactive's `data_changed`, the record is
-    /// part of the unit state and is dropped if the hook fails.
-    public func dataChanged(_ key: String, _ value: some Encodable) -> Bool {
+    /// part of the unit state and is dropped if the hook fails. Keys are a charm's own ``WatchedDataKey`` type, so
+    /// every record a charm keeps is declared in one place.
+    public func dataChanged(_ key: some WatchedDataKey, _ value: some Encodable) -> Bool {
+        dataChanged(named: key.rawValue, value)
+    }
+
+    /// Forgets the value recorded under `key`, so the next `dataChanged(key, …)` reports a change.
+    public func forgetData(_ key: some WatchedDataKey) {
+        forgetData(named: key.rawValue)
+    }
+
+    /// ``dataChanged(_:_:)`` under a name made at run time (JujuKit's relation publisher: one record a relation).
+    func dataChanged(named key: String, _ value: some Encodable) -> Bool {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let bytes = (try? encoder.encode(value)).map { Array($0) } ?? []
@@ -101,8 +112,12 @@ public final class HookSession<State: AnyObject> {
         return values[storeKey] != fingerprint
     }
 
-    /// Forgets the value recorded under `key`, so the next `dataChanged(key, …)` reports a change.
-    public func forgetData(_ key: String) {
+    /// ``forgetData(_:)`` under a name made at run time.
+    func forgetData(named key: String) {
         values["data-changed.\(key)"] = nil
     }
 }
+
+/// The name of a record ``HookSession/dataChanged(_:_:)`` keeps: a charm declares its records as an enum of these,
+/// whose raw values are the names in the unit state (keep them when renaming a case: units carry them over refresh).
+public protocol WatchedDataKey: RawRepresentable where RawValue == String {}

@@ -24,7 +24,7 @@ public struct RelationPublisher<State: AnyObject> {
         topic: String
     ) async throws(HookToolError) -> Bool {
         let record = Self.recordKey(topic: topic, relationID: relationID, application: application)
-        guard session.dataChanged(record, values.mapValues { $0 ?? "\u{0}absent" }) else { return false }
+        guard session.dataChanged(named: record, values.mapValues { $0 ?? "\u{0}absent" }) else { return false }
         try await session.tools.relationSet(relationID: relationID, application: application, values: values)
         let member = application ? session.context.applicationName : session.context.unitName
         session.relations.noteWrite(relationID, member, application: application, values: values)

@@ -219,7 +219,7 @@ public final class RegistryCharm: Charm {
         session.state.preparedConfig?.versionProblems = versionProblems
         // The registry running keeps its configuration until the option or the image changes; update-status checks
         // again (from the remembered version: no docker call) so that the status keeps saying why.
-        if session.dataChanged("registry.version-problems", versionProblems.map(\.description)) {
+        if session.dataChanged(WatchedData.versionProblems, versionProblems.map(\.description)) {
             for problem in versionProblems { session.logger.warning("invalid config: \(problem.description)") }
         }
         guard versionProblems.isEmpty else {
@@ -273,7 +273,7 @@ public final class RegistryCharm: Charm {
             return failedStart(session, error)
         } catch let failure as FileWriteFailure {
             // The files were put back; the registry serves its last configuration. Logged once per change.
-            if session.dataChanged("registry.write-failure", failure.error.description) {
+            if session.dataChanged(WatchedData.writeFailure, failure.error.description) {
                 session.logger.error("\(failure.error); \(failure.description)")
             }
             session.flags.set(RegistryFlags.reconcilePending)
@@ -281,7 +281,7 @@ public final class RegistryCharm: Charm {
             session.state.reconcileReport = failed
             return failed
         }
-        session.forgetData("registry.write-failure")
+        session.forgetData(WatchedData.writeFailure)
         session.values[StateKeys.filesystemData] =
             config.storage == .filesystem ? .string(environment.paths.dataDirectory) : nil
         session.state.reconcileReport = report

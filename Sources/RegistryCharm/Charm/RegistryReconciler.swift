@@ -103,7 +103,7 @@ struct RegistryReconciler {
                 session.values[StateKeys.writtenTLSFiles] = stateBefore.written
                 session.values[StateKeys.tlsSource] = stateBefore.source
                 // The htpasswd put back may hold the previous password: hash it again next time.
-                session.forgetData("basic-auth")
+                session.forgetData(WatchedData.basicAuth)
                 session.logger.warning("put the registry's files back as they were: \(error)")
             }
             await restoreDaemonConfiguration(stateBefore.daemonJSON, trusted: stateBefore.trusted)
@@ -175,7 +175,7 @@ struct RegistryReconciler {
         case .none: break
         case .basic(let user, let password):
             let existing = try fileContent(paths.htpasswdFile).map { String(decoding: $0, as: UTF8.self) }
-            let changed = session.dataChanged("basic-auth", [user, password])
+            let changed = session.dataChanged(WatchedData.basicAuth, [user, password])
             // Unchanged credentials reuse the file without a bcrypt round, if it still looks like this user's
             // single bcrypt line (anything else, such as a file overwritten by hand, is written afresh).
             if !changed, let existing, existing.hasPrefix(user + ":$2"), existing.hasSuffix("\n"),
@@ -278,7 +278,7 @@ struct RegistryReconciler {
         switch receipt {
         case .complete(let bundle):
             if tls.hasCertificateAndKey {
-                if session.dataChanged("tls.config-over-relation", true) {
+                if session.dataChanged(WatchedData.tlsConfigOverRelation, true) {
                     session.logger.info(
                         "tls-cert-blob and tls-key-blob are set: they win over the certificate from cert-provider"
                     )
@@ -370,7 +370,7 @@ struct RegistryReconciler {
         session.values[StateKeys.trustedNetloc] = .string(netloc)
         let settings = config.dockerHostSettings(modelProxy: session.context.proxy)
         // What is accepted but not done is said once, when it changes, not on every hook.
-        if session.dataChanged("docker-host.ignored", settings.warnings) {
+        if session.dataChanged(WatchedData.dockerHostIgnored, settings.warnings) {
             for warning in settings.warnings { session.logger.warning("\(warning)") }
         }
         let change = try await host.applyDaemonConfiguration(settings, insecureRegistries: insecure)

@@ -61,7 +61,7 @@ struct CertProvider {
                 )
             }
         )
-        if session.dataChanged("cert-provider.receipt", Self.summary(receipt)) {
+        if session.dataChanged(WatchedData.certProviderReceipt, Self.summary(receipt)) {
             session.logger.info("cert-provider: \(Self.summary(receipt))")
         }
         return receipt

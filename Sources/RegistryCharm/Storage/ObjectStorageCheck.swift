@@ -42,12 +42,12 @@ struct ObjectStorageCheck {
         )
         switch await probe.check(config.storage) {
         case .problem(let problem):
-            if session.dataChanged("storage.problem", problem.description) {
+            if session.dataChanged(WatchedData.storageProblem, problem.description) {
                 session.logger.error("\(kind) storage is not usable: \(problem.description)")
             }
             return [problem]
         case .ready(let empty):
-            session.forgetData("storage.problem")
+            session.forgetData(WatchedData.storageProblem)
             // From filesystem storage (or a charm version that did not record it) to a store that is empty.
             let switched = previous == nil || previous == "filesystem" || values[StateKeys.storageNote] != nil
             let oldData = environment.files.isDirectory(
