@@ -45,7 +45,7 @@ final class CurlLibrary: @unchecked Sendable {
         }
     }()
 
-    private init(path: String) throws(HTTPTransferError) {
+    init(path: String) throws(HTTPTransferError) {
         guard let handle = dlopen(path, RTLD_NOW | RTLD_LOCAL) else {
             let reason = dlerror().map { String(cString: $0) } ?? "unknown reason"
             throw .libcurlUnavailable(reason: "\(reason) (install the libcurl4 package)")
