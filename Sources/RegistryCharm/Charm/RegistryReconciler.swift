@@ -5,8 +5,9 @@ import Logging
 /// Brings the machine in line with the configuration: files, container, ports, local docker trust, daemon.json.
 ///
 /// Nothing is touched when the configuration is invalid. Each step writes or restarts only what changed: an
-/// unchanged configuration costs two reads of container state (the registry's and a parked one's) and a few file
-/// reads.
+/// unchanged configuration costs a few file reads and `/proc` reads while the process last found serving runs in the
+/// container made from the same spec (see ``ServingProcess``), otherwise two reads of container state (the
+/// registry's and a parked one's).
 struct RegistryReconciler {
     let session: RegistrySession
     let config: CharmConfig

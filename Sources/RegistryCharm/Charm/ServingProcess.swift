@@ -11,7 +11,8 @@ enum ServingProcess {
             "pid": .int(container.pid), "start": .string(start), "name": .string(container.name),
         ]
         if let digest = container.specDigest { record["specDigest"] = .string(digest) }
-        if let daemon = daemonPID(environment), let daemonStart = environment.processes.startTime(of: daemon) {
+        if let daemon = try? environment.host.daemonPID(), let daemonStart = environment.processes.startTime(of: daemon)
+        {
             record["daemonPid"] = .int(daemon)
             record["daemonStart"] = .string(daemonStart)
         }
@@ -27,7 +28,7 @@ enum ServingProcess {
         else { return false }
         guard let daemon = record["daemonPid"]?.intValue else { return true }
         return environment.processes.startTime(of: daemon) == record["daemonStart"]?.stringValue
-            && daemonPID(environment) == daemon
+            && (try? environment.host.daemonPID()) == daemon
     }
 
     /// Whether the container named `name`, made from the spec whose digest is `specDigest`, is the one on record and
@@ -42,11 +43,5 @@ enum ServingProcess {
             record["name"]?.stringValue == name, record["specDigest"]?.stringValue == specDigest
         else { return false }
         return stillRuns(in: session, environment: environment)
-    }
-
-    /// dockerd's pid from its pid file (`/var/run/docker.pid`).
-    private static func daemonPID(_ environment: CharmEnvironment) -> Int? {
-        guard let bytes = try? environment.files.read(environment.paths.dockerPIDFile) else { return nil }
-        return Int(String(decoding: bytes, as: UTF8.self).trimmingWhitespace())
     }
 }

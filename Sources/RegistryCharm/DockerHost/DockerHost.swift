@@ -141,14 +141,18 @@ public struct DockerHost: Sendable {
         if systemdIsRunning {
             try await control(Command("systemctl", ["reload", "docker"]), action: "reload")
         } else {
-            let text = try read(paths.dockerPIDFile).map { String(decoding: $0, as: UTF8.self) } ?? ""
-            let pid = text.trimmingWhitespace()
-            guard let number = Int32(pid), number > 1 else {
+            guard let number = try daemonPID(), number > 1 else {
                 throw .daemonControlFailed(action: "reload", reason: "'\(paths.dockerPIDFile)' holds no pid")
             }
             try await control(Command("kill", ["-HUP", String(number)]), action: "reload")
         }
         try await waitUntilAnswering(after: "a reload")
+    }
+
+    /// dockerd's pid, from its pid file (`paths.dockerPIDFile`); `nil` when the file is absent or holds no number.
+    public func daemonPID() throws(DockerHostError) -> Int? {
+        let text = try read(paths.dockerPIDFile).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        return Int32(text.trimmingWhitespace()).map(Int.init)
     }
 
     /// Restarts dockerd through systemd (`daemon-reload`, then `restart docker`) and waits until it answers.
