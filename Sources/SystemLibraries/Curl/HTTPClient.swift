@@ -132,11 +132,10 @@ public struct HTTPClient: Sendable {
             var result = 0
             _ = charm_curl_getinfo_long(options.curl.easyGetinfo, options.handle, CURLINFO_SSL_VERIFYRESULT, &result)
             // 0 and X509_V_ERR_UNSPECIFIED: libcurl's own checks (the host name) failed; its message says which.
-            guard result != 0, result != Int(X509_V_ERR_UNSPECIFIED), let text = X509_verify_cert_error_string(result)
-            else {
+            guard result != 0, result != Int(X509_V_ERR_UNSPECIFIED), let code = Int32(exactly: result) else {
                 return .peerCertificateRefused(reason: Self.shortTLSReason(detail))
             }
-            return .peerCertificateRefused(reason: String(cString: text))
+            return .peerCertificateRefused(reason: ChainVerifier.reason(code))
         case CURLE_SSL_CONNECT_ERROR, CURLE_RECV_ERROR, CURLE_SEND_ERROR, CURLE_SSL_CERTPROBLEM:
             return detail.contains("SSL") || detail.contains("TLS") || code != CURLE_RECV_ERROR
                 ? .tlsFailed(reason: Self.shortTLSReason(detail)) : .failed(reason: detail)
