@@ -85,12 +85,12 @@ struct ActionPlanTests {
 
             7 blobs marked, 1 blobs and 2 manifests eligible for deletion
             """
-        let summary = GarbageCollectAction.summary(output)
+        let summary = GarbageCollection.summary(output)
         #expect(summary.blobs == 1)
         #expect(summary.manifests == 2)
         #expect(summary.eligibleBlobs == [digest])
         #expect(summary.line == "7 blobs marked, 1 blobs and 2 manifests eligible for deletion")
-        #expect(GarbageCollectAction.summary("").blobs == 0)
+        #expect(GarbageCollection.summary("").blobs == 0)
     }
 
     @Test("catalog pagination follows rel=next links on the registry's own paths only")

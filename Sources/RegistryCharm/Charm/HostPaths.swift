@@ -73,6 +73,11 @@ public struct HostPaths: Sendable, Equatable {
 
     /// The rendered registry configuration.
     public var configFile: String { Path.join(registryDirectory, "config.yml") }
+    /// The configuration of the read-only twin that serves while the garbage collector runs (see
+    /// ``ReadOnlyWindow``): `config.yml` with `storage.maintenance.readonly` on and no debug listener.
+    public var readOnlyConfigFile: String { Path.join(registryDirectory, "config-read-only.yml") }
+    /// The record of an open read-only window; a killed hook leaves it for the next hook to close the window.
+    public var readOnlyWindowFile: String { Path.join(registryDirectory, "read-only-window.json") }
     /// The bcrypt htpasswd file for basic auth.
     public var htpasswdFile: String { Path.join(registryDirectory, "htpasswd") }
     /// The token auth root certificate bundle.

@@ -91,6 +91,13 @@ public final class RegistryCharm: Charm {
             Handler("install-docker", whenNot: [RegistryFlags.dockerReady, RegistryFlags.seriesUpgrade]) {
                 try await self.installDocker($0)
             },
+            // A collection's read-only window that a killed hook left open closes before anything else looks at
+            // the registry (one stat when there is none).
+            Handler("close-read-only-window", when: [RegistryFlags.dockerReady], whenNot: [RegistryFlags.seriesUpgrade])
+            {
+                let session = $0
+                try await ReadOnlyWindow.recoverIfLeft(self.environment) { session.logger.warning("\($0)") }
+            },
             Handler(
                 "extra-packages",
                 when: [RegistryFlags.dockerReady],
@@ -380,7 +387,11 @@ public final class RegistryCharm: Charm {
         if try host.removeProxyDropIn() { session.logger.info("removed dockerd's proxy drop-in") }
         let paths = environment.paths
         let written = session.values[StateKeys.writtenTLSFiles]?.arrayValue?.compactMap(\.stringValue) ?? []
-        for path in [paths.configFile, paths.htpasswdFile, paths.tokenBundleFile, paths.environmentFile] + written {
+        let charmFiles = [
+            paths.configFile, paths.readOnlyConfigFile, paths.htpasswdFile, paths.tokenBundleFile,
+            paths.environmentFile,
+        ]
+        for path in charmFiles + written {
             try environment.files.remove(path)
         }
         try Nrpe(session: session, config: config, environment: environment).removeFiles()

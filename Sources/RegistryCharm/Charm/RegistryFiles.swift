@@ -9,6 +9,8 @@ struct RegistryFiles {
         var mode: FileMode
         /// Where the container sees it, when it is mounted.
         var mountTarget: String?
+        /// Whether the registry container reads it when it starts (a change then re-creates the container).
+        var readAtStart = true
     }
 
     var entries: [Entry] = []
@@ -95,6 +97,6 @@ struct RegistryFiles {
 
     /// A digest over every file the registry reads at start (the environment file included, though not mounted).
     func inputsDigest() -> String {
-        ContainerDigest.inputs(entries.map { (name: $0.path, content: $0.content) }, digest: ContainerDigest.sha256Hex)
+        ContainerDigest.inputs(entries.filter(\.readAtStart).map { (name: $0.path, content: $0.content) }, digest: ContainerDigest.sha256Hex)
     }
 }

@@ -243,6 +243,17 @@ struct RegistryReconciler {
                 mountTarget: paths.configFile
             )
         )
+        // The read-only twin's configuration (see ReadOnlyWindow): read only while a collection runs, so it is no
+        // input of the registry container.
+        planned.entries.append(
+            .init(
+                path: paths.readOnlyConfigFile,
+                content: Array(RegistryConfig(config: config, inputs: inputs).readOnlyTwin.rendered().utf8),
+                mode: .ownerOnly,
+                mountTarget: nil,
+                readAtStart: false
+            )
+        )
         return planned
     }
 

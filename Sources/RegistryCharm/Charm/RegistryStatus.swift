@@ -118,7 +118,8 @@ struct RegistryStatus {
             !flags.containsKnown(RegistryFlags.seriesUpgrade), !flags.containsKnown(RegistryFlags.reconcilePending),
             !flags.containsKnown(RegistryFlags.stoppedByOperator),
             let last = session.status.lastSet, last == pendingCertificateStatus ?? readyStatus,
-            ServingProcess.stillRuns(in: session, environment: charm.environment)
+            ServingProcess.stillRuns(in: session, environment: charm.environment),
+            !ReadOnlyWindow.isOpen(charm.environment)
         else { return nil }
         return last
     }

@@ -98,6 +98,25 @@ public struct RegistryAPI: Sendable {
         return true
     }
 
+    /// The size of blob `digest` as `repository` links it (`HEAD`, its `Content-Length`); `nil` when the repository
+    /// does not link it.
+    public func blobSize(_ repository: String, digest: String) async throws(RegistryClientError) -> Int? {
+        let target = "/v2/\(repository)/blobs/\(digest)"
+        let response = try await send(RegistryRequest("HEAD", target))
+        if response.status == 404 { return nil }
+        try check(response, target, [200])
+        return response.headers["content-length"].flatMap { Int($0) }
+    }
+
+    /// The JSON object of blob `digest` of `repository` (an image configuration), or `nil` when there is none.
+    func jsonBlob(_ repository: String, digest: String) async throws(RegistryClientError) -> JSONFields? {
+        let target = "/v2/\(repository)/blobs/\(digest)"
+        let response = try await send(RegistryRequest("GET", target))
+        if response.status == 404 { return nil }
+        try check(response, target, [200])
+        return try read(response, target) { $0 }
+    }
+
     /// The target of `Link: </v2/_catalog?last=x&n=100>; rel="next"`.
     static func nextPage(_ link: String?) -> String? {
         guard let link, link.contains("rel=\"next\""), let open = link.firstIndex(of: "<"),

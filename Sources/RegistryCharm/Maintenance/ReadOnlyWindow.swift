@@ -1,0 +1,211 @@
+import JujuKit
+
+/// A span of time in which the registry serves read-only on its own port, without refusing a single connection, so
+/// that the garbage collector may run while pulls go on.
+///
+/// distribution reads `storage.maintenance.readonly` only at start, and two processes cannot listen on one port, so
+/// the window hands the port over instead of restarting the registry in place:
+/// 1. a read-only twin (``standbyName(_:)``) starts from the same image, mounts and environment, with
+///    ``HostPaths/readOnlyConfigFile`` (the configuration with `storage.maintenance.readonly` on and no debug
+///    listener), on a free port;
+/// 2. ``PortRedirect`` sends new connections for the registry port to the twin; connections already open stay;
+/// 3. the registry is stopped: it finishes the requests in flight (`http.draintimeout`) and exits.
+///
+/// Closing reverses it: the registry starts, and once it listens the redirect goes and the twin drains and goes.
+/// Pushes during the window get the registry's own refusal (`405 UNSUPPORTED`, read-only mode).
+///
+/// A record of the window (``HostPaths/readOnlyWindowFile``, written before anything changes and removed last)
+/// survives a killed hook: the next hook finds it and closes the window (``recoverIfLeft(_:log:)``).
+struct ReadOnlyWindow {
+    /// What an open window changed, as recorded on disk.
+    struct Record: Equatable {
+        /// The registry container's name.
+        var container: String
+        /// The read-only twin's name.
+        var standby: String
+        /// The collector's container name (removed when a killed hook left it running).
+        var collector: String
+        /// The redirect of the registry port to the twin's.
+        var redirect: PortRedirect
+
+        var json: JSONValue {
+            .object([
+                "container": .string(container), "standby": .string(standby), "collector": .string(collector),
+                "port": .int(redirect.port), "standbyPort": .int(redirect.target),
+            ])
+        }
+
+        init(container: String, standby: String, collector: String, redirect: PortRedirect) {
+            self.container = container
+            self.standby = standby
+            self.collector = collector
+            self.redirect = redirect
+        }
+
+        init?(json: JSONValue) {
+            guard let object = json.objectValue, let container = object["container"]?.stringValue,
+                let standby = object["standby"]?.stringValue, let collector = object["collector"]?.stringValue,
+                let port = object["port"]?.intValue, let target = object["standbyPort"]?.intValue
+            else { return nil }
+            self.init(
+                container: container,
+                standby: standby,
+                collector: collector,
+                redirect: PortRedirect(port: port, target: target)
+            )
+        }
+    }
+
+    /// Why the window could not open; the registry serves writable as before.
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    let environment: CharmEnvironment
+    /// Progress lines (`action-log` in an action, the unit log in a hook).
+    let log: (String) async -> Void
+
+    /// How long the twin or the registry may take to listen.
+    static let listenTimeoutMilliseconds = 30_000
+
+    /// The read-only twin of the registry container `name`.
+    static func standbyName(_ name: String) -> String { name + ".charm-read-only" }
+    /// The garbage collector's container for the registry container `name`.
+    static func collectorName(_ name: String) -> String { name + ".charm-collector" }
+
+    /// Whether a window is open (or was left open by a killed hook): one `stat`, no docker call.
+    static func isOpen(_ environment: CharmEnvironment) -> Bool {
+        environment.files.exists(environment.paths.readOnlyWindowFile)
+    }
+
+    /// Opens the window for the running registry `container`, configured by `config`.
+    ///
+    /// - Throws: ``Failure`` when the twin does not start or the port cannot be redirected; whatever was done is
+    ///   undone first, and the registry keeps serving writable.
+    func open(container: ContainerInfo, config: CharmConfig) async throws -> Record {
+        let paths = environment.paths
+        let docker = environment.docker
+        guard environment.files.exists(paths.readOnlyConfigFile) else {
+            throw Failure(
+                description: "\(paths.readOnlyConfigFile) is missing; it is written with the registry's configuration"
+                    + " (run the action again after the next config-changed or update-status)"
+            )
+        }
+        let listening = ListeningPorts(files: environment.files)
+        guard let port = listening.free(after: config.registryPort, excluding: [config.debugPort]) else {
+            throw Failure(description: "no free port after \(config.registryPort) for the read-only registry")
+        }
+        let record = Record(
+            container: container.name,
+            standby: Self.standbyName(container.name),
+            collector: Self.collectorName(container.name),
+            redirect: PortRedirect(port: config.registryPort, target: port)
+        )
+        try write(record)
+        do {
+            if let leftover = try await docker.inspect(record.standby) { try await docker.forceRemove(leftover.id) }
+            await log("Starting a read-only registry on port \(port).")
+            var arguments = [
+                "run", "-d", "--name", record.standby, "--network", "host", "--restart", "no",
+                "--label", "\(ContainerLabels.managedBy)=\(ContainerLabels.managedByValue)",
+                "--volumes-from", container.id,
+                "-v", Mount(source: paths.readOnlyConfigFile, target: paths.readOnlyConfigFile).volumeArgument,
+                "-e", "REGISTRY_HTTP_ADDR=:\(port)",
+            ]
+            if environment.files.exists(paths.environmentFile) { arguments += ["--env-file", paths.environmentFile] }
+            arguments += [container.image, "serve", paths.readOnlyConfigFile]
+            let started = try await docker.run(arguments)
+            guard started.succeeded else {
+                throw Failure(description: "docker refused the read-only registry: \(started.reason)")
+            }
+            guard try await waitUntilListening(port, container: record.standby) else {
+                let logs = (try? await docker.logs(record.standby, lines: 5)) ?? ""
+                throw Failure(description: "the read-only registry did not listen on port \(port): \(logs)")
+            }
+            if let warning = try await record.redirect.apply(environment.runner) { await log(warning) }
+            await log("New connections to port \(config.registryPort) go to the read-only registry; stopping \(container.name).")
+            try await docker.stop(container.id, timeoutSeconds: environment.containers.stopTimeoutSeconds)
+        } catch {
+            await log("Could not make the registry read-only: \(error); it stays writable.")
+            try? await close(record)
+            if let failure = error as? Failure { throw failure }
+            throw Failure(description: "\(error)")
+        }
+        return record
+    }
+
+    /// Closes the window `record` describes: the registry runs and listens again, the redirect and the twin go, the
+    /// record goes last. Safe to repeat.
+    ///
+    /// - Throws: ``Failure`` when the registry does not listen again; the twin then keeps serving read-only behind
+    ///   the redirect, and the record stays for the next hook to try again.
+    func close(_ record: Record) async throws {
+        let docker = environment.docker
+        if let collector = try await docker.inspect(record.collector) {
+            await log("Removing the collector \(record.collector), left by an interrupted collection.")
+            try await docker.forceRemove(collector.id)
+        }
+        if let container = try await docker.inspect(record.container), !(container.isRunning || container.isRestarting)
+        {
+            await log("Starting \(record.container) again.")
+            try await docker.start(container.id)
+        }
+        let standby = try await docker.inspect(record.standby)
+        let standbyServes = standby.map { $0.isRunning } ?? false
+        if try await docker.inspect(record.container) != nil,
+            try await !waitUntilListening(record.redirect.port, container: record.container)
+        {
+            if standbyServes {
+                throw Failure(
+                    description: "\(record.container) does not listen on port \(record.redirect.port) again; the"
+                        + " read-only registry keeps serving it"
+                )
+            }
+        }
+        await record.redirect.remove(environment.runner)
+        if let standby {
+            if standby.isRunning {
+                try await docker.stop(standby.id, timeoutSeconds: environment.containers.stopTimeoutSeconds)
+            }
+            try await docker.forceRemove(standby.id)
+        }
+        try environment.files.remove(environment.paths.readOnlyWindowFile)
+        await log("The registry is writable again.")
+    }
+
+    /// Closes a window a killed hook left open; nothing when there is none (one `stat`).
+    static func recoverIfLeft(_ environment: CharmEnvironment, log: @escaping (String) async -> Void)
+        async throws
+    {
+        guard isOpen(environment) else { return }
+        let window = ReadOnlyWindow(environment: environment, log: log)
+        guard let bytes = try environment.files.read(environment.paths.readOnlyWindowFile),
+            let json = try? JSONValue(parsing: bytes), let record = Record(json: json)
+        else {
+            try environment.files.remove(environment.paths.readOnlyWindowFile)
+            return
+        }
+        await log("A read-only window was left open by an interrupted hook; closing it.")
+        try await window.close(record)
+    }
+
+    private func write(_ record: Record) throws {
+        let text = JSONText.encode(record.json) + "\n"
+        try environment.files.write(environment.paths.readOnlyWindowFile, Array(text.utf8), mode: .ownerOnly)
+    }
+
+    /// Polls the listening ports every 100 ms until `port` is listened on; `false` after the timeout, or as soon as
+    /// `container` is not running any more.
+    private func waitUntilListening(_ port: Int, container: String) async throws -> Bool {
+        var waited = 0
+        while waited <= Self.listenTimeoutMilliseconds {
+            if ListeningPorts(files: environment.files).contains(port) { return true }
+            if waited % 1000 == 0, let info = try await environment.docker.inspect(container), !info.isRunning {
+                return false
+            }
+            await environment.pause(100)
+            waited += 100
+        }
+        return false
+    }
+}
