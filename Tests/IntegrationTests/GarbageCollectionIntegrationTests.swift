@@ -93,7 +93,9 @@ struct GarbageCollectionIntegrationTests {
         defer { _ = try? shell("docker", ["rmi", random]) }
         let tag = String(random.split(separator: ":").last ?? "")
         #expect(try charm.action("push", ["image": random, "pull": "false"]).status == "completed")
-        #expect(try charm.action("push", ["image": CharmUnderTest.busyboxImage, "pull": "false"]).status == "completed")
+        #expect(
+            try charm.action("push", ["image": CharmUnderTest.busyboxImage, "pull": "false"]).status == "completed"
+        )
         #expect(try charm.action("delete", ["image": "random:\(tag)"]).status == "completed")
         return tag
     }
@@ -121,7 +123,10 @@ struct GarbageCollectionIntegrationTests {
 
         #expect(collected.status == "completed", "\(collected.raw)")
         #expect(polled.pulls > 20, "only \(polled.pulls) pulls")
-        #expect(polled.failed.isEmpty, "\(polled.failed.count) of \(polled.pulls) pulls failed: \(polled.failed.prefix(5))")
+        #expect(
+            polled.failed.isEmpty,
+            "\(polled.failed.count) of \(polled.pulls) pulls failed: \(polled.failed.prefix(5))"
+        )
         // Writable before and after (202), refused by the read-only registry itself in between (405), never
         // unanswered.
         #expect(!polled.uploads.contains(0), "uploads without an answer: \(polled.uploads)")
@@ -149,7 +154,9 @@ struct GarbageCollectionIntegrationTests {
 
         // The collector cannot run: a container already holds its name.
         let container = try #require(try charm.containerID())
-        #expect(try shell("docker", ["create", "--name", "registry.charm-collector", CharmUnderTest.busyboxImage]).succeeded)
+        #expect(
+            try shell("docker", ["create", "--name", "registry.charm-collector", CharmUnderTest.busyboxImage]).succeeded
+        )
         let failed = try charm.action("garbage-collect")
         _ = try shell("docker", ["rm", "-f", "registry.charm-collector"])
         #expect(failed.status == "failed", "\(failed.raw)")
@@ -178,7 +185,9 @@ struct GarbageCollectionIntegrationTests {
         sim.waitUntilExit()
         try #require(killed, "the hook finished before the registry was read-only")
         // Read-only now: pulls are served, uploads refused.
-        #expect(try eventually(5) { try curl("\(Self.origin)/v2/gc-probe/blobs/uploads/", method: "POST")?.status == 405 })
+        #expect(
+            try eventually(5) { try curl("\(Self.origin)/v2/gc-probe/blobs/uploads/", method: "POST")?.status == 405 }
+        )
         #expect(try curl("\(Self.origin)/v2/busybox/manifests/test", extra: PullPoller.accept)?.status == 200)
 
         // The next hook closes the window.

@@ -274,7 +274,9 @@ public final class DockerFakeEngine: Sendable {
             default: break
             }
             index +=
-                ["--name", "--label", "--network", "--restart", "--env-file", "-v"].contains(options[index]) ? 2 : 1
+                ["--name", "--label", "--network", "--restart", "--env-file", "-v", "--volumes-from", "-e"].contains(
+                    options[index]
+                ) ? 2 : 1
         }
         let image = index < options.count ? options[index] : ""
         if state.containers.contains(where: { $0.name == name }) {
@@ -355,4 +357,20 @@ extension DockerFakeEngine: ProcessTable {
         if pid == Self.daemonPID { return state.withLock { $0.daemonRunning } ? "daemon" : nil }
         return containers.first { $0.pid == pid && $0.hasProcess }.map { "\($0.starts).\($0.restartCount)" }
     }
+
+    /// The pretend listeners: each running container of the charm's listens on the port its
+    /// `-e REGISTRY_HTTP_ADDR=:<port>` names, else on ``registryPort``.
+    public func listeningPorts() -> Set<Int> {
+        Set(
+            containers.filter { $0.hasProcess && $0.labels[ContainerLabels.managedBy] != nil }.map { container in
+                container.arguments.lazy.compactMap { argument -> Int? in
+                    guard argument.hasPrefix("REGISTRY_HTTP_ADDR=:") else { return nil }
+                    return Int(argument.dropFirst("REGISTRY_HTTP_ADDR=:".count))
+                }.first ?? Self.registryPort
+            }
+        )
+    }
+
+    /// The port a registry container listens on unless told otherwise (the charm's default `registry-port`).
+    public static let registryPort = 5000
 }

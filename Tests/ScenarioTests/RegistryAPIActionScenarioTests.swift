@@ -112,7 +112,7 @@ struct RegistryAPIActionScenarioTests {
         )
     }
 
-    @Test("garbage-collect: the registry is stopped during the collection and started again; blobs and bytes freed")
+    @Test("garbage-collect: a read-only twin takes the port over while the registry is stopped and collected")
     func garbageCollect() async throws {
         let (scenario, fake) = await Scenario.deployedForActions()
         let id = try #require(scenario.docker.container(named: "registry")?.id)
@@ -132,15 +132,67 @@ struct RegistryAPIActionScenarioTests {
         #expect(outcome.results["blobs-freed"] == "1")
         #expect(outcome.results["bytes-freed"] == "4000")
         #expect(outcome.results["dry-run"] == "false")
-        let lines = scenario.dockerLines.filter { !$0.hasPrefix("container inspect") }
-        #expect(lines.count == 3)
-        #expect(lines.first?.hasPrefix("container stop") == true)
+        #expect(outcome.results["read-only-seconds"] != nil)
+        let lines = scenario.actionDockerLines
+        #expect(lines.count == 6, "\(lines)")
+        // 1. the twin, read-only, on the first free port after 5000 that is not the debug port (5001), with the registry's mounts and environment;
+        let twinConfig = "/etc/docker/registry/config-read-only.yml"
+        let twinLine: String = [
+            "run -d --name registry.charm-read-only --network host --restart no",
+            "--label io.juju.docker-registry.managed-by=docker-registry-charm --volumes-from \(id)",
+            "-v \(twinConfig):\(twinConfig):ro -e REGISTRY_HTTP_ADDR=:5002 localhost/registry:test serve \(twinConfig)",
+        ].joined(separator: " ")
+        #expect(lines.first == twinLine)
+        // 2. the registry stops once new connections go to the twin; 3. the collector; 4. the registry again;
+        // 5., 6. the twin drains and goes.
+        #expect(lines[1] == "container stop --time 30 \(id)")
         #expect(
-            lines[1]
-                == "run --rm --network host --volumes-from \(id) localhost/registry:test garbage-collect --delete-untagged /etc/docker/registry/config.yml"
+            lines[2]
+                == "run --rm --name registry.charm-collector --network host --volumes-from \(id) localhost/registry:test garbage-collect --delete-untagged /etc/docker/registry/config.yml"
         )
-        #expect(lines.last == "container start \(id)")
+        #expect(lines[3] == "container start \(id)")
+        #expect(lines[4].hasPrefix("container stop --time 30 ") && lines[5].hasPrefix("container rm --force"))
         #expect(scenario.docker.container(named: "registry")?.running == true)
+        #expect(scenario.docker.container(named: "registry.charm-read-only") == nil)
+        // The redirect was added for both families and both chains, and is gone.
+        let added = scenario.docker.runner.lines(of: "iptables").filter { $0.contains(" -I ") }
+        #expect(added.count == 2)
+        #expect(
+            added.allSatisfy {
+                $0.contains("--dport 5000 -m addrtype --dst-type LOCAL") && $0.hasSuffix("-j REDIRECT --to-ports 5002")
+            }
+        )
+        #expect(scenario.docker.runner.lines(of: "ip6tables").filter { $0.contains(" -I ") }.count == 2)
+        #expect(scenario.natRules.current.isEmpty)
+        #expect(!scenario.files.exists(scenario.paths.readOnlyWindowFile))
+        // The twin's configuration: read-only, no debug listener, otherwise the registry's.
+        let twin = String(
+            decoding: try #require(try scenario.files.read(scenario.paths.readOnlyConfigFile)),
+            as: UTF8.self
+        )
+        #expect(twin.contains("\"maintenance\"") && twin.contains("\"readonly\""))
+        #expect(!twin.contains("\"debug\""))
+    }
+
+    @Test("a window left open by a killed hook is closed by the next hook, update-status included")
+    func windowLeftOpenIsClosed() async throws {
+        let (scenario, _) = await Scenario.deployedForActions()
+        _ = await scenario.run(.unit(.updateStatus))
+        #expect(scenario.status?.state == .active)
+        // What a hook killed during the collection leaves: the registry stopped, the twin serving, the record.
+        let id = try #require(scenario.docker.container(named: "registry")?.id)
+        scenario.docker.addContainer(name: "registry.charm-read-only", image: Scenario.image, running: true)
+        _ = try await scenario.docker.runner.run(Command("docker", ["container", "stop", "--time", "30", id]))
+        let record =
+            #"{"collector":"registry.charm-collector","container":"registry","port":5000,"standby":"registry.charm-read-only","standbyPort":5001}"#
+        try scenario.files.write(scenario.paths.readOnlyWindowFile, Array(record.utf8), mode: .ownerOnly)
+        scenario.resetRecording()
+        _ = await scenario.run(.unit(.updateStatus))
+        #expect(scenario.dockerLines.contains("container start \(id)"))
+        #expect(scenario.docker.container(named: "registry")?.running == true)
+        #expect(scenario.docker.container(named: "registry.charm-read-only") == nil)
+        #expect(!scenario.files.exists(scenario.paths.readOnlyWindowFile))
+        #expect(scenario.status?.state == .active, "\(String(describing: scenario.status))")
     }
 
     @Test("garbage-collect dry-run leaves the registry serving; a failed collection still restarts it")
@@ -163,8 +215,10 @@ struct RegistryAPIActionScenarioTests {
 
         fake.state.withLock { $0.gcExitCode = 1 }
         let failed = await scenario.action("garbage-collect")
-        #expect(failed.failure == "The garbage collection failed and registry was started again.")
+        #expect(failed.failure == "The garbage collection failed; the registry serves as before.")
         #expect(scenario.docker.container(named: "registry")?.running == true)
+        #expect(scenario.docker.container(named: "registry.charm-read-only") == nil)
+        #expect(scenario.natRules.current.isEmpty)
 
         // A store nothing was pushed to: the collector fails on the missing repositories directory; nothing to free.
         fake.state.withLock {

@@ -3,6 +3,7 @@ import JujuKit
 import JujuKitTesting
 import RegistryCharm
 import RegistryCharmTesting
+import Synchronization
 
 /// One unit of the charm on a pretend machine: fake hook tools, a fake docker engine, an in-memory disk.
 ///
@@ -23,6 +24,15 @@ final class Scenario: @unchecked Sendable {
     var diskSpace: @Sendable (String) -> DiskSpace? = { _ in nil }
     /// A minute from now: test certificates made a moment ago are valid.
     var now = Date().addingTimeInterval(60)
+    /// The NAT rules iptables and ip6tables hold, as `<tool> -t nat -A <chain> …` lines.
+    let natRules = NATRules()
+
+    /// A pretend NAT table.
+    final class NATRules: Sendable {
+        let lines = Mutex<[String]>([])
+        /// The rules now.
+        var current: [String] { lines.withLock { $0 } }
+    }
 
     static let image = "localhost/registry:test"
     /// Where the charm directory is on the pretend disk (its `templates/` are copied there from the repository).
@@ -42,6 +52,30 @@ final class Scenario: @unchecked Sendable {
         // The engine answers, dockerd has a pid to reload, systemd is absent (as on the test machine).
         docker.runner.on("docker", ["info"], result: CommandResult(standardOutput: "28.2.2\n"))
         docker.runner.on("kill", ["-HUP"], result: CommandResult())
+        // The read-only window's NAT redirect (garbage-collect): rules kept per tool, `-I` adds, `-D` removes one.
+        let natRules = self.natRules
+        docker.runner.respond { command in
+            guard ["iptables", "ip6tables"].contains(command.executable),
+                let verb = command.arguments.firstIndex(where: { $0 == "-I" || $0 == "-D" })
+            else { return nil }
+            var rule = command.arguments
+            rule[verb] = "-A"
+            let line = ([command.executable] + rule).joined(separator: " ")
+            return natRules.lines.withLock { rules in
+                if command.arguments[verb] == "-I" {
+                    rules.append(line)
+                    return CommandResult()
+                }
+                guard let index = rules.firstIndex(of: line) else {
+                    return CommandResult(
+                        exitCode: 1,
+                        standardError: "iptables: Bad rule (does a matching rule exist in that chain?)."
+                    )
+                }
+                rules.remove(at: index)
+                return CommandResult()
+            }
+        }
         try? files.write("/var/run/docker.pid", text: "\(DockerFakeEngine.daemonPID)\n", mode: .publicReadable)
         let templates = Self.repository.appendingPathComponent("templates")
         for name in (try? FileManager.default.contentsOfDirectory(atPath: templates.path)) ?? [] {

@@ -97,6 +97,9 @@ struct RegistryFiles {
 
     /// A digest over every file the registry reads at start (the environment file included, though not mounted).
     func inputsDigest() -> String {
-        ContainerDigest.inputs(entries.filter(\.readAtStart).map { (name: $0.path, content: $0.content) }, digest: ContainerDigest.sha256Hex)
+        ContainerDigest.inputs(
+            entries.filter(\.readAtStart).map { (name: $0.path, content: $0.content) },
+            digest: ContainerDigest.sha256Hex
+        )
     }
 }

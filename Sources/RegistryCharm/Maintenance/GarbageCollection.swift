@@ -71,7 +71,9 @@ struct GarbageCollection {
                 )
                 readOnlySince = environment.now()
             } catch {
-                throw Failure(description: "Could not make \(name) read-only for the collection (\(error)); nothing was deleted.")
+                throw Failure(
+                    description: "Could not make \(name) read-only for the collection (\(error)); nothing was deleted."
+                )
             }
         }
         let collected: Result<Summary, any Error>

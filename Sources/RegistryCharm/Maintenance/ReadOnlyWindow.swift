@@ -91,8 +91,13 @@ struct ReadOnlyWindow {
                     + " (run the action again after the next config-changed or update-status)"
             )
         }
-        let listening = ListeningPorts(files: environment.files)
-        guard let port = listening.free(after: config.registryPort, excluding: [config.debugPort]) else {
+        guard
+            let port = ListeningPorts.free(
+                after: config.registryPort,
+                listening: environment.processes.listeningPorts(),
+                excluding: [config.debugPort]
+            )
+        else {
             throw Failure(description: "no free port after \(config.registryPort) for the read-only registry")
         }
         let record = Record(
@@ -123,7 +128,9 @@ struct ReadOnlyWindow {
                 throw Failure(description: "the read-only registry did not listen on port \(port): \(logs)")
             }
             if let warning = try await record.redirect.apply(environment.runner) { await log(warning) }
-            await log("New connections to port \(config.registryPort) go to the read-only registry; stopping \(container.name).")
+            await log(
+                "New connections to port \(config.registryPort) go to the read-only registry; stopping \(container.name)."
+            )
             try await docker.stop(container.id, timeoutSeconds: environment.containers.stopTimeoutSeconds)
         } catch {
             await log("Could not make the registry read-only: \(error); it stays writable.")
@@ -199,7 +206,7 @@ struct ReadOnlyWindow {
     private func waitUntilListening(_ port: Int, container: String) async throws -> Bool {
         var waited = 0
         while waited <= Self.listenTimeoutMilliseconds {
-            if ListeningPorts(files: environment.files).contains(port) { return true }
+            if environment.processes.listeningPorts().contains(port) { return true }
             if waited % 1000 == 0, let info = try await environment.docker.inspect(container), !info.isRunning {
                 return false
             }

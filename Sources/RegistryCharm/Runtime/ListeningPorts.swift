@@ -2,18 +2,15 @@ public import JujuKit
 
 /// The TCP ports something listens on in this machine's network namespace, read from `/proc/net/tcp` and
 /// `/proc/net/tcp6` (the registry runs on the host network, so its listener shows there).
-public struct ListeningPorts: Sendable {
-    /// The ports in `LISTEN` state, IPv4 and IPv6 together.
-    public let ports: Set<Int>
-
-    /// Reads the tables through `files`; a table that cannot be read counts as empty.
-    public init(files: any FileSystem) {
+public enum ListeningPorts {
+    /// The ports in `LISTEN` state, IPv4 and IPv6 together; a table that cannot be read counts as empty.
+    public static func read(_ files: any FileSystem) -> Set<Int> {
         var ports = Set<Int>()
         for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
             guard let bytes = try? files.read(table) else { continue }
-            ports.formUnion(Self.listening(inTable: String(decoding: bytes, as: UTF8.self)))
+            ports.formUnion(listening(inTable: String(decoding: bytes, as: UTF8.self)))
         }
-        self.ports = ports
+        return ports
     }
 
     /// The local ports of the `LISTEN` (`0A`) rows of one table: `sl local_address rem_address st …`, addresses as
@@ -30,11 +27,9 @@ public struct ListeningPorts: Sendable {
         return ports
     }
 
-    /// Whether something listens on `port`.
-    public func contains(_ port: Int) -> Bool { ports.contains(port) }
-
-    /// The first port after `port` (within 100) that nothing listens on and that is not in `excluded`.
-    public func free(after port: Int, excluding excluded: Set<Int>) -> Int? {
-        (port + 1...min(port + 100, 65535)).first { !ports.contains($0) && !excluded.contains($0) }
+    /// The first port after `port` (within 100) that nothing in `listening` uses and that is not in `excluded`.
+    public static func free(after port: Int, listening: Set<Int>, excluding excluded: Set<Int>) -> Int? {
+        guard port < 65535 else { return nil }
+        return (port + 1...min(port + 100, 65535)).first { !listening.contains($0) && !excluded.contains($0) }
     }
 }

@@ -6,6 +6,9 @@ public protocol ProcessTable: Sendable {
     /// The start time of the process `pid` (an opaque token that changes when the pid is reused), `nil` when there is
     /// no such process.
     func startTime(of pid: Int) -> String?
+
+    /// The TCP ports something listens on (IPv4 or IPv6), as a read-only window waits for a registry to listen.
+    func listeningPorts() -> Set<Int>
 }
 
 /// The machine's processes, read from `/proc/<pid>/stat`.
@@ -16,6 +19,11 @@ public struct ProcFileSystem: ProcessTable {
     /// Creates a reader of `/proc` through `files`.
     public init(files: any FileSystem) {
         self.files = files
+    }
+
+    /// The `LISTEN` rows of `/proc/net/tcp` and `/proc/net/tcp6` (see ``ListeningPorts``).
+    public func listeningPorts() -> Set<Int> {
+        ListeningPorts.read(files)
     }
 
     /// Field 22 of `/proc/<pid>/stat`, the start time in clock ticks after boot.
