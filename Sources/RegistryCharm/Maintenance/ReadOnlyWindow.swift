@@ -141,8 +141,9 @@ struct ReadOnlyWindow {
         return record
     }
 
-    /// Closes the window `record` describes: the registry runs and listens again, the redirect and the twin go, the
-    /// record goes last. Safe to repeat.
+    /// Closes the window `record` describes.
+    ///
+    /// The registry runs and listens again, the redirect and the twin go, the record goes last. Safe to repeat.
     ///
     /// - Throws: ``Failure`` when the registry does not listen again; the twin then keeps serving read-only behind
     ///   the redirect, and the record stays for the next hook to try again.

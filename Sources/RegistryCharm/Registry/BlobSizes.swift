@@ -6,8 +6,9 @@
 struct BlobSizes {
     let api: RegistryAPI
 
-    /// The sum of the sizes of `digests`; blobs no repository links count as 0. `nil` when the registry cannot be
-    /// asked.
+    /// The sum of the sizes of `digests`.
+    ///
+    /// Blobs no repository links count as 0; `nil` when the registry cannot be asked.
     func total(of digests: [String]) async -> Int? {
         guard !digests.isEmpty else { return 0 }
         guard let repositories = try? await api.repositories() else { return nil }

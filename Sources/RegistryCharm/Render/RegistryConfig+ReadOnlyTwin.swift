@@ -1,6 +1,7 @@
 extension RegistryConfig {
-    /// The configuration of the read-only twin that serves the registry's port while the garbage collector runs
-    /// (``ReadOnlyWindow``): the same storage, auth, TLS and secret, with `storage.maintenance.readonly` on (pulls
+    /// The configuration of the read-only twin that serves the registry's port while the garbage collector runs.
+    ///
+    /// See ``ReadOnlyWindow``: the same storage, auth, TLS and secret, with `storage.maintenance.readonly` on (pulls
     /// served, pushes refused by the registry itself) and no debug listener (the registry's own would clash with it).
     /// The twin's port is given at its start (`REGISTRY_HTTP_ADDR`), as a free one is found only then.
     public var readOnlyTwin: RegistryConfig {
