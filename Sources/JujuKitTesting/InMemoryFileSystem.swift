@@ -11,6 +11,13 @@ public final class InMemoryFileSystem: FileSystem, Sendable {
         public var mode: FileMode
         /// The owner (root unless changed).
         public var owner = FileOwner.root
+        /// When it was last written, on the file system's own clock (see ``setModificationTime(_:_:)``).
+        public var modified: Double = 0
+
+        /// Files are equal when their content, mode and owner are: when they were written does not count.
+        public static func == (left: File, right: File) -> Bool {
+            left.content == right.content && left.mode == right.mode && left.owner == right.owner
+        }
     }
 
     private struct State {
@@ -19,6 +26,8 @@ public final class InMemoryFileSystem: FileSystem, Sendable {
         var writes: [String] = []
         /// Directories whose file system is full: writing a file in them fails with `ENOSPC`.
         var full: Set<String> = []
+        /// Each write is one second after the one before.
+        var clock: Double = 1_700_000_000
     }
 
     private let state = Mutex(State())
@@ -63,7 +72,8 @@ public final class InMemoryFileSystem: FileSystem, Sendable {
             if state.full.contains(Path.directory(of: path)) {
                 throw .systemCall(operation: "write", path: path + ".tmp", errno: 28)
             }
-            state.files[path] = File(content: content, mode: mode)
+            state.clock += 1
+            state.files[path] = File(content: content, mode: mode, modified: state.clock)
             state.writes.append(path)
         }
     }
@@ -129,6 +139,16 @@ public final class InMemoryFileSystem: FileSystem, Sendable {
     /// `FileSystem` conformance in memory.
     public func mode(of path: String) -> FileMode? {
         state.withLock { $0.files[path]?.mode }
+    }
+
+    /// `FileSystem` conformance in memory.
+    public func modificationTime(of path: String) -> Double? {
+        state.withLock { $0.files[path]?.modified }
+    }
+
+    /// Sets when the file at `path` was last modified (a test's pretend `touch -d`).
+    public func setModificationTime(_ path: String, _ seconds: Double) {
+        state.withLock { $0.files[path]?.modified = seconds }
     }
 
     /// `FileSystem` conformance in memory.

@@ -66,7 +66,14 @@ struct RegistryAPIReadingTests {
         ])
         let manifest = try #require(try await api.manifest("app", "1"))
         #expect(
-            manifest == RegistryAPI.Manifest(digest: "sha256:m", mediaType: "application/x-from-header", size: 1110)
+            manifest
+                == RegistryAPI.Manifest(
+                    digest: "sha256:m",
+                    mediaType: "application/x-from-header",
+                    size: 1110,
+                    blobs: [.init(digest: "sha256:c", size: 10), .init(digest: "sha256:no-size", size: 0)],
+                    configDigest: "sha256:c"
+                )
         )
 
         let index = #"{"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[{"size":7},{"size":8}]}"#

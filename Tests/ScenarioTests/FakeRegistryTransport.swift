@@ -13,6 +13,8 @@ final class FakeRegistryTransport: RegistryTransport {
         var tags: [String: [String: String]] = [:]
         /// digest → (media type, bytes referenced).
         var manifests: [String: (mediaType: String, size: Int)] = [:]
+        /// manifest digest → the `created` time of its image configuration (served as a config blob).
+        var created: [String: String] = [:]
         var requests: [(request: RegistryRequest, endpoint: String, authorization: String?)] = []
         var requiredAuthorization: String?
         var deleteEnabled = true
@@ -47,6 +49,25 @@ final class FakeRegistryTransport: RegistryTransport {
 
     var requests: [(request: RegistryRequest, endpoint: String, authorization: String?)] {
         state.withLock { $0.requests }
+    }
+
+    /// Adds `repository:tag` pointing at a manifest whose image was made at `created` (RFC 3339); returns its digest.
+    @discardableResult
+    func add(_ repository: String, _ tag: String, created: String, size: Int = 1000) -> String {
+        let digest = add(repository, tag, size: size)
+        state.withLock { $0.created[digest] = created }
+        return digest
+    }
+
+    /// Points `repository:tag` at the existing manifest `digest`.
+    func tag(_ repository: String, _ tag: String, at digest: String) {
+        state.withLock { $0.tags[repository, default: [:]][tag] = digest }
+    }
+
+    /// The config and layer blob digests of the manifest `digest` (each manifest has its own).
+    static func blobs(of digest: String) -> (config: String, layer: String) {
+        let hex = digest.dropFirst("sha256:".count)
+        return ("sha256:c" + hex.dropFirst(), "sha256:1" + hex.dropFirst())
     }
 
     func send(_ request: RegistryRequest, to endpoint: RegistryEndpoint) async throws(RegistryClientError)
@@ -119,13 +140,28 @@ final class FakeRegistryTransport: RegistryTransport {
                 state.tags[repository] = state.tags[repository]?.filter { $0.value != digest }
                 return RegistryResponse(status: 202)
             }
+            let blobs = Self.blobs(of: digest)
             let body =
-                #"{"schemaVersion":2,"mediaType":"\#(manifest.mediaType)","config":{"size":100},"layers":[{"size":\#(manifest.size - 100)}]}"#
+                #"{"schemaVersion":2,"mediaType":"\#(manifest.mediaType)","config":{"digest":"\#(blobs.config)","size":100},"layers":[{"digest":"\#(blobs.layer)","size":\#(manifest.size - 100)}]}"#
             return RegistryResponse(
                 status: 200,
                 headers: ["docker-content-digest": digest, "content-type": manifest.mediaType],
                 body: Array(body.utf8)
             )
+        }
+        if parts.count >= 4, parts[parts.count - 2] == "blobs" {
+            let repository = parts[1..<(parts.count - 2)].joined(separator: "/")
+            let digest = parts[parts.count - 1]
+            for manifest in Set(state.tags[repository]?.values.map { $0 } ?? []) {
+                let blobs = Self.blobs(of: manifest)
+                if digest == blobs.config {
+                    let body = Array(#"{"created":"\#(state.created[manifest] ?? "")"}"#.utf8)
+                    return RegistryResponse(status: 200, headers: ["content-length": "100"], body: body)
+                }
+                if digest == blobs.layer, let size = state.manifests[manifest]?.size {
+                    return RegistryResponse(status: 200, headers: ["content-length": String(size - 100)])
+                }
+            }
         }
         return RegistryResponse(status: 404)
     }

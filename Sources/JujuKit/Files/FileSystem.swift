@@ -25,6 +25,8 @@ public protocol FileSystem: Sendable {
     func owner(of path: String) -> FileOwner?
     /// Gives the file at `path` to `owner` (for a file another service must read, such as nagios).
     func setOwner(_ path: String, _ owner: FileOwner) throws(FileSystemError)
+    /// When the file at `path` was last modified, in seconds since 1970, or `nil` when there is none.
+    func modificationTime(of path: String) -> Double?
 }
 
 /// A numeric user and group, as `chown` takes them.

@@ -139,6 +139,13 @@ public struct LocalFileSystem: FileSystem {
         return FileMode(rawValue: UInt32(info.st_mode) & 0o7777)
     }
 
+    /// `FileSystem` conformance on the real disk: `st_mtim`.
+    public func modificationTime(of path: String) -> Double? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1_000_000_000
+    }
+
     /// `FileSystem` conformance on the real disk.
     public func owner(of path: String) -> FileOwner? {
         var info = stat()

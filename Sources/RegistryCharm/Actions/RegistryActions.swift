@@ -21,6 +21,7 @@ extension RegistryCharm {
             "list": .init { try await ListAction(charm: self, action: $0).run() },
             "delete": .init { try await DeleteAction(charm: self, action: $0).run() },
             "garbage-collect": .init { try await GarbageCollectAction(charm: self, action: $0).run() },
+            "prune": .init { try await PruneAction(charm: self, action: $0).run() },
         ]
         return ActionTable(entries, readyFlag: RegistryFlags.configured, notReadyMessage: Self.notReadyMessage)
     }

@@ -124,6 +124,16 @@ public final class RegistryCharm: Charm {
                 when: [RegistryFlags.dockerReady, RegistryFlags.reconcilePending, .hook("update-status")],
                 whenNot: [RegistryFlags.seriesUpgrade]
             ) { try await self.configure($0) },
+            Handler(
+                "schedule-retention",
+                when: [RegistryFlags.dockerReady, RegistryFlags.configured],
+                whenNot: hooksWithoutReconcile + [RegistryFlags.seriesUpgrade]
+            ) { try await RetentionSchedule(charm: self, session: $0).update() },
+            Handler(
+                "apply-retention",
+                when: [RegistryFlags.dockerReady, RegistryFlags.configured, .hook("update-status")],
+                whenNot: [RegistryFlags.seriesUpgrade, RegistryFlags.reconcilePending]
+            ) { try await RetentionSchedule(charm: self, session: $0).applyIfDue() },
             Handler("series-upgrade-stop", when: [.hook("pre-series-upgrade")]) {
                 try await self.pauseForSeriesUpgrade($0)
             },

@@ -79,4 +79,7 @@ enum StateKeys {
     /// start time `/proc` gives): while that very process runs, the container has neither stopped nor restarted nor
     /// been replaced, so an idle `update-status` needs to ask docker nothing.
     static let servingProcess = "registry.serving-process"
+    /// Tag retention's schedule: `due` (seconds since 1970) and the `interval` it was set for; absent when this unit
+    /// does not apply retention.
+    static let retentionDue = "retention.due"
 }

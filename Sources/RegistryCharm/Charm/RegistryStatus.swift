@@ -111,7 +111,8 @@ struct RegistryStatus {
     ///
     /// The last hook found the registry serving as configured and said so, and the very process it found then still
     /// runs (same pid, same start time in `/proc`), under the same dockerd: the container has not stopped,
-    /// restarted or been replaced since. No docker call, no HTTP request; `nil` sends the hook down the full path.
+    /// restarted or been replaced since; no read-only window is open and tag retention is not due. No docker call,
+    /// no HTTP request; `nil` sends the hook down the full path.
     private func idleStatus() -> WorkloadStatus? {
         let flags = session.flags
         guard flags.containsKnown(RegistryFlags.dockerReady), flags.containsKnown(RegistryFlags.configured),
@@ -119,7 +120,8 @@ struct RegistryStatus {
             !flags.containsKnown(RegistryFlags.stoppedByOperator),
             let last = session.status.lastSet, last == pendingCertificateStatus ?? readyStatus,
             ServingProcess.stillRuns(in: session, environment: charm.environment),
-            !ReadOnlyWindow.isOpen(charm.environment)
+            !ReadOnlyWindow.isOpen(charm.environment),
+            !RetentionSchedule.isDue(session, now: charm.environment.now())
         else { return nil }
         return last
     }

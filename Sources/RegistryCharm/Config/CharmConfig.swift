@@ -38,6 +38,8 @@ public struct CharmConfig: Sendable, Equatable {
     public let storage: StorageBackend
     /// `storage-delete`: allow deleting manifests and blobs through the API.
     public let storageDelete: Bool
+    /// `retention-*`: tag retention, when `retention-keep-tags` is above 0.
+    public let retention: RetentionPolicy?
     /// `storage-read-only`: refuse pushes.
     public let storageReadOnly: Bool
     /// `storage-cache`: the blob descriptor cache.
@@ -130,6 +132,7 @@ public struct CharmConfig: Sendable, Equatable {
         storage = Self.readStorage(&reader)
         storageDelete = reader.bool("storage-delete")
         storageReadOnly = reader.bool("storage-read-only")
+        retention = Self.readRetention(&reader, storageDelete: storageDelete)
         storageCache = Self.oneOf(&reader, "storage-cache", fallback: .inmemory)
         storageRedirectDisable = reader.bool("storage-redirect-disable")
 

@@ -22,6 +22,20 @@ public struct RegistryAPI: Sendable {
         public var mediaType: String
         /// Bytes of the config and layers (for an index: of the manifests it lists).
         public var size: Int
+        /// The config and layer blobs it names (`digest` and `size` of each); none for an index.
+        public var blobs: [Blob] = []
+        /// The manifests an index lists (digests); none for an image manifest.
+        public var children: [String] = []
+        /// The config blob's digest, if it names one.
+        public var configDigest: String?
+
+        /// A blob a manifest names.
+        public struct Blob: Sendable, Equatable, Hashable, Codable {
+            /// `sha256:…`.
+            public var digest: String
+            /// Its bytes.
+            public var size: Int
+        }
     }
 
     private let transport: any RegistryTransport
@@ -72,19 +86,29 @@ public struct RegistryAPI: Sendable {
             throw .unreadable(request: "GET \(target)", reason: "no Docker-Content-Digest header")
         }
         // The body: `mediaType`, and the descriptors (`config`, `layers[]`, `manifests[]`) whose `size`s add up.
-        let (mediaType, sizes) = try read(response, target) { body throws(JSONFieldError) in
-            let parts =
-                [try body.fields("config")].compactMap { $0 } + (try body.fieldsArray("layers") ?? [])
-                + (try body.fieldsArray("manifests") ?? [])
-            var sizes: [Int] = []
-            for part in parts { sizes.append(try part.int("size") ?? 0) }
-            return (try body.string("mediaType"), sizes)
+        return try read(response, target) { body throws(JSONFieldError) in
+            let config = try body.fields("config")
+            var size = 0
+            var blobs: [Manifest.Blob] = []
+            for part in [config].compactMap({ $0 }) + (try body.fieldsArray("layers") ?? []) {
+                let bytes = try part.int("size") ?? 0
+                size += bytes
+                if let blob = try part.string("digest") { blobs.append(Manifest.Blob(digest: blob, size: bytes)) }
+            }
+            var children: [String] = []
+            for part in try body.fieldsArray("manifests") ?? [] {
+                size += try part.int("size") ?? 0
+                if let child = try part.string("digest") { children.append(child) }
+            }
+            return Manifest(
+                digest: digest,
+                mediaType: try body.string("mediaType") ?? response.headers["content-type"] ?? "",
+                size: size,
+                blobs: blobs,
+                children: children,
+                configDigest: try config?.string("digest")
+            )
         }
-        return Manifest(
-            digest: digest,
-            mediaType: mediaType ?? response.headers["content-type"] ?? "",
-            size: sizes.reduce(0, +)
-        )
     }
 
     /// Deletes the manifest `digest` of `repository` (every tag pointing at it goes with it).
