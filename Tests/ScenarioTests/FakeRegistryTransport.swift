@@ -21,6 +21,8 @@ final class FakeRegistryTransport: RegistryTransport {
         var unreachable = false
         /// Answers `GET /v2/` as an image that ignores the charm's config.yml would: plain http, no auth.
         var servesImageDefault = false
+        /// S3 buckets that exist (their listing answers 200, with one object).
+        var buckets: Set<String> = []
     }
 
     /// The `config.yml` the registry was started with (the scenario's file), read to answer `GET /v2/` the way a
@@ -111,6 +113,9 @@ final class FakeRegistryTransport: RegistryTransport {
 
     private func answer(_ request: RegistryRequest, _ state: inout State) -> RegistryResponse {
         let (path, query) = split(request.target)
+        if query["list-type"] == "2", state.buckets.contains(String(path.dropFirst())) {
+            return RegistryResponse(status: 200, body: Array("<ListBucketResult><Contents/></ListBucketResult>".utf8))
+        }
         if path == "/v2/_catalog" {
             let names = state.tags.keys.sorted()
             return page(names, after: query["last"], key: "repositories", link: "/v2/_catalog")

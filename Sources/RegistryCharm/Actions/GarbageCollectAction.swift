@@ -14,6 +14,14 @@ struct GarbageCollectAction {
         let dryRun = try action.parameters.bool("dry-run", default: false)
         let untagged = try action.parameters.bool("untagged", default: false)
         let config = try await charm.prepared(action.session).config
+        let shared = SharedCollection(charm: charm, session: action.session)
+        if !dryRun, let peers = try await shared.peers(config) {
+            try await Self.checkLeader(action.session, peers: peers.units)
+            let request = try await shared.request(untagged: untagged, relation: peers.relation)
+            await Self.reportScheduled(action, peers: peers.units, request: request)
+            action.set("dry-run", "false")
+            return
+        }
         let outcome: GarbageCollection.Outcome
         do {
             outcome = try await collection(config).run(dryRun: dryRun, untagged: untagged)
@@ -36,6 +44,29 @@ struct GarbageCollectAction {
                 return await BlobSizes(api: api).total(of: digests)
             }
         )
+    }
+
+    /// On storage shared with `peers`, only the leader collects.
+    static func checkLeader(_ session: RegistrySession, peers: [String]) async throws {
+        guard try await session.isLeader() else {
+            throw ActionFailure(
+                "The storage is shared with \(peers.count) other units and only the leader collects: run this action on"
+                    + " the leader unit."
+            )
+        }
+    }
+
+    /// Says that the collection waits for every unit to serve read-only (``SharedCollection``).
+    static func reportScheduled(_ action: RegistryActionContext, peers: [String], request: SharedCollection.Request)
+        async
+    {
+        let message =
+            "Every unit serves read-only first (\(peers.joined(separator: ", ")) answer in their next hook); then"
+            + " this unit collects and logs what it freed (juju debug-log), and every unit is writable again."
+        action.set("scheduled", "true")
+        action.set("request", request.id)
+        action.set("output", message)
+        await action.log(message)
     }
 
     /// Sets the results and logs the one-line summary.

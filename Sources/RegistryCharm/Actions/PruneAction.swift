@@ -23,7 +23,10 @@ struct PruneAction {
             throw ActionFailure("Retention deletes tags through the registry API: set storage-delete=true first.")
         }
         let collection = GarbageCollectAction(charm: charm, action: action).collection(config)
-        let run = RetentionRun(
+        let shared = SharedCollection(charm: charm, session: action.session)
+        let peers = try await shared.peers(config)
+        if let peers, !dryRun { try await GarbageCollectAction.checkLeader(action.session, peers: peers.units) }
+        var run = RetentionRun(
             environment: charm.environment,
             config: config,
             policy: policy,
@@ -31,6 +34,7 @@ struct PruneAction {
             log: { await action.log($0) },
             blobSizes: collection.blobSizes
         )
+        run.collects = peers == nil
         let outcome: RetentionRun.Outcome
         do {
             outcome = try await run.run(dryRun: dryRun)
@@ -39,12 +43,17 @@ struct PruneAction {
         } catch let failure as GarbageCollection.Failure {
             throw ActionFailure("The tags were deleted, but: \(failure.description)")
         }
+        if let peers, !dryRun, !outcome.plan.deletions.isEmpty {
+            // Shared storage: the blobs go in the collection every unit serves read-only for.
+            let request = try await shared.request(untagged: false, relation: peers.relation)
+            await GarbageCollectAction.reportScheduled(action, peers: peers.units, request: request)
+        }
         action.set("dry-run", String(dryRun))
         action.set("deleted", String(outcome.plan.deleted.count))
         action.set("kept", String(outcome.plan.kept.count))
         action.set("bytes-freed", String(outcome.bytesFreed))
         action.set(
-            "output",
+            peers != nil && !dryRun ? "deleted-tags" : "output",
             outcome.plan.deleted.isEmpty
                 ? "No tag to delete." : outcome.plan.deleted.map(\.reference).joined(separator: "\n")
         )

@@ -109,6 +109,27 @@ public final class RegistryCharm: Charm {
                 when: [RegistryFlags.dockerReady],
                 whenNot: [RegistryFlags.configured, RegistryFlags.seriesUpgrade, .hook("stop"), .hook("remove")]
             ) { try await self.adoptReactive($0) },
+            // The leader's shared collection: before configure-registry, so that the hook that closes a window
+            // applies a configuration held back meanwhile.
+            Handler(
+                "shared-collection",
+                when: [RegistryFlags.dockerReady, RegistryFlags.configured],
+                whenNot: [RegistryFlags.seriesUpgrade],
+                whenAny: [
+                    .hook("peer-relation-changed"), .hook("peer-relation-departed"), .hook("leader-elected"),
+                    .hook("update-status"),
+                ]
+            ) {
+                let session = $0
+                // update-status moves it on only while a request is out (the leader) or a window open (the others).
+                if session.context.event == .unit(.updateStatus),
+                    session.values[StateKeys.sharedCollection] == nil,
+                    try ReadOnlyWindow.current(self.environment)?.request == nil
+                {
+                    return
+                }
+                try await SharedCollection(charm: self, session: session).settle()
+            },
             Handler(
                 "configure-registry",
                 when: [RegistryFlags.dockerReady],
@@ -221,6 +242,12 @@ public final class RegistryCharm: Charm {
         let config = prepared.config
         guard prepared.problems.isEmpty else {
             for problem in prepared.problems { session.logger.warning("invalid config: \(problem.description)") }
+            return nil
+        }
+        guard !ReadOnlyWindow.isOpen(environment) else {
+            // The leader's collection holds the registry stopped: the new configuration applies once it ends.
+            session.logger.info("the registry is read-only for the leader's garbage collection; reconfiguring after it")
+            session.flags.set(RegistryFlags.reconcilePending)
             return nil
         }
         let version: RegistryVersion

@@ -82,4 +82,6 @@ enum StateKeys {
     /// Tag retention's schedule: `due` (seconds since 1970) and the `interval` it was set for; absent when this unit
     /// does not apply retention.
     static let retentionDue = "retention.due"
+    /// On the leader, the read-only request of a shared collection it is waiting on (``SharedCollection``).
+    static let sharedCollection = "collection.shared-request"
 }

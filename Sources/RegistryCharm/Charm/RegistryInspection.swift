@@ -28,6 +28,8 @@ struct RegistryInspection {
 
     /// What the registry container is doing; brings back a container that died or was removed on its own.
     private func containerState(name: String) async throws -> RegistryFindings.ContainerState {
+        // The leader's collection holds the registry stopped, its twin serving: nothing to heal.
+        if ReadOnlyWindow.isOpen(charm.environment) { return .readOnly }
         let report = session.state.reconcileReport
         if let reason = session.values[StateKeys.crashReason]?.stringValue, report?.watched == true {
             return .crashing(reason)
@@ -145,6 +147,8 @@ enum RegistryFindings {
         case serving
         /// Stopped or absent, and the charm may not start it (an operator's stop, invalid config).
         case stopped
+        /// A read-only twin serves its port while the leader collects garbage (``SharedCollection``).
+        case readOnly
         /// docker keeps restarting it: it exits at start, for this reason.
         case crashing(String)
         /// It runs but answers otherwise than configured, as this clause says.

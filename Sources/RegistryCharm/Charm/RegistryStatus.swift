@@ -63,6 +63,10 @@ struct RegistryStatus {
         case .container(.serving):
             if let pending = pendingCertificateStatus { status.report(pending) }
             status.report(readyStatus)
+        case .container(.readOnly):
+            status.report(
+                .maintenance("Read-only while the leader collects garbage: pulls are served, pushes are refused.")
+            )
         case .container(.stopped):
             status.report(.blocked("\(name) container is stopped. Run the start action to start it."))
         case .container(.crashing(let reason)):
@@ -121,7 +125,8 @@ struct RegistryStatus {
             let last = session.status.lastSet, last == pendingCertificateStatus ?? readyStatus,
             ServingProcess.stillRuns(in: session, environment: charm.environment),
             !ReadOnlyWindow.isOpen(charm.environment),
-            !RetentionSchedule.isDue(session, now: charm.environment.now())
+            !RetentionSchedule.isDue(session, now: charm.environment.now()),
+            session.values[StateKeys.sharedCollection] == nil
         else { return nil }
         return last
     }

@@ -27,19 +27,25 @@ struct ReadOnlyWindow {
         var collector: String
         /// The redirect of the registry port to the twin's.
         var redirect: PortRedirect
+        /// The leader's request this window answers (``SharedCollection``), which outlives the hook; `nil` for a
+        /// window this unit's own collection opened and closes within one hook.
+        var request: String?
 
         var json: JSONValue {
-            .object([
+            var object: [String: JSONValue] = [
                 "container": .string(container), "standby": .string(standby), "collector": .string(collector),
                 "port": .int(redirect.port), "standbyPort": .int(redirect.target),
-            ])
+            ]
+            if let request { object["request"] = .string(request) }
+            return .object(object)
         }
 
-        init(container: String, standby: String, collector: String, redirect: PortRedirect) {
+        init(container: String, standby: String, collector: String, redirect: PortRedirect, request: String? = nil) {
             self.container = container
             self.standby = standby
             self.collector = collector
             self.redirect = redirect
+            self.request = request
         }
 
         init?(json: JSONValue) {
@@ -51,7 +57,8 @@ struct ReadOnlyWindow {
                 container: container,
                 standby: standby,
                 collector: collector,
-                redirect: PortRedirect(port: port, target: target)
+                redirect: PortRedirect(port: port, target: target),
+                request: object["request"]?.stringValue
             )
         }
     }
@@ -82,7 +89,7 @@ struct ReadOnlyWindow {
     ///
     /// - Throws: ``Failure`` when the twin does not start or the port cannot be redirected; whatever was done is
     ///   undone first, and the registry keeps serving writable.
-    func open(container: ContainerInfo, config: CharmConfig) async throws -> Record {
+    func open(container: ContainerInfo, config: CharmConfig, request: String? = nil) async throws -> Record {
         let paths = environment.paths
         let docker = environment.docker
         guard environment.files.exists(paths.readOnlyConfigFile) else {
@@ -104,7 +111,8 @@ struct ReadOnlyWindow {
             container: container.name,
             standby: Self.standbyName(container.name),
             collector: Self.collectorName(container.name),
-            redirect: PortRedirect(port: config.registryPort, target: port)
+            redirect: PortRedirect(port: config.registryPort, target: port),
+            request: request
         )
         try write(record)
         do {
@@ -182,19 +190,27 @@ struct ReadOnlyWindow {
     }
 
     /// Closes a window a killed hook left open; nothing when there is none (one `stat`).
+    ///
+    /// A window that answers the leader's request stays: ``SharedCollection`` closes it when the request goes.
     static func recoverIfLeft(_ environment: CharmEnvironment, log: @escaping (String) async -> Void)
         async throws
     {
         guard isOpen(environment) else { return }
-        let window = ReadOnlyWindow(environment: environment, log: log)
-        guard let bytes = try environment.files.read(environment.paths.readOnlyWindowFile),
-            let json = try? JSONValue(parsing: bytes), let record = Record(json: json)
-        else {
+        guard let record = try current(environment) else {
             try environment.files.remove(environment.paths.readOnlyWindowFile)
             return
         }
+        guard record.request == nil else { return }
         await log("A read-only window was left open by an interrupted hook; closing it.")
-        try await window.close(record)
+        try await ReadOnlyWindow(environment: environment, log: log).close(record)
+    }
+
+    /// The open window's record; `nil` when none is open or its record cannot be read.
+    static func current(_ environment: CharmEnvironment) throws -> Record? {
+        guard let bytes = try environment.files.read(environment.paths.readOnlyWindowFile),
+            let json = try? JSONValue(parsing: bytes)
+        else { return nil }
+        return Record(json: json)
     }
 
     private func write(_ record: Record) throws {

@@ -22,6 +22,8 @@ struct RetentionRun {
     let log: (String) async -> Void
     /// Sizes of object-storage blobs for the collection's bytes (see ``GarbageCollection/blobSizes``).
     var blobSizes: (([String]) async -> Int?)?
+    /// Whether the collection runs here, now; `false` when the leader asks for a shared one (``SharedCollection``).
+    var collects = true
 
     func run(dryRun: Bool) async throws -> Outcome {
         let files = environment.files
@@ -46,6 +48,7 @@ struct RetentionRun {
             return outcome
         }
         _ = try await retention.delete(plan)
+        guard collects else { return outcome }
         var collection = GarbageCollection(environment: environment, config: config, log: log)
         collection.blobSizes = blobSizes
         outcome.collection = try await collection.run(dryRun: false, untagged: false)

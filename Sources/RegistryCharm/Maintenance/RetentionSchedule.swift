@@ -48,14 +48,20 @@ struct RetentionSchedule {
         session.values[StateKeys.retentionDue] = .object(["due": .int(next), "interval": .int(policy.intervalSeconds)])
         let logger = session.logger
         do {
-            let run = RetentionRun(
+            let shared = SharedCollection(charm: charm, session: session)
+            let peers = try await shared.peers(config)
+            var run = RetentionRun(
                 environment: environment,
                 config: config,
                 policy: policy,
                 api: try await RegistryAPIAccess(charm: charm, session: session).api(),
                 log: { logger.info("retention: \($0)") }
             )
+            run.collects = peers == nil
             let outcome = try await run.run(dryRun: false)
+            if let peers, !outcome.plan.deletions.isEmpty {
+                _ = try await shared.request(untagged: false, relation: peers.relation)
+            }
             let plan = outcome.plan
             logger.info(
                 "retention: deleted \(plan.deleted.count) tags, kept \(plan.kept.count), freed \(outcome.bytesFreed) bytes"

@@ -10,7 +10,7 @@ extension RegistryCharm {
     public var rememberedRelationKeys: [String: Set<String>] {
         [
             WebsiteProxy.endpoint: Set(RelationAddress.keys),
-            PeerMembers.endpoint: Set(RelationAddress.keys),
+            PeerMembers.endpoint: Set(RelationAddress.keys + [SharedCollection.requestKey]),
             Nrpe.endpoint: Set(NrpePlan.remoteKeys),
         ]
     }
