@@ -12,6 +12,8 @@ final class PullPoller {
     private let tag: String
     private let directory = FileManager.default.temporaryDirectory.appendingPathComponent("poller-\(UUID().uuidString)")
     private var process: Process?
+    /// The longest successful pull, in milliseconds (known after ``stop()``).
+    private(set) var slowest = 0
 
     static let accept = [
         "-H", "Accept: application/vnd.docker.distribution.manifest.v2+json",
@@ -40,16 +42,22 @@ final class PullPoller {
         let blobURLs = blobs.map { "\(origin)/v2/\(repository)/blobs/\($0)" }.joined(separator: " ")
         let script = """
             cd "$1"; round=0
-            code() { curl -s -o /dev/null -w '%{http_code}' --max-time 10 "$@" || true; }
+            code() {
+              out=$(curl -s -o /dev/null -w '%{http_code} %{local_port} %{time_connect} %{time_starttransfer} %{time_total}' \
+                --max-time 120 "$@"); rc=$?
+              [ "${out%% *}" = 200 ] || [ "${out%% *}" = 202 ] || [ "${out%% *}" = 405 ] || echo "$(date +%T.%N) rc=$rc $out $*" >> detail
+              echo "${out%% *}"
+            }
             while [ ! -e stop ]; do
-              round=$((round+1)); result=ok
+              round=$((round+1)); result=ok; started=$(( $(date +%s%N) / 1000000 ))
               c=$(code -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' \
                 -H 'Accept: application/vnd.oci.image.manifest.v1+json' '\(manifest)')
               [ "$c" = 200 ] || result="manifest:$c"
               if [ $result = ok ]; then for b in \(blobURLs); do
                 c=$(code "$b"); [ "$c" = 200 ] || { result="blob:$c"; break; }
               done; fi
-              echo "$result" >> pulls
+              took=$(( $(date +%s%N) / 1000000 - started ))
+              [ $result = ok ] && echo "ok $took" >> pulls || echo "$result@$(date +%T.%N)" >> pulls
               if [ $((round % 4)) = 0 ]; then
                 code -X POST '\(origin)/v2/gc-probe/blobs/uploads/' >> uploads; echo >> uploads
               fi
@@ -75,7 +83,11 @@ final class PullPoller {
                 .split(separator: "\n").map(String.init)
         }
         let pulls = lines("pulls")
-        return (pulls.count, pulls.filter { $0 != "ok" }, lines("uploads").map { Int($0) ?? 0 })
+        let times = pulls.compactMap { $0.hasPrefix("ok ") ? Int($0.dropFirst(3)) : nil }
+        slowest = times.max() ?? 0
+        return (
+            pulls.count, pulls.filter { !$0.hasPrefix("ok") } + lines("detail"), lines("uploads").map { Int($0) ?? 0 }
+        )
     }
 }
 

@@ -165,6 +165,46 @@ struct ObjectStorageIntegrationTests {
         #expect(try curl("\(Self.origin)/v2/")?.status == 200)
     }
 
+    @Test(
+        "S3: garbage-collect read-only with pulls going on (0 fail); the bucket shrinks; bytes freed as the registry sizes them"
+    )
+    func s3CollectionKeepsPulls() throws {
+        let bucket = Self.unique("charm-gc")
+        _ = try ceph.s3("create", bucket)
+        defer { _ = try? ceph.s3("drop", bucket) }
+        let charm = try CharmUnderTest()
+        defer { charm.tearDown() }
+        try charm.deploy(ceph.s3Options(bucket: bucket, extra: ["storage-delete": "true"]))
+        let random = "localhost/random:\(UUID().uuidString.prefix(8).lowercased())"
+        try importRandomImage(random, megabytes: 3)
+        defer { _ = try? shell("docker", ["rmi", random]) }
+        #expect(
+            try charm.action("push", ["image": random, "pull": "false", "tag": "\(Self.netloc)/gc/random:1"]).status
+                == "completed"
+        )
+        _ = try push(charm, "gc/kept", "1")
+        #expect(try charm.action("delete", ["image": "gc/random:1"]).status == "completed")
+        let blobs = try ceph.s3("list", bucket, "docker/registry/v2/blobs/")
+
+        let poller = PullPoller(origin: Self.origin, repository: "gc/kept", tag: "1")
+        try poller.start()
+        Thread.sleep(forTimeInterval: 1)
+        let collected = try charm.action("garbage-collect")
+        Thread.sleep(forTimeInterval: 1)
+        let polled = poller.stop()
+        #expect(collected.status == "completed", "\(collected.raw)")
+        #expect(polled.failed.isEmpty, "\(polled.failed.count) of \(polled.pulls) pulls failed: \(polled.failed)")
+        #expect(polled.uploads.contains(405) && polled.uploads.last == 202, "\(polled.uploads)")
+        let left = try ceph.s3("list", bucket, "docker/registry/v2/blobs/")
+        #expect(left.count < blobs.count, "blobs before \(blobs.count), after \(left.count)")
+        // The random layer (3 MiB) and its config, as the registry sized them before they went.
+        let freed = Int(collected.result("bytes-freed") ?? "") ?? 0
+        #expect(freed > 3_000_000 && freed < 3_300_000, "\(collected.raw)")
+        print(
+            "S3 collection: \(polled.pulls) pulls, slowest \(poller.slowest) ms, read-only \(collected.result("read-only-seconds") ?? "?") s"
+        )
+    }
+
     @Test("Swift v1 auth: push and pull; objects listed in the container over HTTP; re-created serves")
     func swiftRoundTrip() throws {
         let container = Self.unique("charm-swift")

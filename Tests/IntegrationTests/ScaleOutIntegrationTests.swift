@@ -233,6 +233,73 @@ struct ScaleOutIntegrationTests {
         try Self.report(failover: failover, proxied: proxied, direct: straight)
     }
 
+    @Test(
+        "two units on one Ceph store: garbage-collect on the leader, the other unit read-only meanwhile, 0 pulls fail"
+    )
+    func sharedCollection() throws {
+        let hosts = try ScaleOutHosts.up()
+        defer { hosts.down() }
+        let charm = try CharmUnderTest()
+        defer { charm.tearDown() }
+        for n in 0..<2 {
+            let file = charm.root.appendingPathComponent("machine-\(n).yaml")
+            try hosts.machineSettings(unit: n).write(to: file, atomically: true, encoding: .utf8)
+            try TestImages.check(charm.sim(["set-machine", String(n), file.path]), "set-machine \(n)")
+        }
+        let options = hosts.storageConfig.merging([
+            "registry-image": CharmUnderTest.registryImage, "storage-delete": "true",
+        ]) {
+            $1
+        }
+        let deploy = try charm.sim(
+            ["deploy", charm.charmDirectory.path, "--juju-version", CharmUnderTest.jujuVersion, "--unit-count", "2"]
+                + options.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+        )
+        try TestImages.check(deploy, "deploy")
+        // Two images pushed to the follower; one deleted, so the collection has 2 MiB to free.
+        let follower = "\(hosts.address("u1")):5000"
+        for tag in ["gone", "kept"] {
+            let reference = "\(follower)/scale/gc:\(tag)"
+            try Self.makeImage(hosts, reference, bytes: 2 * 1024 * 1024)
+            try TestImages.check(hosts.docker("client", ["push", reference]), "push \(tag)")
+        }
+        let deleted = try charm.action("delete", ["image": "scale/gc:gone"])
+        #expect(deleted.status == "completed", "\(deleted.raw)")
+        let blobsBefore = try hosts.storedKeys("docker/registry/v2/blobs/").count
+
+        let poller = PullPoller(origin: "http://\(follower)", repository: "scale/gc", tag: "kept")
+        try poller.start()
+        Thread.sleep(forTimeInterval: 1)
+        let follows = try charm.action("garbage-collect", ["untagged": "false"])
+        Thread.sleep(forTimeInterval: 1)
+        let polled = poller.stop()
+
+        #expect(follows.status == "completed", "\(follows.raw)")
+        #expect(follows.result("scheduled") == "true")
+        let steps = try charm.logText().split(separator: "\n").filter {
+            $0.contains("read-only") || $0.contains("writable") || $0.contains("Starting") || $0.contains("garbage")
+        }
+        #expect(
+            polled.failed.isEmpty,
+            "\(polled.failed.count) of \(polled.pulls) pulls from the follower failed: \(polled.failed) \(steps)"
+        )
+        print("shared collection: \(polled.pulls) pulls from the follower, slowest \(poller.slowest) ms")
+        #expect(polled.pulls > 20)
+        #expect(polled.uploads.contains(405), "the follower refused an upload while read-only: \(polled.uploads)")
+        #expect(polled.uploads.last == 202 && !polled.uploads.contains(0), "\(polled.uploads)")
+        let blobsAfter = try hosts.storedKeys("docker/registry/v2/blobs/").count
+        #expect(blobsAfter < blobsBefore, "blobs before \(blobsBefore), after \(blobsAfter)")
+        let log = try charm.logText()
+        #expect(log.contains("garbage collection with 2 units read-only freed"), "\(log.suffix(2000))")
+        let units = try Self.units(charm)
+        for n in 0..<2 {
+            #expect(units["docker-registry/\(n)"]?.status == "active", "\(units)")
+            #expect(!(try hosts.docker("u\(n)", ["container", "inspect", "registry.charm-read-only"]).succeeded))
+        }
+        let pulled = try curl("http://\(follower)/v2/scale/gc/manifests/kept", extra: PullPoller.accept)
+        #expect(pulled?.status == 200)
+    }
+
     /// Prints the figures and, when `CHARM_SCALE_RESULTS` names a file, writes them there as JSON.
     static func report(
         failover: FailoverTrace?,

@@ -155,14 +155,18 @@ struct RegistryAPIActionScenarioTests {
         #expect(scenario.docker.container(named: "registry")?.running == true)
         #expect(scenario.docker.container(named: "registry.charm-read-only") == nil)
         // The redirect was added for both families and both chains, and is gone.
-        let added = scenario.docker.runner.lines(of: "iptables").filter { $0.contains(" -I ") }
+        let inserted = scenario.docker.runner.lines(of: "iptables").filter { $0.contains(" -I ") }
+        let added = inserted.filter { $0.contains("REDIRECT") }
         #expect(added.count == 2)
+        // Ending it: RETURN rules above first (new connections back to the registry), both removed at the end.
+        #expect(inserted.filter { $0.hasSuffix("-j RETURN") }.count == 2)
         #expect(
             added.allSatisfy {
-                $0.contains("--dport 5000 -m addrtype --dst-type LOCAL") && $0.hasSuffix("-j REDIRECT --to-ports 5002")
+                $0.contains("--syn --dport 5000 -m addrtype --dst-type LOCAL")
+                    && $0.hasSuffix("-j REDIRECT --to-ports 5002")
             }
         )
-        #expect(scenario.docker.runner.lines(of: "ip6tables").filter { $0.contains(" -I ") }.count == 2)
+        #expect(scenario.docker.runner.lines(of: "ip6tables").filter { $0.contains(" -I ") }.count == 4)
         #expect(scenario.natRules.current.isEmpty)
         #expect(!scenario.files.exists(scenario.paths.readOnlyWindowFile))
         // The twin's configuration: read-only, no debug listener, otherwise the registry's.

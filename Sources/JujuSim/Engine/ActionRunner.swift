@@ -2,7 +2,8 @@ import Foundation
 import JujuKit
 
 extension Simulator {
-    /// `run <action>`: validates, runs (even while the unit is in hook error), commits only on exit 0.
+    /// `run <action>`: validates, runs (even while the unit is in hook error), commits only on exit 0, then runs the
+    /// hooks its relation writes queued.
     func runAction(_ name: String, unit unitName: String?, parameters: [String: JSONValue]) throws -> ActionRecord {
         let index = try unitIndex(unitName)
         let unit = model.units[index]
@@ -51,6 +52,8 @@ extension Simulator {
             }
         }
         model.actions.append(record)
+        // What the action wrote to relations triggers hooks (a peer's -relation-changed), run after it as Juju does.
+        try drain()
         return record
     }
 }

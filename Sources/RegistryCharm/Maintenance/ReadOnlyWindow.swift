@@ -72,6 +72,11 @@ struct ReadOnlyWindow {
     /// Progress lines (`action-log` in an action, the unit log in a hook).
     let log: (String) async -> Void
 
+    /// How long the old listener keeps taking requests after new connections went to the other one, before it is
+    /// stopped: a connection that reached it just before the switch sends its request meanwhile (one stopped
+    /// between the two was seen waiting out the drain time and failing, on a unit with S3 storage).
+    static let handOverMilliseconds = 1500
+
     /// How long the twin or the registry may take to listen.
     static let listenTimeoutMilliseconds = 30_000
 
@@ -136,6 +141,8 @@ struct ReadOnlyWindow {
                 throw Failure(description: "the read-only registry did not listen on port \(port): \(logs)")
             }
             if let warning = try await record.redirect.apply(environment.runner) { await log(warning) }
+            // Connections made just before the switch get their requests in before the registry is told to stop.
+            await environment.pause(Self.handOverMilliseconds)
             await log(
                 "New connections to port \(config.registryPort) go to the read-only registry; stopping \(container.name)."
             )
@@ -178,13 +185,16 @@ struct ReadOnlyWindow {
                 )
             }
         }
-        await record.redirect.remove(environment.runner)
+        // New connections go to the registry again; those the twin holds finish there (it drains as it stops).
+        await record.redirect.bypass(environment.runner)
         if let standby {
+            await environment.pause(Self.handOverMilliseconds)
             if standby.isRunning {
                 try await docker.stop(standby.id, timeoutSeconds: environment.containers.stopTimeoutSeconds)
             }
             try await docker.forceRemove(standby.id)
         }
+        await record.redirect.remove(environment.runner)
         try environment.files.remove(environment.paths.readOnlyWindowFile)
         await log("The registry is writable again.")
     }
