@@ -64,8 +64,9 @@ struct PortRedirect: Equatable {
         }
     }
 
-    /// Removes every rule of the redirect and its bypass, in both families; best effort (a rule that is not there
-    /// is fine). Connections still redirected are reset.
+    /// Removes every rule of the redirect and its bypass, in both families.
+    ///
+    /// Best effort: a rule that is not there is fine. Connections still redirected are reset.
     func remove(_ runner: any CommandRunner) async {
         for tool in ["iptables", "ip6tables"] {
             for chain in Self.chains {
