@@ -173,3 +173,32 @@ struct TestFailure: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
 }
+
+extension CharmUnderTest {
+    /// Runs `charm-sim <arguments>` in the background and SIGKILLs the hook as soon as `reached` holds.
+    ///
+    /// The hook is the charm binary, which charm-sim runs as `dispatch` (a link to it) in the unit's copy of the
+    /// charm. Polls every 20 ms for up to 30 s, then waits for charm-sim to end. Returns whether the hook was killed
+    /// (false: it finished first).
+    func killHook(_ arguments: [String], when reached: () throws -> Bool) throws -> Bool {
+        let sim = Process()
+        sim.executableURL = URL(fileURLWithPath: Self.simBinary)
+        sim.arguments = ["--state-dir", stateDirectory.path] + arguments
+        sim.standardOutput = FileHandle.nullDevice
+        sim.standardError = FileHandle.nullDevice
+        try sim.run()
+        defer { if sim.isRunning { kill(sim.processIdentifier, SIGKILL) } }
+        let binary = stateDirectory.appendingPathComponent("agents/unit-docker-registry-0/charm/dispatch").path
+        var killed = false
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline, sim.isRunning {
+            if try reached() {
+                killed = try shell("pkill", ["-KILL", "-f", binary]).succeeded
+                break
+            }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        sim.waitUntilExit()
+        return killed
+    }
+}

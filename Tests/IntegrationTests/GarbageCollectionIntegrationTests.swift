@@ -72,6 +72,17 @@ final class PullPoller {
         self.process = process
     }
 
+    /// Polls for a second before `body` and a second after it; returns what `body` returned and what was polled.
+    func around<Result>(_ body: () throws -> Result) throws -> (
+        result: Result, polled: (pulls: Int, failed: [String], uploads: [Int])
+    ) {
+        try start()
+        Thread.sleep(forTimeInterval: 1)
+        let result = try body()
+        Thread.sleep(forTimeInterval: 1)
+        return (result, stop())
+    }
+
     /// Stops; returns the pulls made, the failed ones (each with what failed) and every upload's status (0: no
     /// answer).
     func stop() -> (pulls: Int, failed: [String], uploads: [Int]) {
@@ -126,12 +137,9 @@ struct GarbageCollectionIntegrationTests {
         defer { charm.tearDown() }
         _ = try prepare(charm)
         let before = try diskUsage("/srv/registry")
-        let poller = PullPoller(origin: Self.origin, repository: "busybox", tag: "test")
-        try poller.start()
-        Thread.sleep(forTimeInterval: 1)
-        let collected = try charm.action("garbage-collect")
-        Thread.sleep(forTimeInterval: 1)
-        let polled = poller.stop()
+        let (collected, polled) = try PullPoller(origin: Self.origin, repository: "busybox", tag: "test").around {
+            try charm.action("garbage-collect")
+        }
 
         #expect(collected.status == "completed", "\(collected.raw)")
         #expect(polled.pulls > 20, "only \(polled.pulls) pulls")
@@ -177,24 +185,7 @@ struct GarbageCollectionIntegrationTests {
         #expect(charmRules().isEmpty)
 
         // A hook killed while the registry is read-only (the twin serves, the redirect stands).
-        let sim = Process()
-        sim.executableURL = URL(fileURLWithPath: CharmUnderTest.simBinary)
-        sim.arguments = ["--state-dir", charm.stateDirectory.path, "run", "garbage-collect"]
-        sim.standardOutput = FileHandle.nullDevice
-        sim.standardError = FileHandle.nullDevice
-        try sim.run()
-        defer { if sim.isRunning { kill(sim.processIdentifier, SIGKILL) } }
-        let binary = charm.stateDirectory.appendingPathComponent("agents/unit-docker-registry-0/charm/dispatch").path
-        var killed = false
-        let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline, sim.isRunning {
-            if try !charmRules().isEmpty {
-                killed = try shell("pkill", ["-KILL", "-f", binary]).succeeded
-                break
-            }
-            Thread.sleep(forTimeInterval: 0.02)
-        }
-        sim.waitUntilExit()
+        let killed = try charm.killHook(["run", "garbage-collect"]) { !charmRules().isEmpty }
         try #require(killed, "the hook finished before the registry was read-only")
         // Read-only now: pulls are served, uploads refused.
         #expect(

@@ -39,35 +39,15 @@ struct KilledRecreationIntegrationTests {
         try charm.deploy()
         let oldID = try #require(try charm.containerID())
 
-        // config-changed with a new port re-creates the container; charm-sim runs it in the background.
-        let sim = Process()
-        sim.executableURL = URL(fileURLWithPath: CharmUnderTest.simBinary)
-        sim.arguments = ["--state-dir", charm.stateDirectory.path, "config", "registry-port=5052"]
-        sim.standardOutput = FileHandle.nullDevice
-        sim.standardError = FileHandle.nullDevice
-        try sim.run()
-        defer { if sim.isRunning { kill(sim.processIdentifier, SIGKILL) } }
-
-        // Poll docker until the kill point, then SIGKILL the hook: the charm binary, which charm-sim runs as
-        // `dispatch` (a link to it) in the unit's copy of the charm.
-        let binary = charm.stateDirectory.appendingPathComponent("agents/unit-docker-registry-0/charm/dispatch").path
-        var killed = false
-        let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline, sim.isRunning {
-            let reached: Bool
+        // config-changed with a new port re-creates the container; the hook is killed at the kill point.
+        let killed = try charm.killHook(["config", "registry-port=5052"]) {
             switch point {
-            case .parked: reached = Self.containerID("registry.charm-previous") != nil
+            case .parked: return Self.containerID("registry.charm-previous") != nil
             case .newContainerRunning:
-                reached =
-                    Self.containerID("registry.charm-previous") != nil
+                return Self.containerID("registry.charm-previous") != nil
                     && Self.containerID("registry").map { $0 != oldID } == true
             }
-            if reached {
-                killed = try shell("pkill", ["-KILL", "-f", binary]).succeeded
-                break
-            }
         }
-        sim.waitUntilExit()
         try #require(killed, "the hook finished before it reached \(point.rawValue)")
 
         // What Juju does next: the hook is retried once resolved.

@@ -187,11 +187,7 @@ struct ObjectStorageIntegrationTests {
         let blobs = try ceph.s3("list", bucket, "docker/registry/v2/blobs/")
 
         let poller = PullPoller(origin: Self.origin, repository: "gc/kept", tag: "1")
-        try poller.start()
-        Thread.sleep(forTimeInterval: 1)
-        let collected = try charm.action("garbage-collect")
-        Thread.sleep(forTimeInterval: 1)
-        let polled = poller.stop()
+        let (collected, polled) = try poller.around { try charm.action("garbage-collect") }
         #expect(collected.status == "completed", "\(collected.raw)")
         #expect(polled.failed.isEmpty, "\(polled.failed.count) of \(polled.pulls) pulls failed: \(polled.failed)")
         #expect(polled.uploads.contains(405) && polled.uploads.last == 202, "\(polled.uploads)")

@@ -39,6 +39,15 @@ struct ScaleOutIntegrationTests {
         return try curl("http://\(hosts.address("u\(n)")):5000/v2/\(repository)/manifests/1", extra: accept)?.status
     }
 
+    /// Gives charm-sim's machines 0…`count`-1 the hosts u0, u1…: their addresses, dockerds and namespaces.
+    static func placeMachines(_ hosts: ScaleOutHosts, _ charm: CharmUnderTest, count: Int) throws {
+        for n in 0..<count {
+            let file = charm.root.appendingPathComponent("machine-\(n).yaml")
+            try hosts.machineSettings(unit: n).write(to: file, atomically: true, encoding: .utf8)
+            try TestImages.check(charm.sim(["set-machine", String(n), file.path]), "set-machine \(n)")
+        }
+    }
+
     /// Makes `tag` on the client host: busybox plus one layer of `bytes` random bytes.
     static func makeImage(_ hosts: ScaleOutHosts, _ tag: String, bytes: Int) throws {
         let directory = try TestImages.randomFile(named: "random", bytes: bytes)
@@ -117,11 +126,7 @@ struct ScaleOutIntegrationTests {
         defer { hosts.down() }
         let charm = try CharmUnderTest()
         defer { charm.tearDown() }
-        for n in 0..<4 {
-            let file = charm.root.appendingPathComponent("machine-\(n).yaml")
-            try hosts.machineSettings(unit: n).write(to: file, atomically: true, encoding: .utf8)
-            try TestImages.check(charm.sim(["set-machine", String(n), file.path]), "set-machine \(n)")
-        }
+        try Self.placeMachines(hosts, charm, count: 4)
         let deploy = try charm.sim(
             ["deploy", charm.charmDirectory.path, "--juju-version", CharmUnderTest.jujuVersion, "--unit-count", "3"]
                 + (hosts.storageConfig.merging(["registry-image": CharmUnderTest.registryImage]) { $1 })
@@ -241,11 +246,7 @@ struct ScaleOutIntegrationTests {
         defer { hosts.down() }
         let charm = try CharmUnderTest()
         defer { charm.tearDown() }
-        for n in 0..<2 {
-            let file = charm.root.appendingPathComponent("machine-\(n).yaml")
-            try hosts.machineSettings(unit: n).write(to: file, atomically: true, encoding: .utf8)
-            try TestImages.check(charm.sim(["set-machine", String(n), file.path]), "set-machine \(n)")
-        }
+        try Self.placeMachines(hosts, charm, count: 2)
         let options = hosts.storageConfig.merging([
             "registry-image": CharmUnderTest.registryImage, "storage-delete": "true",
         ]) {
@@ -268,11 +269,7 @@ struct ScaleOutIntegrationTests {
         let blobsBefore = try hosts.storedKeys("docker/registry/v2/blobs/").count
 
         let poller = PullPoller(origin: "http://\(follower)", repository: "scale/gc", tag: "kept")
-        try poller.start()
-        Thread.sleep(forTimeInterval: 1)
-        let follows = try charm.action("garbage-collect", ["untagged": "false"])
-        Thread.sleep(forTimeInterval: 1)
-        let polled = poller.stop()
+        let (follows, polled) = try poller.around { try charm.action("garbage-collect", ["untagged": "false"]) }
 
         #expect(follows.status == "completed", "\(follows.raw)")
         #expect(follows.result("scheduled") == "true")
