@@ -349,6 +349,8 @@ struct ReliabilitySuiteTests {
         // The files that must hold a secret, and which ones.
         let holders: [String: Set<String>] = [
             "\(registry)/config.yml": ["http secret"], "\(registry)/registry.key": ["TLS key"],
+            // The read-only twin's configuration (garbage collection) is config.yml's, 0600 as it is.
+            "\(registry)/config-read-only.yml": ["http secret"],
         ]
         let roots = ["/etc/docker", dropIns, "/etc/nagios", "/var/lib/nagios"]
         let files = FileState.regularFiles(roots)

@@ -70,7 +70,9 @@ struct PortRedirect: Equatable {
     func remove(_ runner: any CommandRunner) async {
         for tool in ["iptables", "ip6tables"] {
             for chain in Self.chains {
-                for jump in [Jump.bypass, .redirect] {
+                // The redirect first: while a bypass is left alone nothing is redirected; while a redirect is left
+                // alone new connections would go to a twin that is gone.
+                for jump in [Jump.redirect, .bypass] {
                     // -D removes one copy; a rule added twice (a retried window) needs two.
                     for _ in 0..<4 {
                         guard let result = try? await runner.run(Command(tool, rule("-D", chain, jump))),
