@@ -24,26 +24,13 @@ struct GarbageCollectAction {
         }
         let outcome: GarbageCollection.Outcome
         do {
-            outcome = try await collection(config).run(dryRun: dryRun, untagged: untagged)
+            outcome = try await GarbageCollection(charm: charm, session: action.session, config: config) {
+                await action.log($0)
+            }.run(dryRun: dryRun, untagged: untagged)
         } catch let failure as GarbageCollection.Failure {
             throw ActionFailure(failure.description)
         }
         await report(outcome, dryRun: dryRun)
-    }
-
-    /// The collection this action runs, logging to the action and sizing object-storage blobs through the API.
-    func collection(_ config: CharmConfig) -> GarbageCollection {
-        let action = self.action
-        let access = RegistryAPIAccess(charm: charm, session: action.session)
-        return GarbageCollection(
-            environment: charm.environment,
-            config: config,
-            log: { await action.log($0) },
-            blobSizes: { digests in
-                guard let api = try? await access.api() else { return nil }
-                return await BlobSizes(api: api).total(of: digests)
-            }
-        )
     }
 
     /// On storage shared with `peers`, only the leader collects.
@@ -76,9 +63,7 @@ struct GarbageCollectAction {
         action.set("blobs-freed", String(summary.blobs))
         action.set("manifests-freed", String(summary.manifests))
         if let bytes = outcome.bytesFreed { action.set("bytes-freed", String(bytes)) }
-        if let seconds = outcome.readOnlySeconds {
-            action.set("read-only-seconds", String(Double(Int(seconds * 10)) / 10))
-        }
+        if let seconds = outcome.readOnlyText { action.set("read-only-seconds", seconds) }
         action.set("output", summary.line)
         await action.log(
             (dryRun ? "Would free " : "Freed ") + "\(summary.blobs) blobs"

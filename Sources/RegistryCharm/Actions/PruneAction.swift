@@ -22,7 +22,6 @@ struct PruneAction {
         guard config.storageDelete else {
             throw ActionFailure("Retention deletes tags through the registry API: set storage-delete=true first.")
         }
-        let collection = GarbageCollectAction(charm: charm, action: action).collection(config)
         let shared = SharedCollection(charm: charm, session: action.session)
         let peers = try await shared.peers(config)
         if let peers, !dryRun { try await GarbageCollectAction.checkLeader(action.session, peers: peers.units) }
@@ -31,10 +30,13 @@ struct PruneAction {
             config: config,
             policy: policy,
             api: try await RegistryAPIAccess(charm: charm, session: action.session).api(),
-            log: { await action.log($0) },
-            blobSizes: collection.blobSizes
+            log: { await action.log($0) }
         )
-        run.collects = peers == nil
+        if peers == nil {
+            run.collection = GarbageCollection(charm: charm, session: action.session, config: config) {
+                await action.log($0)
+            }
+        }
         let outcome: RetentionRun.Outcome
         do {
             outcome = try await run.run(dryRun: dryRun)
@@ -57,9 +59,7 @@ struct PruneAction {
             outcome.plan.deleted.isEmpty
                 ? "No tag to delete." : outcome.plan.deleted.map(\.reference).joined(separator: "\n")
         )
-        if let seconds = outcome.collection?.readOnlySeconds {
-            action.set("read-only-seconds", String(Double(Int(seconds * 10)) / 10))
-        }
+        if let seconds = outcome.collection?.readOnlyText { action.set("read-only-seconds", seconds) }
         await action.log(
             (dryRun ? "Would delete " : "Deleted ") + "\(outcome.plan.deleted.count) tags and free "
                 + "\(ListAction.byteCount(outcome.bytesFreed)); \(outcome.plan.kept.count) tags kept."

@@ -18,6 +18,9 @@ struct GarbageCollection {
         var bytesFreed: Int?
         /// How long the registry served read-only, in seconds (`nil`: it did not).
         var readOnlySeconds: Double?
+
+        /// ``readOnlySeconds`` to a tenth, as the actions' `read-only-seconds` result gives it.
+        var readOnlyText: String? { readOnlySeconds.map { String(Double(Int($0 * 10)) / 10) } }
     }
 
     /// What the collector printed: `N blobs marked, M blobs and K manifests eligible for deletion`, and the blobs.

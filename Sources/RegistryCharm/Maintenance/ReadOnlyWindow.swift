@@ -168,16 +168,14 @@ struct ReadOnlyWindow {
             await log("Removing the collector \(record.collector), left by an interrupted collection.")
             try await docker.forceRemove(collector.id)
         }
-        if let container = try await docker.inspect(record.container), !(container.isRunning || container.isRestarting)
-        {
+        let container = try await docker.inspect(record.container)
+        if let container, !(container.isRunning || container.isRestarting) {
             await log("Starting \(record.container) again.")
             try await docker.start(container.id)
         }
         let standby = try await docker.inspect(record.standby)
         let standbyServes = standby.map { $0.isRunning } ?? false
-        if try await docker.inspect(record.container) != nil,
-            try await !waitUntilListening(record.redirect.port, container: record.container)
-        {
+        if container != nil, try await !waitUntilListening(record.redirect.port, container: record.container) {
             if standbyServes {
                 throw Failure(
                     description: "\(record.container) does not listen on port \(record.redirect.port) again; the"

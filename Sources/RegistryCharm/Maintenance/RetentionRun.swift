@@ -20,10 +20,9 @@ struct RetentionRun {
     let policy: RetentionPolicy
     let api: RegistryAPI
     let log: (String) async -> Void
-    /// Sizes of object-storage blobs for the collection's bytes (see ``GarbageCollection/blobSizes``).
-    var blobSizes: (([String]) async -> Int?)?
-    /// Whether the collection runs here, now; `false` when the leader asks for a shared one (``SharedCollection``).
-    var collects = true
+    /// The collection that follows the deletions; `nil` when the leader asks for a shared one instead
+    /// (``SharedCollection``).
+    var collection: GarbageCollection?
 
     func run(dryRun: Bool) async throws -> Outcome {
         let files = environment.files
@@ -48,10 +47,7 @@ struct RetentionRun {
             return outcome
         }
         _ = try await retention.delete(plan)
-        guard collects else { return outcome }
-        var collection = GarbageCollection(environment: environment, config: config, log: log)
-        collection.blobSizes = blobSizes
-        outcome.collection = try await collection.run(dryRun: false, untagged: false)
+        outcome.collection = try await collection?.run(dryRun: false, untagged: false)
         return outcome
     }
 }

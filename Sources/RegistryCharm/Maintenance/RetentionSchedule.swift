@@ -57,7 +57,12 @@ struct RetentionSchedule {
                 api: try await RegistryAPIAccess(charm: charm, session: session).api(),
                 log: { logger.info("retention: \($0)") }
             )
-            run.collects = peers == nil
+            if peers == nil {
+                // Sized on object storage too, as the actions' collections are.
+                run.collection = GarbageCollection(charm: charm, session: session, config: config) {
+                    logger.info("retention: \($0)")
+                }
+            }
             let outcome = try await run.run(dryRun: false)
             if let peers, !outcome.plan.deletions.isEmpty {
                 _ = try await shared.request(untagged: false, relation: peers.relation)

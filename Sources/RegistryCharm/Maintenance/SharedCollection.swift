@@ -120,12 +120,7 @@ struct SharedCollection {
             return
         }
         let config = try await charm.prepared(session).config
-        let access = RegistryAPIAccess(charm: charm, session: session)
-        var collection = GarbageCollection(environment: charm.environment, config: config) { logger.info("gc: \($0)") }
-        collection.blobSizes = { digests in
-            guard let api = try? await access.api() else { return nil }
-            return await BlobSizes(api: api).total(of: digests)
-        }
+        let collection = GarbageCollection(charm: charm, session: session, config: config) { logger.info("gc: \($0)") }
         do {
             let outcome = try await collection.run(dryRun: false, untagged: request.untagged)
             let bytes = outcome.bytesFreed.map { "\($0) bytes" } ?? "an unknown number of bytes"
@@ -186,11 +181,13 @@ struct SharedCollection {
         if let relation { try await publish(nil, relation: relation, application: false) }
     }
 
+    /// Writes this unit's answer, or (the leader) the request, when it is not what was written last.
     private func publish(_ value: String?, relation: String, application: Bool) async throws {
-        try await session.tools.relationSet(
-            relationID: relation,
+        try await RelationPublisher(session: session).publish(
+            [Self.requestKey: value],
+            on: relation,
             application: application,
-            values: [Self.requestKey: value]
+            topic: "peer.read-only"
         )
     }
 }
