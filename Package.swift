@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "JujuKitTesting", targets: ["JujuKitTesting"]),
         .library(name: "RegistryCharm", targets: ["RegistryCharm"]),
         .library(name: "JujuSim", targets: ["JujuSim"]),
+        .library(name: "RegistryKit", targets: ["RegistryKit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
@@ -63,6 +64,13 @@ let package = Package(
             dependencies: ["COpenSSL", "CCurl", "CYAML", "CCrypt"],
             swiftSettings: strictSettings
         ),
+        // The OCI distribution client and the mirror's copy engine: references, manifests, auth challenges, blob
+        // streams, image lists and archives. Knows nothing of Juju.
+        .target(
+            name: "RegistryKit",
+            dependencies: ["SystemLibraries"],
+            swiftSettings: strictSettings
+        ),
         .target(
             name: "JujuKitTesting",
             dependencies: ["JujuKit"],
@@ -73,6 +81,7 @@ let package = Package(
             dependencies: [
                 "JujuKit",
                 "SystemLibraries",
+                "RegistryKit",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
@@ -126,6 +135,11 @@ let package = Package(
         .testTarget(
             name: "SystemLibrariesTests",
             dependencies: ["SystemLibraries", "RegistryCharmTesting", "JujuKit"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "RegistryKitTests",
+            dependencies: ["RegistryKit", "SystemLibraries"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -1,3 +1,4 @@
+import RegistryKit
 import RegistryCharm
 import Testing
 

@@ -1,3 +1,4 @@
+import RegistryKit
 import JujuKit
 import RegistryCharm
 import Testing

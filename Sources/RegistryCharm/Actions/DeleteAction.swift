@@ -1,3 +1,4 @@
+import RegistryKit
 import JujuKit
 
 /// `delete image=<repository>:<tag>|<repository>@<digest>`: removes a manifest through the registry's API.

@@ -1,3 +1,4 @@
+import RegistryKit
 import JujuKit
 
 /// `images options= repository=` and `rmi image= options=`: the docker engine's local images on this unit (not the

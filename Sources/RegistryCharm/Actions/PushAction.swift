@@ -1,3 +1,4 @@
+import RegistryKit
 import JujuKit
 
 /// `push image= pull= tag=`: pull (when asked), tag for this registry, log in when basic auth is on, push.

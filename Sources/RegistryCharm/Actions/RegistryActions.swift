@@ -1,3 +1,4 @@
+import RegistryKit
 import JujuKit
 
 extension RegistryCharm {

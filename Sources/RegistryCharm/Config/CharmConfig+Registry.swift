@@ -1,3 +1,5 @@
+import RegistryKit
+
 /// Readers for the registry's own options: container, HTTP, auth, cache and TLS.
 extension CharmConfig {
     struct ContainerSettings {

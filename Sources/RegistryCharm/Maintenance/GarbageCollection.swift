@@ -1,3 +1,4 @@
+import RegistryKit
 import FoundationEssentials
 import JujuKit
 

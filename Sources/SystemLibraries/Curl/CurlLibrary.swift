@@ -24,6 +24,7 @@ final class CurlLibrary: @unchecked Sendable {
 
     let easyInit: EasyInit
     let easyCleanup: EasyCleanup
+    let easyReset: EasyCleanup
     let easyPerform: EasyPerform
     let easyStrerror: EasyStrerror
     let slistAppend: SlistAppend
@@ -58,6 +59,7 @@ final class CurlLibrary: @unchecked Sendable {
         }
         easyInit = unsafeBitCast(try symbol("curl_easy_init"), to: EasyInit.self)
         easyCleanup = unsafeBitCast(try symbol("curl_easy_cleanup"), to: EasyCleanup.self)
+        easyReset = unsafeBitCast(try symbol("curl_easy_reset"), to: EasyCleanup.self)
         easyPerform = unsafeBitCast(try symbol("curl_easy_perform"), to: EasyPerform.self)
         easyStrerror = unsafeBitCast(try symbol("curl_easy_strerror"), to: EasyStrerror.self)
         slistAppend = unsafeBitCast(try symbol("curl_slist_append"), to: SlistAppend.self)

@@ -8,7 +8,8 @@ import COpenSSL
 /// The charm's one HTTP client: libcurl (the system's, on OpenSSL), for the docker engine's unix socket, the
 /// registry's API, object stores and upstream registries.
 ///
-/// Each request is one blocking transfer on its own easy handle; libcurl is loaded on the first (``CurlLibrary``).
+/// Each request is one blocking transfer on its own easy handle (a new connection); libcurl is loaded on the first
+/// (``CurlLibrary``). A caller making many requests to the same servers keeps an ``HTTPConnection`` instead.
 /// Redirects are not followed, proxies are used only when named, only `http` and `https` are spoken, over HTTP/1.1.
 public struct HTTPClient: Sendable {
     /// Creates a client.
@@ -16,10 +17,45 @@ public struct HTTPClient: Sendable {
 
     /// Sends `request` and returns the whole answer, whatever its status.
     public func perform(_ request: HTTPRequest) throws(HTTPTransferError) -> HTTPResponse {
-        let curl = try CurlLibrary.shared.get()
+        try HTTPConnection().perform(request)
+    }
+}
+
+/// One libcurl easy handle kept across requests, so its connections (and TLS sessions) are reused: the client of a
+/// worker that sends many requests to the same registries, one request at a time.
+///
+/// Bodies can stream both ways: an ``HTTPBodySource`` feeds an upload and an ``HTTPBodySink`` takes a successful
+/// answer's body as it arrives, so neither is held in memory. Not for use by two threads at once.
+public final class HTTPConnection: @unchecked Sendable {
+    private let curl: CurlLibrary
+    private let handle: UnsafeMutableRawPointer
+
+    /// Creates a connection (no socket is opened until the first request).
+    public init() throws(HTTPTransferError) {
+        curl = try CurlLibrary.shared.get()
         guard let handle = curl.easyInit() else { throw .failed(reason: "curl_easy_init failed") }
-        defer { curl.easyCleanup(handle) }
-        let transfer = TransferState(limit: request.maximumBodyBytes)
+        self.handle = handle
+    }
+
+    deinit { curl.easyCleanup(handle) }
+
+    /// Sends `request` and returns the answer, whatever its status.
+    ///
+    /// With `upload`, the request's body is read from it (its ``HTTPBodySource/length`` bytes; `request.body` is
+    /// ignored). With `download`, a 2xx answer's body goes to it and the response's body stays empty; any other
+    /// answer's body is kept in the response, up to the request's limit.
+    public func perform(
+        _ request: HTTPRequest,
+        upload: (any HTTPBodySource)? = nil,
+        download: (any HTTPBodySink)? = nil
+    ) throws(HTTPTransferError) -> HTTPResponse {
+        curl.easyReset(handle)
+        let transfer = TransferState(limit: request.maximumBodyBytes, upload: upload, download: download)
+        transfer.statusReader = { [curl, handle] in
+            var status = 0
+            _ = charm_curl_getinfo_long(curl.easyGetinfo, handle, CURLINFO_RESPONSE_CODE, &status)
+            return status
+        }
         var errorText = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
         var headerList: UnsafeMutablePointer<curl_slist>?
         defer { curl.slistFreeAll(headerList) }
@@ -36,6 +72,8 @@ public struct HTTPClient: Sendable {
                 }
             }
         }
+        // The error buffer lives only for this call.
+        _ = charm_curl_setopt_pointer(curl.easySetopt, handle, CURLOPT_ERRORBUFFER, nil)
         try outcome.get()
         var status = 0
         _ = charm_curl_getinfo_long(curl.easyGetinfo, handle, CURLINFO_RESPONSE_CODE, &status)
@@ -57,6 +95,10 @@ public struct HTTPClient: Sendable {
             name: "CURLOPT_CONNECTTIMEOUT_MS"
         )
         try options.set(CURLOPT_TIMEOUT_MS, request.timeoutMilliseconds, name: "CURLOPT_TIMEOUT_MS")
+        if let stall = request.stallSeconds {
+            try options.set(CURLOPT_LOW_SPEED_LIMIT, 1, name: "CURLOPT_LOW_SPEED_LIMIT")
+            try options.set(CURLOPT_LOW_SPEED_TIME, stall, name: "CURLOPT_LOW_SPEED_TIME")
+        }
         try options.set(CURLOPT_USERAGENT, "docker-registry-charm", name: "CURLOPT_USERAGENT")
         // HTTP/1.1: a server's TLS alert (a refused client certificate) then reaches the reader as the alert, where
         // over HTTP/2 it is lost in a broken pipe.
@@ -69,10 +111,20 @@ public struct HTTPClient: Sendable {
         }
         switch request.method {
         case "GET": break
+        case "PUT" where transfer.upload != nil: break
         case "HEAD": try options.set(CURLOPT_NOBODY, 1, name: "CURLOPT_NOBODY")
         default: try options.set(CURLOPT_CUSTOMREQUEST, request.method, name: "the method \(request.method)")
         }
-        if let body = request.body {
+        if let upload = transfer.upload {
+            try options.set(CURLOPT_UPLOAD, 1, name: "CURLOPT_UPLOAD")
+            if request.method != "PUT" {
+                try options.set(CURLOPT_CUSTOMREQUEST, request.method, name: "the method \(request.method)")
+            }
+            try options.set(CURLOPT_INFILESIZE_LARGE, offset: curl_off_t(upload.length), name: "CURLOPT_INFILESIZE")
+            let state = Unmanaged.passUnretained(transfer).toOpaque()
+            try options.set(CURLOPT_READFUNCTION, callback: TransferState.sendBody, name: "CURLOPT_READFUNCTION")
+            try options.set(CURLOPT_READDATA, pointer: state, name: "CURLOPT_READDATA")
+        } else if let body = request.body {
             try options.set(CURLOPT_POSTFIELDSIZE_LARGE, offset: curl_off_t(body.count), name: "CURLOPT_POSTFIELDSIZE")
             // COPYPOSTFIELDS copies the bytes, so they need not outlive this call.
             let copied = body.withUnsafeBytes { bytes in
@@ -82,7 +134,9 @@ public struct HTTPClient: Sendable {
             }
             try copied.get()
         }
-        for header in request.headers {
+        // No `Expect: 100-continue` wait before an upload's body.
+        let headers = request.headers + (transfer.upload == nil ? [] : [HTTPHeader("Expect", "")])
+        for header in headers {
             guard let list = options.curl.slistAppend(headerList, "\(header.name): \(header.value)") else {
                 throw .failed(reason: "cannot add the \(header.name) header")
             }
@@ -122,6 +176,10 @@ public struct HTTPClient: Sendable {
         switch code {
         case CURLE_WRITE_ERROR where transfer.overLimit:
             return .bodyTooLarge(limit: transfer.limit)
+        case CURLE_WRITE_ERROR where transfer.sinkFailure != nil:
+            return .streamFailed(reason: transfer.sinkFailure ?? "")
+        case CURLE_ABORTED_BY_CALLBACK where transfer.sourceFailure != nil, CURLE_READ_ERROR where transfer.sourceFailure != nil:
+            return .streamFailed(reason: transfer.sourceFailure ?? "")
         case CURLE_COULDNT_CONNECT:
             var systemError = 0
             _ = charm_curl_getinfo_long(options.curl.easyGetinfo, options.handle, CURLINFO_OS_ERRNO, &systemError)
@@ -199,30 +257,58 @@ struct EasyOptions {
     }
 }
 
-/// What one transfer received, filled in by libcurl's callbacks.
+/// What one transfer sends and received, filled in by libcurl's callbacks.
 final class TransferState {
     let limit: Int
+    let upload: (any HTTPBodySource)?
+    let download: (any HTTPBodySink)?
+    var statusReader: () -> Int = { 0 }
     var body: [UInt8] = []
     var headers: [String: String] = [:]
     var overLimit = false
+    var sinkFailure: String?
+    var sourceFailure: String?
 
-    init(limit: Int) {
+    init(limit: Int, upload: (any HTTPBodySource)? = nil, download: (any HTTPBodySink)? = nil) {
         self.limit = limit
+        self.upload = upload
+        self.download = download
     }
 
-    /// `CURLOPT_WRITEFUNCTION`: appends to the body; a body over the limit stops the transfer.
+    /// `CURLOPT_WRITEFUNCTION`: a 2xx body goes to the sink when there is one, any other is appended to the body;
+    /// a body over the limit, or a sink's refusal, stops the transfer.
     static let receiveBody: charm_curl_data_callback = { data, size, count, state in
         guard let state else { return 0 }
         let transfer = Unmanaged<TransferState>.fromOpaque(state).takeUnretainedValue()
         let length = size * count
+        guard let data, length > 0 else { return length }
+        let bytes = UnsafeRawBufferPointer(start: data, count: length)
+        if let sink = transfer.download, (200..<300).contains(transfer.statusReader()) {
+            if let failure = sink.receive(bytes) {
+                transfer.sinkFailure = failure
+                return 0
+            }
+            return length
+        }
         guard transfer.body.count + length <= transfer.limit else {
             transfer.overLimit = true
             return 0
         }
-        if let data, length > 0 {
-            transfer.body.append(contentsOf: UnsafeRawBufferPointer(start: data, count: length))
-        }
+        transfer.body.append(contentsOf: bytes)
         return length
+    }
+
+    /// `CURLOPT_READFUNCTION`: the upload's next bytes from its source; a source's failure aborts the transfer.
+    static let sendBody: charm_curl_data_callback = { data, size, count, state in
+        guard let state, let data else { return Int(CURL_READFUNC_ABORT) }
+        let transfer = Unmanaged<TransferState>.fromOpaque(state).takeUnretainedValue()
+        guard let source = transfer.upload else { return 0 }
+        switch source.read(into: UnsafeMutableRawBufferPointer(start: data, count: size * count)) {
+        case .success(let length): return length
+        case .failure(let failure):
+            transfer.sourceFailure = failure.reason
+            return Int(CURL_READFUNC_ABORT)
+        }
     }
 
     /// `CURLOPT_HEADERFUNCTION`: one header line at a time; a status line starts a new set (after a

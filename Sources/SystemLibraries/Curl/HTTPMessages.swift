@@ -18,8 +18,11 @@ public struct HTTPRequest: Sendable, Equatable {
     public var proxy: HTTPProxy?
     /// How long connecting (TCP and TLS) may take, in milliseconds.
     public var connectTimeoutMilliseconds: Int
-    /// How long the whole request may take, in milliseconds.
+    /// How long the whole request may take, in milliseconds; 0 for no limit (a long stream, guarded by
+    /// ``stallSeconds`` instead).
     public var timeoutMilliseconds: Int
+    /// How long a transfer may move no byte before it is given up, in seconds; `nil` for no such limit.
+    public var stallSeconds: Int?
     /// The largest body accepted; a longer one ends the transfer with ``HTTPTransferError/bodyTooLarge(limit:)``.
     public var maximumBodyBytes: Int
 
@@ -34,8 +37,10 @@ public struct HTTPRequest: Sendable, Equatable {
         proxy: HTTPProxy? = nil,
         connectTimeoutMilliseconds: Int = 10_000,
         timeoutMilliseconds: Int = 60_000,
+        stallSeconds: Int? = nil,
         maximumBodyBytes: Int = 32 << 20
     ) {
+        self.stallSeconds = stallSeconds
         self.method = method
         self.url = url
         self.headers = headers
@@ -140,6 +145,8 @@ public enum HTTPTransferError: Error, Equatable, CustomStringConvertible {
     case tlsFailed(reason: String)
     /// The body was longer than the request allowed.
     case bodyTooLarge(limit: Int)
+    /// A streamed body's source or sink gave up (a digest that does not match, a source that failed).
+    case streamFailed(reason: String)
     /// Any other failure, in libcurl's words.
     case failed(reason: String)
 
@@ -153,7 +160,33 @@ public enum HTTPTransferError: Error, Equatable, CustomStringConvertible {
         case .peerCertificateRefused(let reason): return "the server's certificate is not trusted: \(reason)"
         case .tlsFailed(let reason): return "the TLS handshake failed: \(reason)"
         case .bodyTooLarge(let limit): return "the answer's body exceeds \(limit) bytes"
+        case .streamFailed(let reason): return reason
         case .failed(let reason): return reason
         }
+    }
+}
+
+/// Where a streamed answer's body goes (``HTTPConnection/perform(_:upload:download:)``).
+public protocol HTTPBodySink: AnyObject {
+    /// Takes the next bytes of the body; returns a lower-case reason to stop the transfer, or `nil` to go on.
+    func receive(_ bytes: UnsafeRawBufferPointer) -> String?
+}
+
+/// Where a streamed upload's body comes from (``HTTPConnection/perform(_:upload:download:)``).
+public protocol HTTPBodySource: AnyObject {
+    /// The body's length in bytes, sent as `Content-Length`.
+    var length: Int { get }
+    /// Fills the start of `buffer` with the next bytes and returns how many (0 at the end), or why it cannot.
+    func read(into buffer: UnsafeMutableRawBufferPointer) -> Result<Int, HTTPStreamFailure>
+}
+
+/// Why a streamed body's source cannot go on; `reason` is a lower-case phrase.
+public struct HTTPStreamFailure: Error, Sendable, Equatable {
+    /// The reason.
+    public var reason: String
+
+    /// Creates a failure.
+    public init(_ reason: String) {
+        self.reason = reason
     }
 }

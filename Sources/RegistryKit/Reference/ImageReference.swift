@@ -10,6 +10,14 @@ public struct ImageReference: Sendable, Equatable, CustomStringConvertible {
     /// The digest (`sha256:…`), if any.
     public let digest: String?
 
+    /// Creates a reference from parts already checked against the grammar.
+    public init(domain: String?, path: String, tag: String?, digest: String?) {
+        self.domain = domain
+        self.path = path
+        self.tag = tag
+        self.digest = digest
+    }
+
     /// The reference as docker prints it.
     public var description: String {
         (domain.map { $0 + "/" } ?? "") + path + (tag.map { ":" + $0 } ?? "") + (digest.map { "@" + $0 } ?? "")
@@ -47,7 +55,7 @@ public struct ImageReference: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// `[a-z0-9]+` separated by `.`, `_`, `__` or runs of `-`.
-    static func isValidPathComponent(_ component: Substring) -> Bool {
+    public static func isValidPathComponent(_ component: Substring) -> Bool {
         let isAlnum: (Character) -> Bool = { $0.isASCII && ($0.isLowercase || $0.isNumber) }
         guard let first = component.first, let last = component.last, isAlnum(first), isAlnum(last) else {
             return false
@@ -70,7 +78,7 @@ public struct ImageReference: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// `host[:port]` with a DNS host or a bracketed IPv6 address.
-    static func isValidDomain(_ domain: Substring) -> Bool {
+    public static func isValidDomain(_ domain: Substring) -> Bool {
         var host = domain
         if domain.hasPrefix("[") {
             guard let close = domain.firstIndex(of: "]") else { return false }
@@ -93,18 +101,18 @@ public struct ImageReference: Sendable, Equatable, CustomStringConvertible {
 
     /// `:` followed by digits.
     private static func isValidPort(_ text: Substring) -> Bool {
-        text.count > 1 && text.first == ":" && text.dropFirst().allSatisfy(\.isASCIIDigit)
+        text.count > 1 && text.first == ":" && text.dropFirst().allSatisfy { $0.isASCII && $0.isNumber }
     }
 
     /// `[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}`.
-    static func isValidTag(_ tag: String) -> Bool {
+    public static func isValidTag(_ tag: String) -> Bool {
         let isWord: (Character) -> Bool = { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }
         guard let first = tag.first, isWord(first), tag.count <= 128 else { return false }
         return tag.allSatisfy { isWord($0) || $0 == "." || $0 == "-" }
     }
 
     /// `sha256:` + 64, `sha384:` + 96 or `sha512:` + 128 lower-case hex digits.
-    static func isValidDigest(_ digest: String) -> Bool {
+    public static func isValidDigest(_ digest: String) -> Bool {
         let lengths = ["sha256": 64, "sha384": 96, "sha512": 128]
         let parts = digest.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
         guard parts.count == 2, let length = lengths[String(parts[0])] else { return false }
@@ -138,15 +146,5 @@ public enum ImageReferenceError: Error, Sendable, Equatable, CustomStringConvert
         case .invalidDigest: return "the digest must be sha256: followed by 64 lower-case hex digits"
         case .nameTooLong: return "the image name is longer than 255 characters"
         }
-    }
-}
-
-/// Docker's rule for container names: `[a-zA-Z0-9][a-zA-Z0-9_.-]+`.
-public enum ContainerName {
-    /// Whether docker accepts `name` as a container name (at least two characters, no leading `/`).
-    public static func isValid(_ name: String) -> Bool {
-        let isAlnum: (Character) -> Bool = { $0.isASCII && ($0.isLetter || $0.isNumber) }
-        guard name.count >= 2, let first = name.first, isAlnum(first) else { return false }
-        return name.allSatisfy { isAlnum($0) || $0 == "_" || $0 == "." || $0 == "-" }
     }
 }

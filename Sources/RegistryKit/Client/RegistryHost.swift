@@ -1,0 +1,81 @@
+public import SystemLibraries
+
+/// How to reach one registry: its API's origin, TLS trust, proxy and credentials.
+public struct RegistryHost: Sendable {
+    /// The registry as written in references (`docker.io`, `127.0.0.1:5000`); the name in messages.
+    public var name: String
+    /// `https://host[:port]` or `http://…`: where `/v2/` is.
+    public var origin: String
+    /// How the server's certificate is checked.
+    public var tls: HTTPTLS
+    /// The proxy to go through, if any.
+    public var proxy: HTTPProxy?
+    /// The user name and password for basic auth or a token service; secrets, never printed.
+    public var credentials: Credentials?
+    /// Whether to send basic credentials before the registry asks (the charm's own registry, which only ever asks
+    /// for basic auth): saves the first request's 401.
+    public var sendsBasicFirst: Bool
+
+    /// A user name and password.
+    public struct Credentials: Sendable, Equatable {
+        /// The user name.
+        public var username: String
+        /// The password; a secret.
+        public var password: String
+
+        /// Creates credentials.
+        public init(username: String, password: String) {
+            self.username = username
+            self.password = password
+        }
+
+        /// The `Authorization: Basic …` value.
+        public var basicAuthorization: String { "Basic " + Base64Text.encode(Array("\(username):\(password)".utf8)) }
+    }
+
+    /// Creates a host.
+    public init(
+        name: String,
+        origin: String,
+        tls: HTTPTLS = HTTPTLS(),
+        proxy: HTTPProxy? = nil,
+        credentials: Credentials? = nil,
+        sendsBasicFirst: Bool = false
+    ) {
+        self.name = name
+        self.origin = origin
+        self.tls = tls
+        self.proxy = proxy
+        self.credentials = credentials
+        self.sendsBasicFirst = sendsBasicFirst
+    }
+
+    /// A public registry by its name in references, over https (Docker Hub's API is `registry-1.docker.io`).
+    public static func named(_ name: String, tls: HTTPTLS = HTTPTLS(), proxy: HTTPProxy? = nil) -> RegistryHost {
+        let apiHost = name == SourceImage.dockerHub ? "registry-1.docker.io" : name
+        return RegistryHost(name: name, origin: "https://" + apiHost, tls: tls, proxy: proxy)
+    }
+}
+
+/// Base64 (RFC 4648, with padding), for basic credentials.
+enum Base64Text {
+    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+
+    static func encode(_ bytes: [UInt8]) -> String {
+        var output: [UInt8] = []
+        output.reserveCapacity((bytes.count + 2) / 3 * 4)
+        var index = 0
+        while index < bytes.count {
+            let chunk = bytes[index..<min(index + 3, bytes.count)]
+            var value = 0
+            for (offset, byte) in chunk.enumerated() { value |= Int(byte) << (16 - 8 * offset) }
+            for position in 0..<4 {
+                output.append(
+                    position <= chunk.count ? alphabet[(value >> (18 - 6 * position)) & 63] : UInt8(ascii: "=")
+                )
+            }
+            index += 3
+        }
+        return String(decoding: output, as: UTF8.self)
+    }
+}
