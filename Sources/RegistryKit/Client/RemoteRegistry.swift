@@ -10,6 +10,15 @@ public final class RemoteRegistry: Sendable {
     public let host: RegistryHost
     private let authorizations = Mutex<[String: String]>([:])
     private let asksForBasic: Atomic<Bool>
+    /// What `GET /v2/` answered, asked once per run before the first request (the others wait for it): the
+    /// challenge lets every later request carry its authorization from the start.
+    private let probe = ThreadGate<Probe>(.notAsked)
+
+    private enum Probe {
+        case notAsked
+        case asking
+        case answered(AuthChallenge?)
+    }
 
     /// Creates a client of `host`.
     public init(host: RegistryHost) {
@@ -37,7 +46,7 @@ public final class RemoteRegistry: Sendable {
         on connection: HTTPConnection
     ) throws(MirrorError) -> HTTPResponse {
         let key = scopes.joined(separator: " ")
-        var authorization = currentAuthorization(key)
+        var authorization = try currentAuthorization(key, scopes: scopes, on: connection)
         var request = HTTPRequest(
             method: method,
             url: target.hasPrefix("http") ? target : host.origin + target,
@@ -79,9 +88,47 @@ public final class RemoteRegistry: Sendable {
         return try perform(request, upload: nil, download: download, on: connection)
     }
 
-    private func currentAuthorization(_ key: String) -> String? {
+    private func currentAuthorization(_ key: String, scopes: [String], on connection: HTTPConnection)
+        throws(MirrorError) -> String?
+    {
         if let cached = authorizations.withLock({ $0[key] }) { return cached }
-        return asksForBasic.load(ordering: .relaxed) ? host.credentials?.basicAuthorization : nil
+        if asksForBasic.load(ordering: .relaxed) { return host.credentials?.basicAuthorization }
+        guard let challenge = try challenge(on: connection) else { return nil }
+        let authorization = try authorize(challenge, scopes: scopes, on: connection)
+        authorizations.withLock { $0[key] = authorization }
+        return authorization
+    }
+
+    /// The registry's challenge from `GET /v2/`, asked by the first caller while the others wait.
+    private func challenge(on connection: HTTPConnection) throws(MirrorError) -> AuthChallenge? {
+        let mustAsk = probe.wait(
+            until: { if case .asking = $0 { return false } else { return true } },
+            then: { state -> Bool in
+                guard case .notAsked = state else { return false }
+                state = .asking
+                return true
+            }
+        )
+        if mustAsk {
+            var answer: AuthChallenge?
+            defer { probe.update { $0 = .answered(answer) } }
+            let request = HTTPRequest(
+                url: host.origin + "/v2/",
+                tls: host.tls,
+                proxy: host.proxy,
+                connectTimeoutMilliseconds: 15_000,
+                timeoutMilliseconds: 60_000,
+                maximumBodyBytes: 1 << 20
+            )
+            let response = try perform(request, upload: nil, download: nil, on: connection)
+            if response.status == 401 {
+                answer = response.headers["www-authenticate"].flatMap(AuthChallenge.init(header:))
+            }
+        }
+        return probe.update { state -> AuthChallenge? in
+            if case .answered(let challenge) = state { return challenge }
+            return nil
+        }
     }
 
     private func authorize(_ challenge: AuthChallenge, scopes: [String], on connection: HTTPConnection)

@@ -109,7 +109,7 @@ public final class MirrorEngine: Sendable {
         do {
             let copy = ImageCopy(engine: self, image: image, worker: worker)
             guard let digest = try image.source.resolve(image.repository, image.reference, on: worker.connection)
-            else { throw MirrorError.notFound(reference: image.name) }
+            else { throw MirrorError.notFound(reference: "the image") }
             var bytes = 0
             var copied = false
             if try copy.storeIfMissing(digest: digest, as: image.tag ?? digest, into: &bytes) { copied = true }
