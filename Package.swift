@@ -137,9 +137,15 @@ let package = Package(
             dependencies: ["SystemLibraries", "RegistryCharmTesting", "JujuKit"],
             swiftSettings: strictSettings
         ),
+        .target(
+            name: "RegistryKitTesting",
+            dependencies: ["RegistryKit", "SystemLibraries"],
+            path: "Tests/RegistryKitTesting",
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "RegistryKitTests",
-            dependencies: ["RegistryKit", "SystemLibraries"],
+            dependencies: ["RegistryKit", "SystemLibraries", "RegistryKitTesting"],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -150,7 +156,8 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "JujuSim", "JujuKit", "RegistryCharm", "RegistryCharmTesting", .product(name: "Yams", package: "Yams"),
+                "JujuSim", "JujuKit", "RegistryCharm", "RegistryCharmTesting", "RegistryKitTesting",
+                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: strictSettings
         ),

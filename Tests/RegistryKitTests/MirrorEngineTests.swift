@@ -1,18 +1,19 @@
 import Foundation
 import RegistryKit
 import SystemLibraries
+import RegistryKitTesting
 import Testing
 
 /// The mirror between two real registries (Debian's distribution 2.8), judged by skopeo.
-@Suite(.serialized, .enabled(if: RegistryProcess.available))
+@Suite(.serialized, .enabled(if: LocalRegistry.available))
 struct MirrorEngineTests {
     /// A source over https with a private CA and basic auth, holding a single-platform image with a cosign-style
     /// signature tag, a two-platform index with a referrer (a manifest whose `subject` is the index, listed under
     /// the referrers tag), and a destination over http.
     struct Fixture {
         let certificates: TestCertificates
-        let upstream: RegistryProcess
-        let destination: RegistryProcess
+        let upstream: LocalRegistry
+        let destination: LocalRegistry
         let layout: TestLayout
         let app: [String: Any]
         let multi: [String: Any]
@@ -20,8 +21,8 @@ struct MirrorEngineTests {
 
         init() throws {
             certificates = try TestCertificates.make()
-            upstream = try RegistryProcess(tls: certificates, credentials: ("puller", "s3cret-upstream"))
-            destination = try RegistryProcess()
+            upstream = try LocalRegistry(tls: certificates, credentials: ("puller", "s3cret-upstream"))
+            destination = try LocalRegistry()
             layout = try TestLayout()
             app = try layout.image(layers: 2, layerSize: 300_000)
             try layout.tag(app, "1")

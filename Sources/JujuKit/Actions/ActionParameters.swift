@@ -30,6 +30,22 @@ public struct ActionParameters: Sendable {
         }
     }
 
+    /// The string parameter `name` that may span lines (a list), `""` when absent, trimmed.
+    ///
+    /// - Throws: ``ActionFailure`` when it is not a string or holds a control character other than newline and tab.
+    public func multiLineString(_ name: String) throws(ActionFailure) -> String {
+        switch values[name] {
+        case nil, .null: return ""
+        case .string(let text):
+            guard !text.unicodeScalars.contains(where: { Self.isControl($0) && $0 != "\n" && $0 != "\t" }) else {
+                throw ActionFailure("The \(name) parameter must hold no control characters other than newlines.")
+            }
+            return text.trimmingWhitespace()
+        default:
+            throw ActionFailure("The \(name) parameter must be a string.")
+        }
+    }
+
     /// The boolean parameter `name`, `defaultValue` when absent.
     ///
     /// - Throws: ``ActionFailure`` when it is not a boolean.
@@ -38,6 +54,18 @@ public struct ActionParameters: Sendable {
         case nil, .null: return defaultValue
         case .bool(let flag): return flag
         default: throw ActionFailure("The \(name) parameter must be true or false.")
+        }
+    }
+
+    /// The integer parameter `name`, `defaultValue` when absent.
+    ///
+    /// - Throws: ``ActionFailure`` when it is not a whole number.
+    public func integer(_ name: String, default defaultValue: Int) throws(ActionFailure) -> Int {
+        switch values[name] {
+        case nil, .null: return defaultValue
+        case let value?:
+            guard let number = value.intValue else { throw ActionFailure("The \(name) parameter must be a whole number.") }
+            return number
         }
     }
 

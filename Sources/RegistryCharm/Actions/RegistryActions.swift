@@ -23,6 +23,7 @@ extension RegistryCharm {
             "delete": .init { try await DeleteAction(charm: self, action: $0).run() },
             "garbage-collect": .init { try await GarbageCollectAction(charm: self, action: $0).run() },
             "prune": .init { try await PruneAction(charm: self, action: $0).run() },
+            "mirror": .init { try await MirrorAction(charm: self, action: $0).run() },
         ]
         return ActionTable(entries, readyFlag: RegistryFlags.configured, notReadyMessage: Self.notReadyMessage)
     }

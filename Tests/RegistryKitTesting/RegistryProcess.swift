@@ -1,22 +1,22 @@
-import Foundation
-import SystemLibraries
+public import Foundation
+public import SystemLibraries
 
 /// Debian's `docker-registry` (distribution 2.8) run as a plain process for one test: http or https (a private CA's
 /// certificate), open or behind htpasswd basic auth; stopped and its storage removed when released.
-final class RegistryProcess: @unchecked Sendable {
-    static let binary = "/usr/bin/docker-registry"
-    static var available: Bool { FileManager.default.isExecutableFile(atPath: binary) }
+public final class LocalRegistry: @unchecked Sendable {
+    public static let binary = "/usr/bin/docker-registry"
+    public static var available: Bool { FileManager.default.isExecutableFile(atPath: binary) }
 
-    let port: Int
-    let directory: String
-    let tls: TestCertificates?
-    let credentials: (user: String, password: String)?
+    public let port: Int
+    public let directory: String
+    public let tls: TestCertificates?
+    public let credentials: (user: String, password: String)?
     private let process = Process()
 
-    var address: String { "127.0.0.1:\(port)" }
-    var origin: String { "\(tls == nil ? "http" : "https")://\(address)" }
+    public var address: String { "127.0.0.1:\(port)" }
+    public var origin: String { "\(tls == nil ? "http" : "https")://\(address)" }
 
-    init(tls: TestCertificates? = nil, credentials: (user: String, password: String)? = nil) throws {
+    public init(tls: TestCertificates? = nil, credentials: (user: String, password: String)? = nil) throws {
         self.tls = tls
         self.credentials = credentials
         directory = try TestFiles.temporaryDirectory("registry")
@@ -55,7 +55,7 @@ final class RegistryProcess: @unchecked Sendable {
     }
 
     /// skopeo's flags for this registry as a source (`src`) or destination (`dest`).
-    func skopeoFlags(_ side: String) -> [String] {
+    public func skopeoFlags(_ side: String) -> [String] {
         var flags: [String] = []
         if let tls { flags += ["--\(side)-cert-dir", tls.certificateDirectory] } else { flags += ["--\(side)-tls-verify=false"] }
         if let credentials { flags += ["--\(side)-creds", "\(credentials.user):\(credentials.password)"] }
@@ -64,7 +64,7 @@ final class RegistryProcess: @unchecked Sendable {
 
     /// The exact manifest bytes `skopeo inspect --raw` reads for `reference` (`repo:tag` or `repo@digest`); `nil`
     /// when skopeo finds none.
-    func rawManifest(_ reference: String) -> [UInt8]? {
+    public func rawManifest(_ reference: String) -> [UInt8]? {
         var flags: [String] = []
         if let tls { flags += ["--cert-dir", tls.certificateDirectory] } else { flags += ["--tls-verify=false"] }
         if let credentials { flags += ["--creds", "\(credentials.user):\(credentials.password)"] }
@@ -75,20 +75,20 @@ final class RegistryProcess: @unchecked Sendable {
 }
 
 /// A private CA and a server certificate for 127.0.0.1 it signed, made by the real openssl.
-struct TestCertificates: Sendable {
-    let directory: String
-    var caCertificate: String { "\(directory)/ca.pem" }
-    var serverCertificate: String { "\(directory)/server.pem" }
-    var serverKey: String { "\(directory)/server.key" }
+public struct TestCertificates: Sendable {
+    public let directory: String
+    public var caCertificate: String { "\(directory)/ca.pem" }
+    public var serverCertificate: String { "\(directory)/server.pem" }
+    public var serverKey: String { "\(directory)/server.key" }
     /// A directory skopeo reads (`ca.crt`).
-    var certificateDirectory: String { "\(directory)/certs.d" }
+    public var certificateDirectory: String { "\(directory)/certs.d" }
 
-    static func make() throws -> TestCertificates {
+    public static func make() throws -> TestCertificates {
         let directory = try TestFiles.temporaryDirectory("pki")
         let certificates = TestCertificates(directory: directory)
         func openssl(_ arguments: [String]) throws {
             let result = try TestFiles.run("/usr/bin/openssl", arguments)
-            guard result.status == 0 else { throw TestFailure("openssl \(arguments.first ?? "") failed") }
+            guard result.status == 0 else { throw RegistryTestFailure("openssl \(arguments.first ?? "") failed") }
         }
         try openssl([
             "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout",
@@ -110,23 +110,23 @@ struct TestCertificates: Sendable {
         return certificates
     }
 
-    func caPEM() throws -> [UInt8] { Array(try Data(contentsOf: URL(fileURLWithPath: caCertificate))) }
+    public func caPEM() throws -> [UInt8] { Array(try Data(contentsOf: URL(fileURLWithPath: caCertificate))) }
 }
 
-struct TestFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
+public struct RegistryTestFailure: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
 }
 
 /// Files, ports and processes for the tests.
-enum TestFiles {
-    static func temporaryDirectory(_ prefix: String) throws -> String {
+public enum TestFiles {
+    public static func temporaryDirectory(_ prefix: String) throws -> String {
         let path = NSTemporaryDirectory() + "registrykit-\(prefix)-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         return path
     }
 
-    static func freePort() throws -> Int {
+    public static func freePort() throws -> Int {
         for _ in 0..<50 {
             let port = Int.random(in: 20_000..<40_000)
             if (try? HTTPClient().perform(HTTPRequest(url: "http://127.0.0.1:\(port)/", connectTimeoutMilliseconds: 200)))
@@ -135,10 +135,10 @@ enum TestFiles {
                 return port
             }
         }
-        throw TestFailure("no free port")
+        throw RegistryTestFailure("no free port")
     }
 
-    static func waitForListener(port: Int) throws {
+    public static func waitForListener(port: Int) throws {
         for _ in 0..<100 {
             do {
                 _ = try HTTPClient().perform(
@@ -150,16 +150,16 @@ enum TestFiles {
                 return  // something answered (a TLS listener refuses plain http)
             }
         }
-        throw TestFailure("nothing listens on port \(port)")
+        throw RegistryTestFailure("nothing listens on port \(port)")
     }
 
-    struct RunResult {
-        let status: Int32
-        let output: [UInt8]
-        let errorText: String
+    public struct RunResult {
+        public let status: Int32
+        public let output: [UInt8]
+        public let errorText: String
     }
 
-    static func run(_ executable: String, _ arguments: [String]) throws -> RunResult {
+    public static func run(_ executable: String, _ arguments: [String]) throws -> RunResult {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -174,5 +174,5 @@ enum TestFiles {
         return RunResult(status: process.terminationStatus, output: Array(bytes), errorText: String(decoding: errorBytes, as: UTF8.self))
     }
 
-    static func sha256(_ bytes: [UInt8]) -> String { "sha256:" + HexText.lowerCase(SHA256.hash(bytes)) }
+    public static func sha256(_ bytes: [UInt8]) -> String { "sha256:" + HexText.lowerCase(SHA256.hash(bytes)) }
 }

@@ -1,16 +1,16 @@
-import Foundation
-import RegistryKit
-import SystemLibraries
+public import Foundation
+public import RegistryKit
+public import SystemLibraries
 
 /// Images made for the tests as an OCI image layout on disk (random layers, real JSON), pushed into a registry with
 /// plain HTTP requests (monolithic uploads, manifests by digest then by tag), so their digests are exactly these.
-final class TestLayout {
-    let directory: String
+public final class TestLayout {
+    public let directory: String
     private var entries: [[String: Any]] = []
     private var blobs: [(digest: String, bytes: [UInt8])] = []
     private var manifests: [(digest: String, mediaType: String, bytes: [UInt8])] = []
 
-    init() throws {
+    public init() throws {
         directory = try TestFiles.temporaryDirectory("layout")
         try FileManager.default.createDirectory(atPath: "\(directory)/blobs/sha256", withIntermediateDirectories: true)
         try #"{"imageLayoutVersion":"1.0.0"}"#.write(toFile: "\(directory)/oci-layout", atomically: true, encoding: .utf8)
@@ -20,7 +20,7 @@ final class TestLayout {
 
     /// Stores `bytes` as a blob; returns its descriptor.
     @discardableResult
-    func blob(_ bytes: [UInt8], mediaType: String) throws -> [String: Any] {
+    public func blob(_ bytes: [UInt8], mediaType: String) throws -> [String: Any] {
         let digest = TestFiles.sha256(bytes)
         try Data(bytes).write(to: URL(fileURLWithPath: "\(directory)/blobs/sha256/\(digest.dropFirst(7))"))
         if mediaType == MediaTypes.ociManifest || mediaType == MediaTypes.ociIndex {
@@ -32,7 +32,7 @@ final class TestLayout {
     }
 
     /// An image manifest with `layers` random layers of `layerSize` bytes; returns its descriptor.
-    func image(layers: Int = 2, layerSize: Int = 4096, architecture: String = "amd64", subject: [String: Any]? = nil,
+    public func image(layers: Int = 2, layerSize: Int = 4096, architecture: String = "amd64", subject: [String: Any]? = nil,
                artifactType: String? = nil, layerType: String = "application/vnd.oci.image.layer.v1.tar+gzip") throws -> [String: Any] {
         var layerDescriptors: [[String: Any]] = []
         for _ in 0..<layers {
@@ -56,14 +56,14 @@ final class TestLayout {
     }
 
     /// An index of `manifests`; returns its descriptor.
-    func index(_ manifests: [[String: Any]]) throws -> [String: Any] {
+    public func index(_ manifests: [[String: Any]]) throws -> [String: Any] {
         try blob(
             try json(["schemaVersion": 2, "mediaType": MediaTypes.ociIndex, "manifests": manifests]),
             mediaType: MediaTypes.ociIndex)
     }
 
     /// Names `descriptor` `tag` in the layout's `index.json`.
-    func tag(_ descriptor: [String: Any], _ tag: String) throws {
+    public func tag(_ descriptor: [String: Any], _ tag: String) throws {
         var entry = descriptor
         entry.removeValue(forKey: "platform")
         entry["annotations"] = ["org.opencontainers.image.ref.name": tag]
@@ -74,7 +74,7 @@ final class TestLayout {
 
     /// Pushes every blob and manifest of the layout to `registry`'s `repository`, then names the descriptor tagged
     /// `tag` `destinationTag` (default: the same tag) there.
-    func push(_ tag: String, to registry: RegistryProcess, as repository: String, destinationTag: String? = nil) throws {
+    public func push(_ tag: String, to registry: LocalRegistry, as repository: String, destinationTag: String? = nil) throws {
         let connection = try HTTPConnection()
         var headers: [HTTPHeader] = []
         if let credentials = registry.credentials {
@@ -90,24 +90,24 @@ final class TestLayout {
         for blob in blobs {
             let started = try send("POST", "/v2/\(repository)/blobs/uploads/", [])
             guard started.status == 202, let location = started.headers["location"] else {
-                throw TestFailure("upload refused: \(started.status)")
+                throw RegistryTestFailure("upload refused: \(started.status)")
             }
             let done = try send(
                 "PUT", location + (location.contains("?") ? "&" : "?") + "digest=\(blob.digest)", blob.bytes,
                 [HTTPHeader("Content-Type", "application/octet-stream")])
-            guard done.status == 201 else { throw TestFailure("blob refused: \(done.status)") }
+            guard done.status == 201 else { throw RegistryTestFailure("blob refused: \(done.status)") }
         }
         for manifest in manifests {
             let stored = try send("PUT", "/v2/\(repository)/manifests/\(manifest.digest)", manifest.bytes,
                                   [HTTPHeader("Content-Type", manifest.mediaType)])
-            guard stored.status == 201 else { throw TestFailure("manifest refused: \(stored.status) \(String(decoding: stored.body, as: UTF8.self))") }
+            guard stored.status == 201 else { throw RegistryTestFailure("manifest refused: \(stored.status) \(String(decoding: stored.body, as: UTF8.self))") }
         }
         guard let entry = entries.last(where: { ($0["annotations"] as? [String: String])?["org.opencontainers.image.ref.name"] == tag }),
               let manifest = manifests.first(where: { $0.digest == entry["digest"] as? String })
-        else { throw TestFailure("no tag \(tag)") }
+        else { throw RegistryTestFailure("no tag \(tag)") }
         let tagged = try send("PUT", "/v2/\(repository)/manifests/\(destinationTag ?? tag)", manifest.bytes,
                               [HTTPHeader("Content-Type", manifest.mediaType)])
-        guard tagged.status == 201 else { throw TestFailure("tag refused: \(tagged.status)") }
+        guard tagged.status == 201 else { throw RegistryTestFailure("tag refused: \(tagged.status)") }
     }
 
     private func json(_ value: Any) throws -> [UInt8] {
