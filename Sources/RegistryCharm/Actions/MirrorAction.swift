@@ -15,7 +15,8 @@ struct MirrorAction {
     func run() async throws {
         let files = charm.environment.files
         let parameters = try MirrorParameters.read(action.parameters) { path in
-            String(decoding: try files.read(path), as: UTF8.self)
+            guard let bytes = try files.read(path) else { throw ActionFailure("The file \(path) does not exist.") }
+            return String(decoding: bytes, as: UTF8.self)
         }
         let config = try await charm.prepared(action.session).config
         let upstreams = MirrorUpstreams(
@@ -59,7 +60,7 @@ struct MirrorAction {
             var seen = Set<SourceImage>()
             return try references.compactMap { text in
                 let image: SourceImage
-                do {
+                do throws(ImageReferenceError) {
                     image = try SourceImage(parsing: text)
                 } catch {
                     throw ActionFailure("The image \(text) is not a valid reference: \(error.description).")
@@ -77,7 +78,7 @@ struct MirrorAction {
         case .archive(let path):
             let archive: ArchiveSource
             let contents: [ArchiveImage]
-            do {
+            do throws(MirrorError) {
                 archive = try ArchiveSource(path: path)
                 contents = try archive.images()
             } catch {
