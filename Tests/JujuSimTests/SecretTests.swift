@@ -144,6 +144,7 @@ struct SecretTests {
         )
         #expect(sim.read(agent + "changed-get") == "s3cret\nn3w\ns3cret\nn3w\nn3w\npassword: n3w\n")
         #expect(try outcomes(sim).last == "secret-changed ok")
+        #expect(try sim.history().last?["secret-id"] as? String == "secret:" + id)
         // demo/1 never read the secret: it tracks nothing and gets no hook.
         #expect(try outcomes(sim, unit: "demo/1").count == hooksBefore)
 
@@ -252,6 +253,19 @@ struct SecretTests {
         let failedAction = try sim.sim("run", "noop", "--format", "json")
         #expect(failedAction.stdout.contains(#""message":"committing requested changes failed""#))
         #expect(failedAction.stdout.contains(#""status":"failed""#))
+    }
+
+    @Test("a unit's own secret (--owner unit) is managed by that unit alone and goes with it")
+    func unitOwned() throws {
+        let sim = try harness()
+        try sim.deploy("--unit-count", "2")
+        let id = id(of: try sim.tool("secret-add --owner unit --label mine token=abcd", unit: "demo/1").stdout)
+        let own = try sim.tools(["secret-info-get --label mine", "secret-ids"], unit: "demo/1")
+        #expect(own[0].stdout.contains("  owner: unit\n") && own[1].stdout == id + "\n")
+        #expect(try sim.tool("secret-get secret:\(id)").stderr == "ERROR permission denied\n")
+        #expect(try sim.ok("secrets", "--owner", "unit-demo-1").contains(id + "  -     demo/1"))
+        try sim.ok("remove-unit", "demo/1")
+        #expect(!(try sim.ok("secrets")).contains(id))
     }
 
     @Test("secret-grant and secret-revoke over a relation: flags, errors, secret-info-get access; grants die with it")

@@ -102,7 +102,7 @@ extension Simulator {
         case "remove":
             model.units[unit].removed = true
             electAfterRemoval(of: unit)
-            dropSecretConsumer(name)
+            forgetSecrets(ofRemovedUnit: name)
             if model.versionPair.0 >= 4 { setAgentWorkloadStatus(unit, StatusValue("terminated", "")) }
         default: break
         }
@@ -223,7 +223,8 @@ extension Simulator {
                     time: Clock.now(),
                     durationMilliseconds: outcome.durationMilliseconds,
                     peakResidentKilobytes: outcome.peakResidentKilobytes,
-                    toolCalls: outcome.toolCalls
+                    toolCalls: outcome.toolCalls,
+                    secretID: item.secretID
                 )
             )
         }

@@ -278,8 +278,12 @@ extension Simulator {
         for index in secrets.indices { secrets[index].grants.removeAll { $0.relationID == id } }
     }
 
-    /// A removed unit stops consuming secrets.
-    func dropSecretConsumer(_ unit: String) {
+    /// A removed unit stops consuming secrets and its own secrets go; the application's go with its last unit.
+    func forgetSecrets(ofRemovedUnit unit: String) {
+        secrets.removeAll { $0.ownerKind == "unit" && $0.ownerID == unit }
+        if model.application?.dying == true, model.units.allSatisfy(\.removed) {
+            secrets.removeAll { $0.ownerKind == "application" }
+        }
         for index in secrets.indices where secrets[index].consumers[unit] != nil {
             secrets[index].consumers[unit] = nil
             queueObsoleteRevisions(index)

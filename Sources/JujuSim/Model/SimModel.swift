@@ -225,6 +225,8 @@ struct HookRecord: Codable, Sendable {
     var peakResidentKilobytes: Int? = nil
     /// The hook tools the process ran, by name, in order (nil when skipped).
     var toolCalls: [String]? = nil
+    /// `JUJU_SECRET_ID` of a secret hook.
+    var secretID: String? = nil
 }
 
 /// One action task.
