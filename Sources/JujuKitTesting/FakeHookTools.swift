@@ -1,14 +1,17 @@
 public import JujuKit
 import Synchronization
 
-/// `HookTools` backed by an in-memory model of one unit: config, leadership, relations, status, ports, state.
+/// `HookTools` backed by an in-memory model of one unit: config, leadership, relations, status, ports, state,
+/// secrets.
 ///
 /// Every call is recorded by tool name, so tests can assert how many round trips a hook made.
 ///
-/// Transactional, as Juju and `charm-sim` are: `relation-set`, `open-port`/`close-port` and `state-set`/`state-delete`
-/// are buffered (the hook reads its own writes back) and reach ``model`` only when ``finishHook(exitCode:)`` is
-/// told the hook exited 0; a failed hook's writes are dropped. Statuses, logs, the workload version and action
-/// results take effect at once, as in Juju.
+/// Transactional, as Juju and `charm-sim` are: `relation-set`, `open-port`/`close-port`, `state-set`/`state-delete`
+/// and `secret-add`/`secret-set`/`secret-remove` are buffered (the hook reads its own writes back) and reach
+/// ``model`` only when ``finishHook(exitCode:)`` is told the hook exited 0; a failed hook's writes are dropped.
+/// Statuses, logs, the workload version, action results and the revision a consumer tracks (`secret-get`) take
+/// effect at once, as in Juju. Secret writes Juju would refuse at commit (a secret the unit does not manage) are
+/// refused at the call here.
 public final class FakeHookTools: HookTools, Sendable {
     /// One relation as the local unit sees it.
     public struct Relation: Sendable, Equatable {
@@ -45,6 +48,69 @@ public final class FakeHookTools: HookTools, Sendable {
             self.localUnitData = localUnitData
             self.localAppData = localAppData
         }
+    }
+
+    /// A secret as the unit sees it: its revisions, who owns it, whether the application may read it, and the
+    /// revision this unit tracks.
+    public struct Secret: Sendable, Equatable {
+        /// Who owns a secret.
+        public enum Owner: Sendable, Equatable {
+            /// This application: the leader manages it, the other units read it as consumers.
+            case application
+            /// This unit: it manages it.
+            case unit
+            /// A user (`juju add-secret`) or another application: this unit only reads it, if granted.
+            case other
+        }
+
+        /// The content of each revision, oldest first (revision N is at index N - 1).
+        public var revisions: [[String: String]]
+        /// The owner's (or this unit's consumer) label.
+        public var label: String?
+        /// Who owns it.
+        public var owner: Owner
+        /// Whether this application was granted access (secrets it owns are always readable).
+        public var granted: Bool
+        /// The revision this unit reads without `--refresh`/`--peek` (nil until its first read).
+        public var trackedRevision: Int?
+
+        /// Creates a secret with one revision.
+        public init(
+            _ content: [String: String],
+            label: String? = nil,
+            owner: Owner = .other,
+            granted: Bool = true,
+            trackedRevision: Int? = nil
+        ) {
+            self.init(
+                revisions: [content],
+                label: label,
+                owner: owner,
+                granted: granted,
+                trackedRevision: trackedRevision
+            )
+        }
+
+        /// Creates a secret with several revisions.
+        public init(
+            revisions: [[String: String]],
+            label: String? = nil,
+            owner: Owner = .other,
+            granted: Bool = true,
+            trackedRevision: Int? = nil
+        ) {
+            self.revisions = revisions
+            self.label = label
+            self.owner = owner
+            self.granted = granted
+            self.trackedRevision = trackedRevision
+        }
+
+        /// The latest revision number.
+        public var latestRevision: Int { revisions.count }
+
+        /// Adds a revision, as `juju update-secret` or the owner's `secret-set` does.
+        public mutating func addRevision(_ content: [String: String]) { revisions.append(content) }
     }
 
     /// The whole model; tests read and change it through `model`.
@@ -87,6 +153,10 @@ public final class FakeHookTools: HookTools, Sendable {
         public var calls: [String] = []
         /// Tools that fail (exit 1), by tool name: a hook that fails halfway.
         public var failingCalls: [String: ToolFailure] = [:]
+        /// Secrets by URI (`secret:<id>`; a URI naming the same id in another form finds it too).
+        public var secrets: [String: Secret] = [:]
+        /// How many secrets `secret-add` created (it numbers the new ids).
+        public var secretsAdded = 0
 
         /// Creates a model with a leader unit `docker-registry/0` and nothing else.
         public init() {}
@@ -133,6 +203,13 @@ public final class FakeHookTools: HookTools, Sendable {
             }
             model.openedPorts = buffered.openedPorts
             model.state = buffered.state
+            // Secrets as the hook left them, but with the revisions consumers track now (set at once).
+            var secrets = buffered.secrets
+            for (uri, secret) in model.secrets where secrets[uri] != nil {
+                secrets[uri]?.trackedRevision = secret.trackedRevision
+            }
+            model.secrets = secrets
+            model.secretsAdded = buffered.secretsAdded
         }
         return true
     }
@@ -353,6 +430,162 @@ public final class FakeHookTools: HookTools, Sendable {
                 )
             }
             model.state.merge(values) { $1 }
+        }
+    }
+
+    /// `HookTools` conformance: Juju's revision rules over the in-memory secrets (see ``Secret``).
+    public func secretGet(_ uri: String, refresh: Bool, peek: Bool) async throws(SecretError) -> [String: String] {
+        try readSecret("secret-get", refresh: refresh, peek: peek) { model throws(SecretError) in
+            guard let key = Self.secretKey(uri, in: model) else {
+                throw .notFound(secret: uri, message: "ERROR secret \"\(uri)\" not found")
+            }
+            return key
+        }
+    }
+
+    /// `HookTools` conformance: finds the secret by its label.
+    public func secretGet(label: String, refresh: Bool, peek: Bool) async throws(SecretError) -> [String: String] {
+        try readSecret("secret-get", refresh: refresh, peek: peek) { model throws(SecretError) in
+            guard let key = model.secrets.keys.sorted().first(where: { model.secrets[$0]?.label == label }) else {
+                throw .notFound(
+                    secret: "with label \(label)",
+                    message: "ERROR consumer label \"\(label)\" not found"
+                )
+            }
+            return key
+        }
+    }
+
+    /// Reads the secret `find` picks from the hook's view; a consumer's tracked revision changes at once.
+    private func readSecret(
+        _ tool: String,
+        refresh: Bool,
+        peek: Bool,
+        find: (Model) throws(SecretError) -> String
+    ) throws(SecretError) -> [String: String] {
+        let committed: Model
+        do {
+            committed = try record(tool) { $0 }
+        } catch {
+            throw .tool(error)
+        }
+        let view = pending.withLock { $0 } ?? committed
+        let key = try find(view)
+        guard let secret = view.secrets[key], let latest = secret.revisions.last else {
+            throw .notFound(secret: key, message: "ERROR secret \"\(key)\" not found")
+        }
+        if Self.manages(secret, view) { return latest }
+        guard secret.granted || secret.owner == .application else { throw .notGranted(secret: key) }
+        var tracked = secret.trackedRevision
+        var wanted = tracked ?? secret.latestRevision
+        if refresh || peek || tracked == nil { wanted = secret.latestRevision }
+        if refresh || tracked == nil { tracked = secret.latestRevision }
+        if tracked != secret.trackedRevision {
+            storage.withLock { $0.secrets[key]?.trackedRevision = tracked }
+            pending.withLock { $0?.secrets[key]?.trackedRevision = tracked }
+        }
+        guard (1...secret.revisions.count).contains(wanted) else {
+            throw .notFound(secret: key, message: "ERROR secret revision \(wanted) not found")
+        }
+        return secret.revisions[wanted - 1]
+    }
+
+    /// Whether this unit manages a secret: it owns it, or leads the application owning it.
+    private static func manages(_ secret: Secret, _ model: Model) -> Bool {
+        secret.owner == .unit || (secret.owner == .application && model.isLeader)
+    }
+
+    /// The key of the secret `uri` names: the same string, or the same id (`secret:<id>`, `secret://<uuid>/<id>`,
+    /// `<id>`).
+    private static func secretKey(_ uri: String, in model: Model) -> String? {
+        if model.secrets[uri] != nil { return uri }
+        let id = secretID(uri)
+        return model.secrets.keys.sorted().first { secretID($0) == id }
+    }
+
+    /// The id part of a secret URI.
+    private static func secretID(_ uri: String) -> String {
+        String(uri.split(separator: "/").last.map { $0.split(separator: ":").last ?? $0 } ?? Substring(uri))
+    }
+
+    /// A buffered secret write; a secret the unit does not manage is refused at once.
+    private func writeSecret(
+        _ tool: String,
+        _ uri: String,
+        _ body: (inout Secret) -> Void
+    ) throws(SecretError) {
+        do {
+            try buffered(tool) { (model: inout Model) throws(HookToolError) in
+                guard let key = Self.secretKey(uri, in: model), var secret = model.secrets[key] else {
+                    throw .failed(tool: tool, exitCode: 1, message: "ERROR secret \"\(uri)\" not found")
+                }
+                guard Self.manages(secret, model) else {
+                    throw .failed(tool: tool, exitCode: 1, message: "ERROR permission denied")
+                }
+                body(&secret)
+                model.secrets[key] = secret
+            }
+        } catch {
+            throw SecretError(error, secret: uri)
+        }
+    }
+
+    /// `HookTools` conformance, buffered: a new secret `secret:<20 characters>`.
+    public func secretAdd(_ content: [String: String], label: String?, description: String?, unitOwned: Bool)
+        async throws(SecretError) -> String
+    {
+        do {
+            return try buffered("secret-add") { (model: inout Model) throws(HookToolError) -> String in
+                if !unitOwned && !model.isLeader {
+                    throw .failed(tool: "secret-add", exitCode: 1, message: "ERROR this unit is not the leader")
+                }
+                if let label, model.secrets.values.contains(where: { $0.label == label && $0.owner != .other }) {
+                    throw .failed(
+                        tool: "secret-add",
+                        exitCode: 1,
+                        message: "ERROR secret with label \"\(label)\" already exists"
+                    )
+                }
+                model.secretsAdded += 1
+                let number = String(model.secretsAdded)
+                let uri = "secret:fake" + String(repeating: "0", count: 16 - number.count) + number
+                model.secrets[uri] = Secret(content, label: label, owner: unitOwned ? .unit : .application)
+                return uri
+            }
+        } catch {
+            throw .tool(error)
+        }
+    }
+
+    /// `HookTools` conformance, buffered: a new revision when the content differs from the latest.
+    public func secretSet(_ uri: String, content: [String: String]) async throws(SecretError) {
+        try writeSecret("secret-set", uri) { secret in
+            if secret.revisions.last != content { secret.addRevision(content) }
+        }
+    }
+
+    /// `HookTools` conformance, buffered: removes the secret, or empties one revision.
+    public func secretRemove(_ uri: String, revision: Int?) async throws(SecretError) {
+        var removeAll = false
+        try writeSecret("secret-remove", uri) { secret in
+            if let revision, (1...max(1, secret.revisions.count)).contains(revision), !secret.revisions.isEmpty {
+                secret.revisions[revision - 1] = [:]
+            } else {
+                removeAll = true
+            }
+        }
+        guard removeAll else { return }
+        pending.withLock { view in
+            guard var working = view, let key = Self.secretKey(uri, in: working) else { return }
+            working.secrets[key] = nil
+            view = working
+        }
+    }
+
+    /// `HookTools` conformance: the ids of the secrets this unit manages.
+    public func secretIDs() async throws(HookToolError) -> [String] {
+        try reading("secret-ids") { model in
+            model.secrets.filter { Self.manages($0.value, model) }.keys.map(Self.secretID).sorted()
         }
     }
 

@@ -53,6 +53,28 @@ public protocol HookTools: Sendable {
     func stateSet(_ values: [String: String]) async throws(HookToolError)
     /// `state-delete <key>`.
     func stateDelete(_ key: String) async throws(HookToolError)
+    /// `secret-get --format=json <uri> [--refresh|--peek]`: a secret's content, keys to values.
+    ///
+    /// A unit that does not manage the secret reads the revision it tracks (its first read tracks the latest);
+    /// `refresh` moves it to the latest, `peek` reads the latest once. The values are secrets:
+    /// `HookSession.readSecret(_:refresh:peek:)` registers them with the hook's ``SecretMask``.
+    func secretGet(_ uri: String, refresh: Bool, peek: Bool) async throws(SecretError) -> [String: String]
+    /// `secret-get --format=json --label <label> [--refresh|--peek]`: a secret found by its owner's or consumer's
+    /// label.
+    func secretGet(label: String, refresh: Bool, peek: Bool) async throws(SecretError) -> [String: String]
+    /// `secret-add [--owner unit] [--label <l>] [--description <d>] <key>#file=<path>…`: a new secret owned by the
+    /// application (the leader only) or by this unit; returns its URI.
+    ///
+    /// Values go through files only the charm's user can read, never through argv; committed if the hook succeeds.
+    func secretAdd(_ content: [String: String], label: String?, description: String?, unitOwned: Bool)
+        async throws(SecretError) -> String
+    /// `secret-set <uri> <key>#file=<path>…`: new content for a secret this unit manages (a new revision when it
+    /// differs); committed if the hook succeeds.
+    func secretSet(_ uri: String, content: [String: String]) async throws(SecretError)
+    /// `secret-remove <uri> [--revision <n>]`: removes a secret this unit manages, or one revision of it.
+    func secretRemove(_ uri: String, revision: Int?) async throws(SecretError)
+    /// `secret-ids --format=json`: the ids of the secrets this unit manages.
+    func secretIDs() async throws(HookToolError) -> [String]
 }
 
 /// A workload status as `status-set` takes it.
@@ -187,6 +209,51 @@ public enum HookToolError: Error, Equatable, CustomStringConvertible {
             return "hook tool \(tool) exited with status \(code)" + (detail.isEmpty ? "" : ": \(detail)")
         case .malformedOutput(let tool, let output):
             return "hook tool \(tool) printed unexpected output: '\(output.prefix(200))'"
+        }
+    }
+}
+
+/// Why a secret tool failed: the secret cannot be read by this unit (a charm tells the operator to grant it), or
+/// something else.
+public enum SecretError: Error, Equatable, CustomStringConvertible {
+    /// No such secret, label or key (`ERROR secret "…" not found`): a wrong URI, a removed secret, or (on Juju
+    /// versions that hide the difference) one this application was not granted.
+    case notFound(secret: String, message: String)
+    /// The secret exists but this application was not granted access (`ERROR permission denied`).
+    case notGranted(secret: String)
+    /// Any other failure of the tool.
+    case tool(HookToolError)
+
+    /// Whether the secret could not be read for want of it or of a grant: the operator must act
+    /// (`juju grant-secret <secret> <application>`, or fix the reference).
+    public var isUnreadable: Bool {
+        switch self {
+        case .notFound, .notGranted: return true
+        case .tool: return false
+        }
+    }
+
+    /// Classifies a tool failure about `secret`: `permission denied` and `not found` runtime errors (exit 1).
+    public init(_ error: HookToolError, secret: String) {
+        if case .failed(_, 1, let message) = error {
+            if message.contains("permission denied") {
+                self = .notGranted(secret: secret)
+                return
+            }
+            if message.contains("not found") {
+                self = .notFound(secret: secret, message: message.trimmingWhitespace())
+                return
+            }
+        }
+        self = .tool(error)
+    }
+
+    /// A lower-case message naming the secret (never its content).
+    public var description: String {
+        switch self {
+        case .notFound(let secret, let message): return "secret \(secret) not found (\(message))"
+        case .notGranted(let secret): return "secret \(secret) is not granted to this application"
+        case .tool(let error): return error.description
         }
     }
 }

@@ -3,10 +3,15 @@ import FoundationEssentials
 /// The hook tools Juju puts on `PATH`, run as processes through a `CommandRunner`.
 public struct ProcessHookTools: HookTools {
     private let runner: any CommandRunner
+    private let files: any FileSystem
+    private let stagingRoot: String
 
-    /// Creates tools that run through `runner`.
-    public init(runner: any CommandRunner) {
+    /// Creates tools that run through `runner`; secret values for `secret-add`/`secret-set` are staged in `files`,
+    /// in a fresh 0700 directory under `stagingRoot` that is removed after the call.
+    public init(runner: any CommandRunner, files: any FileSystem = LocalFileSystem(), stagingRoot: String = "/tmp") {
         self.runner = runner
+        self.files = files
+        self.stagingRoot = stagingRoot
     }
 
     /// `HookTools` conformance: runs the tool of the same name.
@@ -150,6 +155,140 @@ public struct ProcessHookTools: HookTools {
     /// `HookTools` conformance: runs the tool of the same name.
     public func stateDelete(_ key: String) async throws(HookToolError) {
         try await call("state-delete", [key])
+    }
+
+    /// `HookTools` conformance: runs `secret-get --format=json <uri>`.
+    public func secretGet(_ uri: String, refresh: Bool, peek: Bool) async throws(SecretError) -> [String: String] {
+        try await readSecret([uri], reference: uri, refresh: refresh, peek: peek)
+    }
+
+    /// `HookTools` conformance: runs `secret-get --format=json --label <label>`.
+    public func secretGet(label: String, refresh: Bool, peek: Bool) async throws(SecretError) -> [String: String] {
+        try await readSecret(["--label", label], reference: "with label \(label)", refresh: refresh, peek: peek)
+    }
+
+    private func readSecret(_ selector: [String], reference: String, refresh: Bool, peek: Bool)
+        async throws(SecretError) -> [String: String]
+    {
+        var arguments = ["--format=json"] + selector
+        if refresh { arguments.append("--refresh") }
+        if peek { arguments.append("--peek") }
+        let output: String
+        do {
+            output = try await call("secret-get", arguments)
+        } catch {
+            throw SecretError(error, secret: reference)
+        }
+        let text = output.trimmingWhitespace()
+        guard let value = try? JSONValue(parsing: text.isEmpty ? "null" : text), let content = Self.stringMap(value)
+        else {
+            // The output is secret: say how much there was, never what.
+            throw .tool(.malformedOutput(tool: "secret-get", output: "<\(text.utf8.count) bytes withheld>"))
+        }
+        return content
+    }
+
+    /// `HookTools` conformance: runs `secret-add` with the values in 0600 files.
+    public func secretAdd(_ content: [String: String], label: String?, description: String?, unitOwned: Bool)
+        async throws(SecretError) -> String
+    {
+        var arguments: [String] = []
+        if unitOwned { arguments += ["--owner", "unit"] }
+        if let label { arguments += ["--label", label] }
+        if let description { arguments += ["--description", description] }
+        let output = try await withStagedContent(content, tool: "secret-add", reference: label ?? "(new)") {
+            (staged: [String]) async throws(HookToolError) -> String in
+            try await call("secret-add", arguments + staged)
+        }
+        let uri = output.trimmingWhitespace()
+        guard uri.hasPrefix("secret:") else { throw .tool(.malformedOutput(tool: "secret-add", output: uri)) }
+        return uri
+    }
+
+    /// `HookTools` conformance: runs `secret-set <uri>` with the values in 0600 files.
+    public func secretSet(_ uri: String, content: [String: String]) async throws(SecretError) {
+        _ = try await withStagedContent(content, tool: "secret-set", reference: uri) {
+            (staged: [String]) async throws(HookToolError) -> String in
+            try await call("secret-set", [uri] + staged)
+        }
+    }
+
+    /// `HookTools` conformance: runs `secret-remove <uri> [--revision <n>]`.
+    public func secretRemove(_ uri: String, revision: Int?) async throws(SecretError) {
+        var arguments = [uri]
+        if let revision { arguments += ["--revision", String(revision)] }
+        do {
+            try await call("secret-remove", arguments)
+        } catch {
+            throw SecretError(error, secret: uri)
+        }
+    }
+
+    /// `HookTools` conformance: runs `secret-ids --format=json`.
+    public func secretIDs() async throws(HookToolError) -> [String] {
+        try await parse("secret-ids", ["--format=json"], Self.stringList)
+    }
+
+    /// Writes each value to `<fresh 0700 directory>/<key>` (0600), runs `body` with the `key#file=path` arguments,
+    /// and removes the directory whatever happens: the values never reach argv, and never stay on disk.
+    private func withStagedContent(
+        _ content: [String: String],
+        tool: String,
+        reference: String,
+        _ body: ([String]) async throws(HookToolError) -> String
+    ) async throws(SecretError) -> String {
+        let directory = Path.join(stagingRoot, "juju-secret-\(Self.randomHex())\(Self.randomHex())")
+        do {
+            try files.createDirectory(directory, mode: .privateDirectory)
+        } catch {
+            throw .tool(.unavailable(tool: tool, reason: error.description))
+        }
+        defer { try? files.removeTree(directory) }
+        if let mode = files.mode(of: directory), mode != .privateDirectory {
+            throw .tool(.unavailable(tool: tool, reason: "cannot stage secret values: \(directory) is not private"))
+        }
+        var staged: [String] = []
+        for key in content.keys.sorted() {
+            // Juju's key rule, checked before the key becomes a file name.
+            guard Self.isSecretKey(key) else {
+                throw .tool(.failed(tool: tool, exitCode: 2, message: "ERROR key \"\(key)\" not valid\n"))
+            }
+            let path = Path.join(directory, key)
+            do {
+                try files.write(path, Array((content[key] ?? "").utf8), mode: .ownerOnly)
+            } catch {
+                throw .tool(.unavailable(tool: tool, reason: error.description))
+            }
+            staged.append("\(key)#file=\(path)")
+        }
+        do {
+            return try await body(staged)
+        } catch {
+            throw SecretError(error, secret: reference)
+        }
+    }
+
+    /// Juju's secret key rule: a lower-case letter, then two or more lower-case letters or digits, each possibly
+    /// after one hyphen (`^([a-z](?:-?[a-z0-9]){2,})$`).
+    static func isSecretKey(_ key: String) -> Bool {
+        let characters = Array(key.utf8)
+        func letter(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z") }
+        func digit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+        guard let first = characters.first, letter(first) else { return false }
+        var groups = 0
+        var index = 1
+        while index < characters.count {
+            if characters[index] == UInt8(ascii: "-") { index += 1 }
+            guard index < characters.count, letter(characters[index]) || digit(characters[index]) else { return false }
+            groups += 1
+            index += 1
+        }
+        return groups >= 2
+    }
+
+    private static func randomHex() -> String {
+        let digits = String(UInt64.random(in: 0...UInt64.max), radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
     }
 
     // MARK: - Plumbing

@@ -32,7 +32,7 @@ enum CLI {
           relation-data <rel-id>
           unrelate <rel-id>
           status [--format yaml|json]
-          hook <name> [--unit U] [--relation ID] [--remote-unit U]
+          hook <name> [--unit U] [--relation ID] [--remote-unit U] [--secret ID|NAME [--revision N]]
           update-status
           upgrade [<charm-dir>]
           remove
@@ -40,6 +40,14 @@ enum CLI {
           set-leader <unit> | set-leader true|false [--unit U]
           log [--unit U] [--format text|json]
           history [--unit U] [--format yaml|json]
+          add-secret <name> [key[#base64|#file]=value…] [--info TEXT] [--file FILE.yaml]
+          update-secret <name|id> [key[#base64|#file]=value…] [--info TEXT] [--name NEW] [--file FILE.yaml]
+                 [--auto-prune]
+          grant-secret <name|id> <application>[,<application>…]
+          revoke-secret <name|id> <application>[,<application>…]
+          remove-secret <name|id> [--revision N]
+          secrets [--format tabular|yaml|json] [--owner application-A|unit-A-N] [--revisions]
+          show-secret <name|id> [--reveal] [--revisions] [--revision N] [--format yaml|json]
 
         add-unit: new non-leader units (install, relation-created, leader-settings-changed on 3.x, config-changed,
           start), then peer joins on both sides and joins of every existing relation. Prints the new unit names.
@@ -58,6 +66,12 @@ enum CLI {
           public address), `environment` (added to their hooks and actions) and `command-prefix` (a list: the hook
           runs as prefix + [hook], e.g. nsenter into a network namespace). Set it before the unit exists.
         remove: the application goes: every unit departs every relation (as remove-unit), then stop, remove.
+        add-secret … show-secret: user secrets (Juju 3.3+), as the juju verbs of the same names; add-secret prints
+          secret:<id>. update-secret with new content makes a revision and queues secret-changed on every unit
+          that read (tracks) an older one. A config option of type secret takes the URI (config opt=secret:<id>).
+        hook secret-changed|secret-remove|secret-rotate|secret-expired --secret ID|NAME: runs a secret hook now
+          (JUJU_SECRET_REVISION from --revision, else the latest where the hook has one). update-status first
+          queues the secret-rotate and secret-expired hooks that fell due.
 
         The state directory is --state-dir, else $CHARM_SIM_HOME, else ./.charm-sim.
         """
@@ -66,7 +80,9 @@ enum CLI {
         .value("state-dir"), .value("format"), .value("app"), .value("unit-count"), .value("config"),
         .value("juju-version"), .value("reset"), .value("unit"), .value("params"), .bool("string-args"),
         .value("units"), .value("unit-data"), .value("app-data"), .value("relation"), .value("remote-unit"),
-        .bool("no-retry"), .value("count"), .value("scope"), .value("leader-settings"),
+        .bool("no-retry"), .value("count"), .value("scope"), .value("leader-settings"), .value("info"),
+        .value("name"), .bool("reveal"), .bool("revisions"), .value("revision"), .value("file"), .value("owner"),
+        .bool("auto-prune"), .value("secret"),
     ]
 
     /// Parses and runs one command.

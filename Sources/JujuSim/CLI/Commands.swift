@@ -135,15 +135,22 @@ enum Commands {
             CLI.out(render(simulator.statusReport(), format: format ?? "yaml"))
             return 0
         case "hook":
-            guard arguments.count == 1 else { throw SimError("usage: hook <name> [--relation ID] [--remote-unit U]") }
+            guard arguments.count == 1 else {
+                throw SimError("usage: hook <name> [--relation ID] [--remote-unit U] [--secret ID|NAME [--revision N]]")
+            }
             let relation = try flags.value("relation").map(relationID)
             try simulator.runSingleHook(
                 arguments[0],
                 unit: flags.value("unit"),
                 relation: relation,
-                remoteUnit: flags.value("remote-unit")
+                remoteUnit: flags.value("remote-unit"),
+                secret: flags.value("secret"),
+                revision: try flags.value("revision").map { try integer($0, flag: "--revision") }
             )
             return 0
+        case "add-secret", "update-secret", "grant-secret", "revoke-secret", "remove-secret", "secrets",
+            "list-secrets", "show-secret":
+            return try secretCommand(command, arguments: arguments, flags: flags, simulator: simulator)
         case "update-status":
             try noArguments(arguments, command)
             try simulator.updateStatus()
@@ -195,6 +202,125 @@ enum Commands {
             return 0
         default:
             throw SimError("usage: unknown command \"\(command)\" (see charm-sim help)")
+        }
+    }
+
+    /// The user-secret verbs, modelled on `juju add-secret`, `update-secret`, `grant-secret`, `revoke-secret`,
+    /// `remove-secret`, `secrets` and `show-secret`.
+    private static func secretCommand(
+        _ command: String,
+        arguments: [String],
+        flags: ParsedArguments,
+        simulator: Simulator
+    ) throws -> Int32 {
+        var change = Simulator.UserSecretChange(file: flags.value("file"), info: flags.value("info"))
+        switch command {
+        case "add-secret":
+            guard let name = arguments.first else {
+                throw SimError("usage: add-secret <name> [key[#base64|#file]=value...] [--info TEXT] [--file FILE]")
+            }
+            change.values = Array(arguments.dropFirst())
+            CLI.out(try simulator.addUserSecret(name: name, change).shortURI + "\n")
+        case "update-secret":
+            guard let reference = arguments.first else { throw SimError("usage: missing secret URI") }
+            change.values = Array(arguments.dropFirst())
+            change.name = flags.value("name")
+            if flags.value("auto-prune") != nil { change.autoPrune = flags.flag("auto-prune") }
+            try simulator.updateUserSecret(reference, change)
+        case "grant-secret", "revoke-secret":
+            guard arguments.count >= 2 else { throw SimError("usage: missing secret URI or application name") }
+            try noArguments(Array(arguments.dropFirst(2)), command)
+            let applications = arguments[1].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            let problems = try simulator.grantUserSecret(
+                arguments[0],
+                applications: applications,
+                grant: command == "grant-secret"
+            )
+            if !problems.isEmpty {
+                // What could be granted stays granted (the model is saved), as Juju's per-application results.
+                return CLI.fail(1, "failed to grant/revoke secret: " + problems.joined(separator: ", "))
+            }
+        case "remove-secret":
+            guard let reference = arguments.first else { throw SimError("usage: missing secret URI") }
+            try noArguments(Array(arguments.dropFirst()), command)
+            let revision = try flags.value("revision").map { try integer($0, flag: "--revision") }
+            try simulator.removeUserSecret(reference, revision: revision.flatMap { $0 > 0 ? $0 : nil })
+        case "show-secret":
+            return try showSecret(arguments, flags: flags, simulator: simulator)
+        default:
+            try noArguments(arguments, command)
+            var selected = simulator.secrets
+            if let owner = flags.value("owner") {
+                let parts = owner.split(separator: "-")
+                guard owner.hasPrefix("application-") || owner.hasPrefix("unit-"), parts.count >= 2 else {
+                    throw SimError("invalid owner \(SecretContent.quoted(owner))")
+                }
+                let unitOwner = owner.hasPrefix("unit-")
+                let id =
+                    unitOwner
+                    ? parts.dropFirst().dropLast().joined(separator: "-") + "/" + (parts.last ?? "")
+                    : String(owner.dropFirst("application-".count))
+                selected = selected.filter { $0.ownerKind == (unitOwner ? "unit" : "application") && $0.ownerID == id }
+            }
+            switch flags.value("format") ?? "tabular" {
+            case "tabular":
+                let table = simulator.secretsTable()
+                CLI.out(selected.count == simulator.secrets.count ? table : filteredTable(table, selected))
+            case let format:
+                let report = simulator.secretsReport(selected, revisions: flags.flag("revisions"))
+                CLI.out(try renderSecrets(report, format: format))
+            }
+        }
+        return 0
+    }
+
+    /// The table's header and the rows of `selected` (the table lists them by id in its first column).
+    private static func filteredTable(_ table: String, _ selected: [SimSecret]) -> String {
+        let ids = Set(selected.map(\.id))
+        let lines = table.split(separator: "\n", omittingEmptySubsequences: false)
+        let kept = lines.enumerated().filter { index, line in
+            index == 0 || ids.contains(String(line.prefix { $0 != " " }))
+        }
+        return kept.map { String($0.element) }.joined(separator: "\n")
+    }
+
+    /// `show-secret <name|id> [--reveal] [--revisions] [--revision N] [--format yaml|json]`.
+    private static func showSecret(_ arguments: [String], flags: ParsedArguments, simulator: Simulator) throws -> Int32
+    {
+        guard let reference = arguments.first else { throw SimError("usage: secret ID is required") }
+        try noArguments(Array(arguments.dropFirst()), "show-secret")
+        let revision = try flags.value("revision").map { try integer($0, flag: "--revision") }
+        if flags.flag("revisions") {
+            if flags.flag("reveal") { throw SimError("usage: specify either --revisions or --reveal but not both") }
+            if (revision ?? 0) > 0 {
+                throw SimError("usage: specify either --revisions or --revision but not both")
+            }
+        }
+        if (revision ?? 0) < 0 { throw SimError("usage: revision must be a positive integer") }
+        let uri = try? SecretURI.parse(reference)
+        let found = simulator.secrets.first { secret in
+            if let uri { return secret.id == uri.id }
+            return secret.label == reference
+        }
+        guard let found, revision.map({ found.content(revision: $0) != nil || $0 == 0 }) ?? true else {
+            throw SimError("secret \(SecretContent.quoted(uri?.id ?? reference)) not found")
+        }
+        let report = simulator.secretsReport(
+            [found],
+            reveal: flags.flag("reveal"),
+            revisions: flags.flag("revisions"),
+            grants: true,
+            revision: revision.flatMap { $0 > 0 ? $0 : nil }
+        )
+        CLI.out(try renderSecrets(report, format: flags.value("format") ?? "yaml"))
+        return 0
+    }
+
+    private static func renderSecrets(_ report: JSONValue, format: String) throws -> String {
+        switch format {
+        case "yaml": return YAMLv2Emitter.emit(report, order: Simulator.secretsOrder)
+        case "json": return GoJSON.encode(report, order: Simulator.secretsOrder) + "\n"
+        default: throw SimError("usage: invalid value \"\(format)\" for option --format: unknown format \"\(format)\"")
         }
     }
 

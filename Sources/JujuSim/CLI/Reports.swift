@@ -111,6 +111,7 @@ extension Simulator {
                 if let duration = record.durationMilliseconds { entry["duration-ms"] = .double(duration) }
                 if let peak = record.peakResidentKilobytes { entry["peak-rss-kib"] = .int(peak) }
                 if let calls = record.toolCalls { entry["tool-calls"] = .array(calls.map(JSONValue.string)) }
+                if let secret = record.secretID { entry["secret-id"] = .string(secret) }
                 return .object(entry)
             }
         )

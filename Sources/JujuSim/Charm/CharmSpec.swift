@@ -118,8 +118,11 @@ enum ConfigCoercion {
     /// The value in the option's type, or nil if it cannot be converted.
     static func coerce(_ value: JSONValue, to type: String) -> JSONValue? {
         switch (type, value) {
-        case ("string", .string), ("secret", .string): return value
-        case ("string", .int(let number)), ("secret", .int(let number)): return .string(String(number))
+        case ("string", .string): return value
+        case ("secret", .string(let text)):
+            // Juju's secret checker: empty, or a URI with the `secret` scheme (the secret need not exist).
+            return text.isEmpty || text.hasPrefix("secret:") ? value : nil
+        case ("string", .int(let number)): return .string(String(number))
         case ("string", .double(let number)): return .string(GoFloat.formatG(number))
         case ("string", .bool(let flag)): return .string(flag ? "true" : "false")
         case ("int", .int): return value

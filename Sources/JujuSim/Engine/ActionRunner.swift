@@ -49,6 +49,9 @@ extension Simulator {
             if code != 0 {
                 record.status = "failed"
                 record.message = "exit status \(code)"
+            } else if outcome.commitFailure != nil {
+                record.status = "failed"
+                record.message = "committing requested changes failed"
             }
         }
         model.actions.append(record)

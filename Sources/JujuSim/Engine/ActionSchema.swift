@@ -51,7 +51,10 @@ enum ActionSchema {
             }
         }
         if let options = rules["enum"]?.arrayValue, !options.contains(where: { equal($0, value) }) {
-            throw fail(path, "must be one of the following: " + options.map(GoJSON.encode).joined(separator: ", "))
+            throw fail(
+                path,
+                "must be one of the following: " + options.map { GoJSON.encode($0) }.joined(separator: ", ")
+            )
         }
         if let given = number(value) {
             if let minimum = rules["minimum"].flatMap(number), given < minimum {

@@ -48,7 +48,8 @@ extension Simulator {
                     isPeer: relation.isPeer,
                     broken: broken,
                     members: broken ? [] : relation.members[unitValue.name] ?? [],
-                    bags: bags
+                    bags: bags,
+                    tag: relationTag(relation, app: application.name)
                 )
             )
         }
@@ -78,7 +79,9 @@ extension Simulator {
             unitStatuses: unitStatuses,
             leaderSettings: application.leaderSettings,
             goalState: goalState(for: unitValue.name),
-            action: action
+            action: action,
+            secrets: contextSecrets(for: unitValue),
+            secretSourceUUID: model.modelUUID
         )
     }
 
@@ -118,6 +121,7 @@ extension Simulator {
             }
         }
         model.logs.append(contentsOf: context.logs)
+        applySecretConsumers(context, unit: unit)
         if let version = context.workloadVersion { model.application?.workloadVersion = version }
         if context.leaderSettingsChanged {
             model.application?.leaderSettings = context.leaderSettings
@@ -145,6 +149,7 @@ extension Simulator {
         let application = try requireApplication().name
         model.units[unit].state = context.state
         for operation in context.portOperations { model.units[unit].ports.apply(operation) }
+        commitSecrets(context, unit: unit)
         for relation in context.relations {
             guard let index = model.relationIndex(relation.id) else { continue }
             let ownUnit = relation.bags[name] ?? [:]

@@ -36,6 +36,8 @@ struct ExecutionOutcome {
     var peakResidentKilobytes: Int?
     /// The hook tools the process called, in order.
     var toolCalls: [String]?
+    /// Why the writes of a process that exited 0 could not be committed (the hook or action then fails).
+    var commitFailure: String?
 }
 
 extension Simulator {
@@ -100,6 +102,7 @@ extension Simulator {
         case "remove":
             model.units[unit].removed = true
             electAfterRemoval(of: unit)
+            forgetSecrets(ofRemovedUnit: name)
             if model.versionPair.0 >= 4 { setAgentWorkloadStatus(unit, StatusValue("terminated", "")) }
         default: break
         }
@@ -163,7 +166,7 @@ extension Simulator {
             let contextPath = agentDirectory + "/context.json"
             let callLog = agentDirectory + "/" + ToolMain.toolCallLogName
             try JSONFile.withLock(lockPath) {
-                try JSONFile.write(context, to: contextPath)
+                try JSONFile.write(context, to: contextPath, mode: 0o600)
                 _ = FileManager.default.createFile(atPath: callLog, contents: nil)
             }
             let result = try ProcessRunner.run(
@@ -192,7 +195,15 @@ extension Simulator {
             )
             if let after {
                 applyImmediate(after, unit: unit)
-                if result.exitCode == 0 { try commit(after, unit: unit) }
+                if result.exitCode == 0 {
+                    if let problem = secretCommitProblem(after) {
+                        outcome.outcome = "failed"
+                        outcome.commitFailure = problem
+                        outcome.stderr += "ERROR committing requested changes failed: \(problem)\n"
+                    } else {
+                        try commit(after, unit: unit)
+                    }
+                }
             }
         }
         if case .hook(let item) = invocation {
@@ -212,7 +223,8 @@ extension Simulator {
                     time: Clock.now(),
                     durationMilliseconds: outcome.durationMilliseconds,
                     peakResidentKilobytes: outcome.peakResidentKilobytes,
-                    toolCalls: outcome.toolCalls
+                    toolCalls: outcome.toolCalls,
+                    secretID: item.secretID
                 )
             )
         }
@@ -291,6 +303,7 @@ extension Simulator {
                 environment["JUJU_REMOTE_UNIT"] = item.remoteUnit ?? ""
                 if let departing = item.departingUnit { environment["JUJU_DEPARTING_UNIT"] = departing }
             }
+            environment.merge(Self.secretEnvironment(item)) { $1 }
         case .action(let name, let id, _):
             environment["JUJU_HOOK_NAME"] = ""
             environment["JUJU_ACTION_NAME"] = name

@@ -197,6 +197,7 @@ extension Simulator {
         }
         guard !model.relations[index].isPeer else { throw SimError("relation \(id) is a peer relation") }
         model.relations[index].broken = true
+        dropSecretGrants(relation: id)
         queueTeardown(relation: index)
         try drain()
     }
@@ -268,12 +269,26 @@ extension Simulator {
         try drain()
     }
 
-    /// `hook <name>`: runs one hook now (refused while the unit is in error).
-    func runSingleHook(_ hook: String, unit name: String?, relation: Int?, remoteUnit: String?) throws {
+    /// `hook <name>`: runs one hook now (refused while the unit is in error); a secret hook names its secret.
+    func runSingleHook(
+        _ hook: String,
+        unit name: String?,
+        relation: Int?,
+        remoteUnit: String?,
+        secret: String? = nil,
+        revision: Int? = nil
+    ) throws {
         let index = try unitIndex(name)
         let unit = model.units[index]
         if let failed = unit.failedHook {
             throw SimError("unit \(unit.name) is in error (hook failed: \"\(failed.hook)\"); run resolve first")
+        }
+        let secretHooks = ["secret-changed", "secret-remove", "secret-rotate", "secret-expired"]
+        if secretHooks.contains(hook) {
+            guard let secret else { throw SimError("usage: hook \(hook) needs --secret <id|name>") }
+            model.queue.insert(try secretHookItem(hook, unit: unit.name, reference: secret, revision: revision), at: 0)
+            try drain()
+            return
         }
         var relationID = relation
         var remote = remoteUnit
@@ -313,8 +328,9 @@ extension Simulator {
         try drain()
     }
 
-    /// `update-status` on every unit.
+    /// `update-status` on every unit, after the secret rotations and expiries that fell due.
     func updateStatus() throws {
+        queueDueSecretTriggers()
         for index in liveUnitIndices { enqueue(model.units[index].name, "update-status") }
         try drain()
     }
@@ -346,7 +362,10 @@ extension Simulator {
         model.application?.dying = true
         for index in units { model.units[index].dying = true }
         for index in units { queueDeparture(of: index) }
-        for index in model.relations.indices { model.relations[index].broken = true }
+        for index in model.relations.indices {
+            model.relations[index].broken = true
+            dropSecretGrants(relation: model.relations[index].id)
+        }
         try drain()
     }
 

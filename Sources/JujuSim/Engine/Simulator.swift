@@ -21,7 +21,7 @@ final class Simulator {
     }
 
     /// Writes the model back.
-    func save() throws { try JSONFile.write(model, to: paths.model, pretty: true) }
+    func save() throws { try JSONFile.write(model, to: paths.model, pretty: true, mode: 0o600) }
 
     /// The application, or an error when nothing is deployed.
     func requireApplication() throws -> SimApplication {

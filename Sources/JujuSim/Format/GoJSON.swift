@@ -2,14 +2,14 @@ import JujuKit
 
 /// Serialises a ``JSONValue`` byte for byte like Go's `json.Marshal` (sorted keys, HTML-safe escapes).
 enum GoJSON {
-    /// The compact JSON text of `value`, without a trailing newline.
-    static func encode(_ value: JSONValue) -> String {
+    /// The compact JSON text of `value`, without a trailing newline; `order` gives struct field orders.
+    static func encode(_ value: JSONValue, order: KeyOrder? = nil) -> String {
         var output = ""
-        write(value, to: &output)
+        write(value, to: &output, order: order, path: [])
         return output
     }
 
-    private static func write(_ value: JSONValue, to output: inout String) {
+    private static func write(_ value: JSONValue, to output: inout String, order: KeyOrder?, path: [String]) {
         switch value {
         case .null: output += "null"
         case .bool(let flag): output += flag ? "true" : "false"
@@ -20,18 +20,19 @@ enum GoJSON {
             output += "["
             for (index, item) in items.enumerated() {
                 if index > 0 { output += "," }
-                write(item, to: &output)
+                write(item, to: &output, order: order, path: path)
             }
             output += "]"
         case .object(let members):
             output += "{"
-            for (index, key) in members.keys.sorted(by: { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) })
-                .enumerated()
-            {
+            let byteOrder: (String, String) -> Bool = { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+            let keys =
+                order?.arrange(Array(members.keys), at: path, sorted: byteOrder) ?? members.keys.sorted(by: byteOrder)
+            for (index, key) in keys.enumerated() {
                 if index > 0 { output += "," }
                 writeString(key, to: &output)
                 output += ":"
-                write(members[key] ?? .null, to: &output)
+                write(members[key] ?? .null, to: &output, order: order, path: path + [key])
             }
             output += "}"
         }

@@ -3,14 +3,14 @@ import JujuKit
 /// Emits a ``JSONValue`` as Go's yaml.v2 `Marshal` would: block style, sorted keys, two-space maps,
 /// unindented sequences, and quoting only where a plain scalar would change meaning.
 enum YAMLv2Emitter {
-    /// The YAML document for `value`, ending with exactly one newline.
-    static func emit(_ value: JSONValue) -> String {
+    /// The YAML document for `value`, ending with exactly one newline; `order` gives struct field orders.
+    static func emit(_ value: JSONValue, order: KeyOrder? = nil) -> String {
         var lines: [String] = []
         switch value {
         case .object(let members) where !members.isEmpty:
-            emitMap(members, indent: 0, into: &lines)
+            emitMap(members, indent: 0, into: &lines, order: order, path: [])
         case .array(let items) where !items.isEmpty:
-            emitList(items, indent: 0, into: &lines)
+            emitList(items, indent: 0, into: &lines, order: order, path: [])
         default:
             if case .string(let text) = value, isMultiline(text) {
                 lines.append(literalHeader(text))
@@ -24,11 +24,31 @@ enum YAMLv2Emitter {
 
     private static func pad(_ count: Int) -> String { String(repeating: " ", count: count) }
 
-    private static func emitMap(_ members: [String: JSONValue], indent: Int, into lines: inout [String]) {
-        for key in members.keys.sorted(by: naturalLess) {
+    private static func emitMap(
+        _ members: [String: JSONValue],
+        indent: Int,
+        into lines: inout [String],
+        order: KeyOrder?,
+        path: [String]
+    ) {
+        let keys =
+            order?.arrange(Array(members.keys), at: path, sorted: naturalLess) ?? members.keys.sorted(by: naturalLess)
+        for key in keys {
             let value = members[key] ?? .null
             let head = pad(indent) + scalar(key) + ":"
-            appendEntry(head: head, value: value, childIndent: indent + 2, listIndent: indent, into: &lines)
+            if let order, order.isTime(key, at: path), case .string(let time) = value {
+                lines.append(head + " " + time)
+                continue
+            }
+            appendEntry(
+                head: head,
+                value: value,
+                childIndent: indent + 2,
+                listIndent: indent,
+                into: &lines,
+                order: order,
+                path: path + [key]
+            )
         }
     }
 
@@ -41,20 +61,32 @@ enum YAMLv2Emitter {
         lines.append(contentsOf: nested.dropFirst())
     }
 
-    private static func emitList(_ items: [JSONValue], indent: Int, into lines: inout [String]) {
+    private static func emitList(
+        _ items: [JSONValue],
+        indent: Int,
+        into lines: inout [String],
+        order: KeyOrder?,
+        path: [String]
+    ) {
         for item in items {
             switch item {
             case .object(let members) where !members.isEmpty:
-                appendItem(indent: indent, into: &lines) { emitMap(members, indent: indent + 2, into: &$0) }
+                appendItem(indent: indent, into: &lines) {
+                    emitMap(members, indent: indent + 2, into: &$0, order: order, path: path)
+                }
             case .array(let inner) where !inner.isEmpty:
-                appendItem(indent: indent, into: &lines) { emitList(inner, indent: indent + 2, into: &$0) }
+                appendItem(indent: indent, into: &lines) {
+                    emitList(inner, indent: indent + 2, into: &$0, order: order, path: path)
+                }
             default:
                 appendEntry(
                     head: pad(indent) + "-",
                     value: item,
                     childIndent: indent + 2,
                     listIndent: indent + 2,
-                    into: &lines
+                    into: &lines,
+                    order: order,
+                    path: path
                 )
             }
         }
@@ -65,15 +97,17 @@ enum YAMLv2Emitter {
         value: JSONValue,
         childIndent: Int,
         listIndent: Int,
-        into lines: inout [String]
+        into lines: inout [String],
+        order: KeyOrder?,
+        path: [String]
     ) {
         switch value {
         case .object(let members) where !members.isEmpty:
             lines.append(head)
-            emitMap(members, indent: childIndent, into: &lines)
+            emitMap(members, indent: childIndent, into: &lines, order: order, path: path)
         case .array(let items) where !items.isEmpty:
             lines.append(head)
-            emitList(items, indent: listIndent, into: &lines)
+            emitList(items, indent: listIndent, into: &lines, order: order, path: path)
         case .string(let text) where isMultiline(text):
             lines.append(head + " " + literalHeader(text))
             appendLiteralBody(text, indent: childIndent, into: &lines)

@@ -18,13 +18,16 @@ enum JSONFile {
         }
     }
 
-    /// Encodes `value` to `path` atomically.
-    static func write<T: Encodable>(_ value: T, to path: String, pretty: Bool = false) throws {
+    /// Encodes `value` to `path` atomically; `mode` sets the permissions the file is created with (files holding
+    /// secret values: `0o600`).
+    static func write<T: Encodable>(_ value: T, to path: String, pretty: Bool = false, mode: Int? = nil) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted] : [.sortedKeys]
         let data = try encoder.encode(value)
         let temporary = path + ".tmp"
-        guard FileManager.default.createFile(atPath: temporary, contents: data) else {
+        let attributes: [FileAttributeKey: Any]? = mode.map { [.posixPermissions: $0] }
+        try? FileManager.default.removeItem(atPath: temporary)
+        guard FileManager.default.createFile(atPath: temporary, contents: data, attributes: attributes) else {
             throw SimError("cannot write \(temporary)")
         }
         guard rename(temporary, path) == 0 else { throw SimError("cannot rename \(temporary) to \(path)") }

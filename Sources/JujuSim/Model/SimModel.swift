@@ -30,6 +30,10 @@ struct SimModel: Codable, Sendable {
     var actions: [ActionRecord] = []
     /// Machine settings by machine id (`set-machine`); nil in older state files.
     var machines: [String: SimMachine]?
+    /// User and charm secrets; nil in older state files.
+    var secrets: [SimSecret]?
+    /// The counter part of the next secret id; nil in older state files.
+    var secretCounter: Int?
 
     /// The major.minor of the Juju version as a comparable pair.
     var versionPair: (Int, Int) {
@@ -185,6 +189,12 @@ struct QueuedHook: Codable, Equatable, Sendable {
     var remoteUnit: String?
     /// The departing unit for departed.
     var departingUnit: String?
+    /// `JUJU_SECRET_ID` of a secret hook (`secret:<id>`).
+    var secretID: String? = nil
+    /// `JUJU_SECRET_LABEL` of a secret hook.
+    var secretLabel: String? = nil
+    /// `JUJU_SECRET_REVISION` of a secret hook (set when > 0).
+    var secretRevision: Int? = nil
 }
 
 /// One hook execution.
@@ -215,6 +225,8 @@ struct HookRecord: Codable, Sendable {
     var peakResidentKilobytes: Int? = nil
     /// The hook tools the process ran, by name, in order (nil when skipped).
     var toolCalls: [String]? = nil
+    /// `JUJU_SECRET_ID` of a secret hook.
+    var secretID: String? = nil
 }
 
 /// One action task.

@@ -65,6 +65,15 @@ struct ToolContext: Codable, Sendable {
     var action: ContextAction?
     /// Whether juju-reboot was requested.
     var rebootRequested = false
+    /// Every secret of the model as this unit sees it (content only where it may read it); writes are buffered here.
+    var secrets: [ContextSecret] = []
+    /// Secrets written (`secret-set`, `secret-remove`, `secret-revoke`) that the unit does not know: the commit fails
+    /// with `secret "<uri>" not found`, as Juju's does.
+    var unknownSecretWrites: [String] = []
+    /// The model UUID secrets of this model carry as their source.
+    var secretSourceUUID: String = ""
+    /// The secret hook being run (`secret-changed`, …): its secret's id.
+    var secretID: String?
 }
 
 /// A relation as seen from inside a hook.
@@ -83,6 +92,8 @@ struct ContextRelation: Codable, Sendable {
     var members: [String]
     /// Bags keyed by unit or application name (own unit and app bags carry pending writes).
     var bags: [String: [String: String]]
+    /// The relation's tag (`relation-<key>`), the scope of secret grants made over it.
+    var tag: String = ""
 
     /// `endpoint:id`.
     var key: String { "\(endpoint):\(id)" }
@@ -104,4 +115,66 @@ struct ContextAction: Codable, Sendable {
     var failMessage: String?
     /// action-log lines.
     var log: [String] = []
+}
+
+/// A secret as one hook sees it: metadata, the revisions it may read, and this hook's buffered changes.
+struct ContextSecret: Codable, Sendable {
+    /// The xid.
+    var id: String
+    /// `model`, `application` or `unit`.
+    var ownerKind: String
+    /// The model UUID, application or unit owning it.
+    var ownerID: String
+    /// The owner's label (the name of a user secret).
+    var label: String
+    /// The description.
+    var description: String
+    /// The rotation policy ("" when never set).
+    var rotatePolicy: String
+    /// When it rotates next.
+    var nextRotateTime: String?
+    /// The latest revision's expiry.
+    var expireTime: String?
+    /// The latest committed revision.
+    var latestRevision: Int
+    /// Revision contents (base64 values); empty when the unit may not read the secret.
+    var revisions: [ContextSecretRevision] = []
+    /// View grants (only for a unit that manages the secret).
+    var grants: [SimSecretGrant] = []
+    /// Whether the unit may read the content.
+    var readable: Bool
+    /// Whether the unit manages it: the owner unit, or the leader for an application's secret.
+    var manages: Bool
+    /// The unit's consumer record: the revision it tracks and its label (readers that do not manage).
+    var consumer: SimSecretConsumer?
+    /// Created in this hook (`secret-add`), not yet committed.
+    var created = false
+    /// New content from `secret-set` (or `secret-add`), committed as a new revision if it differs.
+    var pendingContent: [String: String]?
+    /// Whether label, description, rotation, expiry or grants changed in this hook.
+    var metadataChanged = false
+    /// Whether `secret-remove` without `--revision` removed it.
+    var removed = false
+    /// Revisions `secret-remove --revision` removed.
+    var removedRevisions: [Int] = []
+    /// Whether `secret-get` changed the consumer record (applied at once, as Juju's controller does).
+    var consumerChanged = false
+
+    /// A revision's content, if the unit may read it.
+    func content(revision: Int) -> [String: String]? {
+        revisions.first { $0.revision == revision }?.content
+    }
+
+    /// Whether this hook buffered a write to it.
+    var hasBufferedWrite: Bool {
+        created || pendingContent != nil || metadataChanged || removed || !removedRevisions.isEmpty
+    }
+}
+
+/// One revision's content in a hook's context.
+struct ContextSecretRevision: Codable, Sendable {
+    /// The revision number.
+    var revision: Int
+    /// Keys to base64-encoded values.
+    var content: [String: String]
 }

@@ -8,6 +8,8 @@ enum ToolPrint: Sendable {
     case value(JSONValue?)
     /// Different values for json and the other formats (Go's typed-nil map).
     case split(json: JSONValue?, other: JSONValue?)
+    /// A value whose maps Go prints from structs, with their field order.
+    case ordered(JSONValue, KeyOrder)
 }
 
 /// One hook tool invocation in progress.
@@ -24,6 +26,8 @@ struct ToolCall {
     var readStdin: () -> String
     /// Reads a file relative to the hook's cwd.
     var readFile: (String) -> String?
+    /// Reads a file's bytes, as the unit agent reads `key#file=` paths (relative to the hook's cwd here).
+    var readBytes: (String) -> [UInt8]? = { _ in nil }
 
     /// Positional arguments.
     var positionals: [String] { arguments.positionals }

@@ -55,6 +55,10 @@ enum ToolMain {
             readFile: { path in
                 let full = path.hasPrefix("/") ? path : cwd + "/" + path
                 return FileManager.default.contents(atPath: full).map { String(decoding: $0, as: UTF8.self) }
+            },
+            readBytes: { path in
+                let full = path.hasPrefix("/") ? path : cwd + "/" + path
+                return FileManager.default.contents(atPath: full).map { Array($0) }
             }
         )
         var format = definition.formats.first ?? .smart
@@ -79,13 +83,14 @@ enum ToolMain {
             case .help: return 0
             }
         }
-        if call.changed { try JSONFile.write(call.context, to: contextPath) }
+        if call.changed { try JSONFile.write(call.context, to: contextPath, mode: 0o600) }
         if !call.warnings.isEmpty { FileHandle.standardError.write(Data(call.warnings.utf8)) }
         let text: String
         switch printed {
         case .nothing: text = ""
         case .value(let value): text = format.render(value)
         case .split(let json, let other): text = format.render(format == .json ? json : other)
+        case .ordered(let value, let order): text = format.render(value, order: order)
         }
         if let output = call.arguments.value("output") {
             let path = output.hasPrefix("/") ? output : FileManager.default.currentDirectoryPath + "/" + output
