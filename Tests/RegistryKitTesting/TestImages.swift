@@ -36,7 +36,7 @@ public final class TestLayout {
                artifactType: String? = nil, layerType: String = "application/vnd.oci.image.layer.v1.tar+gzip") throws -> [String: Any] {
         var layerDescriptors: [[String: Any]] = []
         for _ in 0..<layers {
-            layerDescriptors.append(try blob((0..<layerSize).map { _ in UInt8.random(in: 0...255) }, mediaType: layerType))
+            layerDescriptors.append(try blob(Self.randomBytes(layerSize), mediaType: layerType))
         }
         let config: [String: Any] = [
             "architecture": architecture, "os": "linux",
@@ -108,6 +108,24 @@ public final class TestLayout {
         let tagged = try send("PUT", "/v2/\(repository)/manifests/\(destinationTag ?? tag)", manifest.bytes,
                               [HTTPHeader("Content-Type", manifest.mediaType)])
         guard tagged.status == 201 else { throw RegistryTestFailure("tag refused: \(tagged.status)") }
+    }
+
+    /// `count` random bytes, eight at a time.
+    public static func randomBytes(_ count: Int) -> [UInt8] {
+        var generator = SystemRandomNumberGenerator()
+        var bytes = [UInt8](repeating: 0, count: count)
+        bytes.withUnsafeMutableBytes { buffer in
+            var offset = 0
+            while offset < count {
+                var word = generator.next()
+                let length = min(8, count - offset)
+                withUnsafeBytes(of: &word) { source in
+                    buffer.baseAddress!.advanced(by: offset).copyMemory(from: source.baseAddress!, byteCount: length)
+                }
+                offset += length
+            }
+        }
+        return bytes
     }
 
     private func json(_ value: Any) throws -> [UInt8] {

@@ -29,6 +29,7 @@ struct MirrorSecret {
         } catch {
             throw ActionFailure("The secret \(uri) cannot be read: \(error.description).")
         }
+        // Only the password is masked: the registry name must stay readable in the results.
         if let password = content["password"] { action.session.secrets.register(password) }
         guard let username = content["username"], let password = content["password"], !username.isEmpty,
             !password.isEmpty
