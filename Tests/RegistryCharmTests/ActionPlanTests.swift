@@ -1,5 +1,5 @@
-import RegistryKit
 import JujuKit
+import RegistryKit
 import Testing
 
 @testable import RegistryCharm

@@ -1,5 +1,5 @@
-import RegistryKit
 import RegistryCharm
+import RegistryKit
 import Testing
 
 /// The small parsers behind the options: YAML scalar lists, shell words, URLs and image references.

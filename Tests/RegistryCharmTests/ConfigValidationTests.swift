@@ -1,6 +1,6 @@
-import RegistryKit
 import JujuKit
 import RegistryCharm
+import RegistryKit
 import Testing
 
 /// One test per validation rule: a good value passes, a bad one names the option and says what to do.

@@ -5,15 +5,21 @@ public import SystemLibraries
 /// Images made for the tests as an OCI image layout on disk (random layers, real JSON), pushed into a registry with
 /// plain HTTP requests (monolithic uploads, manifests by digest then by tag), so their digests are exactly these.
 public final class TestLayout {
+    /// The layout's directory.
     public let directory: String
     private var entries: [[String: Any]] = []
     private var blobs: [(digest: String, bytes: [UInt8])] = []
     private var manifests: [(digest: String, mediaType: String, bytes: [UInt8])] = []
 
+    /// Creates an empty layout.
     public init() throws {
         directory = try TestFiles.temporaryDirectory("layout")
         try FileManager.default.createDirectory(atPath: "\(directory)/blobs/sha256", withIntermediateDirectories: true)
-        try #"{"imageLayoutVersion":"1.0.0"}"#.write(toFile: "\(directory)/oci-layout", atomically: true, encoding: .utf8)
+        try #"{"imageLayoutVersion":"1.0.0"}"#.write(
+            toFile: "\(directory)/oci-layout",
+            atomically: true,
+            encoding: .utf8
+        )
     }
 
     deinit { try? FileManager.default.removeItem(atPath: directory) }
@@ -32,15 +38,21 @@ public final class TestLayout {
     }
 
     /// An image manifest with `layers` random layers of `layerSize` bytes; returns its descriptor.
-    public func image(layers: Int = 2, layerSize: Int = 4096, architecture: String = "amd64", subject: [String: Any]? = nil,
-               artifactType: String? = nil, layerType: String = "application/vnd.oci.image.layer.v1.tar+gzip") throws -> [String: Any] {
+    public func image(
+        layers: Int = 2,
+        layerSize: Int = 4096,
+        architecture: String = "amd64",
+        subject: [String: Any]? = nil,
+        artifactType: String? = nil,
+        layerType: String = "application/vnd.oci.image.layer.v1.tar+gzip"
+    ) throws -> [String: Any] {
         var layerDescriptors: [[String: Any]] = []
         for _ in 0..<layers {
             layerDescriptors.append(try blob(Self.randomBytes(layerSize), mediaType: layerType))
         }
         let config: [String: Any] = [
             "architecture": architecture, "os": "linux",
-            "rootfs": ["type": "layers", "diff_ids": layerDescriptors.map { $0["digest"] as! String }],
+            "rootfs": ["type": "layers", "diff_ids": layerDescriptors.map(Self.digest)],
             "created": "2026-12-01T00:00:00Z",
         ]
         let configDescriptor = try blob(try json(config), mediaType: "application/vnd.oci.image.config.v1+json")
@@ -59,7 +71,8 @@ public final class TestLayout {
     public func index(_ manifests: [[String: Any]]) throws -> [String: Any] {
         try blob(
             try json(["schemaVersion": 2, "mediaType": MediaTypes.ociIndex, "manifests": manifests]),
-            mediaType: MediaTypes.ociIndex)
+            mediaType: MediaTypes.ociIndex
+        )
     }
 
     /// Names `descriptor` `tag` in the layout's `index.json`.
@@ -69,12 +82,15 @@ public final class TestLayout {
         entry["annotations"] = ["org.opencontainers.image.ref.name": tag]
         entries.append(entry)
         try Data(try json(["schemaVersion": 2, "manifests": entries])).write(
-            to: URL(fileURLWithPath: "\(directory)/index.json"))
+            to: URL(fileURLWithPath: "\(directory)/index.json")
+        )
     }
 
     /// Pushes every blob and manifest of the layout to `registry`'s `repository`, then names the descriptor tagged
     /// `tag` `destinationTag` (default: the same tag) there.
-    public func push(_ tag: String, to registry: LocalRegistry, as repository: String, destinationTag: String? = nil) throws {
+    public func push(_ tag: String, to registry: LocalRegistry, as repository: String, destinationTag: String? = nil)
+        throws
+    {
         let connection = try HTTPConnection()
         var headers: [HTTPHeader] = []
         if let credentials = registry.credentials {
@@ -82,10 +98,17 @@ public final class TestLayout {
             headers.append(HTTPHeader("Authorization", "Basic \(encoded)"))
         }
         let tls = HTTPTLS(trustedPEM: try registry.tls?.caPEM())
-        func send(_ method: String, _ url: String, _ body: [UInt8]?, _ extra: [HTTPHeader] = []) throws -> HTTPResponse {
+        func send(_ method: String, _ url: String, _ body: [UInt8]?, _ extra: [HTTPHeader] = []) throws -> HTTPResponse
+        {
             try connection.perform(
-                HTTPRequest(method: method, url: url.hasPrefix("http") ? url : registry.origin + url,
-                            headers: headers + extra, body: body, tls: tls))
+                HTTPRequest(
+                    method: method,
+                    url: url.hasPrefix("http") ? url : registry.origin + url,
+                    headers: headers + extra,
+                    body: body,
+                    tls: tls
+                )
+            )
         }
         for blob in blobs {
             let started = try send("POST", "/v2/\(repository)/blobs/uploads/", [])
@@ -93,21 +116,48 @@ public final class TestLayout {
                 throw RegistryTestFailure("upload refused: \(started.status)")
             }
             let done = try send(
-                "PUT", location + (location.contains("?") ? "&" : "?") + "digest=\(blob.digest)", blob.bytes,
-                [HTTPHeader("Content-Type", "application/octet-stream")])
+                "PUT",
+                location + (location.contains("?") ? "&" : "?") + "digest=\(blob.digest)",
+                blob.bytes,
+                [HTTPHeader("Content-Type", "application/octet-stream")]
+            )
             guard done.status == 201 else { throw RegistryTestFailure("blob refused: \(done.status)") }
         }
         for manifest in manifests {
-            let stored = try send("PUT", "/v2/\(repository)/manifests/\(manifest.digest)", manifest.bytes,
-                                  [HTTPHeader("Content-Type", manifest.mediaType)])
-            guard stored.status == 201 else { throw RegistryTestFailure("manifest refused: \(stored.status) \(String(decoding: stored.body, as: UTF8.self))") }
+            let stored = try send(
+                "PUT",
+                "/v2/\(repository)/manifests/\(manifest.digest)",
+                manifest.bytes,
+                [HTTPHeader("Content-Type", manifest.mediaType)]
+            )
+            guard stored.status == 201 else {
+                throw RegistryTestFailure(
+                    "manifest refused: \(stored.status) \(String(decoding: stored.body, as: UTF8.self))"
+                )
+            }
         }
-        guard let entry = entries.last(where: { ($0["annotations"] as? [String: String])?["org.opencontainers.image.ref.name"] == tag }),
-              let manifest = manifests.first(where: { $0.digest == entry["digest"] as? String })
+        guard
+            let entry = entries.last(where: {
+                ($0["annotations"] as? [String: String])?["org.opencontainers.image.ref.name"] == tag
+            }),
+            let manifest = manifests.first(where: { $0.digest == entry["digest"] as? String })
         else { throw RegistryTestFailure("no tag \(tag)") }
-        let tagged = try send("PUT", "/v2/\(repository)/manifests/\(destinationTag ?? tag)", manifest.bytes,
-                              [HTTPHeader("Content-Type", manifest.mediaType)])
+        let tagged = try send(
+            "PUT",
+            "/v2/\(repository)/manifests/\(destinationTag ?? tag)",
+            manifest.bytes,
+            [HTTPHeader("Content-Type", manifest.mediaType)]
+        )
         guard tagged.status == 201 else { throw RegistryTestFailure("tag refused: \(tagged.status)") }
+    }
+
+    /// The digest a descriptor names.
+    public static func digest(_ descriptor: [String: Any]) -> String { descriptor["digest"] as? String ?? "" }
+
+    /// The digests of the descriptors under `key` (`manifests`, `layers`) of a manifest or index's bytes.
+    public static func digests(_ key: String, in bytes: [UInt8]) -> [String] {
+        let object = (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any]
+        return (object?[key] as? [[String: Any]] ?? []).map(digest)
     }
 
     /// `count` random bytes, eight at a time.
@@ -120,7 +170,8 @@ public final class TestLayout {
                 var word = generator.next()
                 let length = min(8, count - offset)
                 withUnsafeBytes(of: &word) { source in
-                    buffer.baseAddress!.advanced(by: offset).copyMemory(from: source.baseAddress!, byteCount: length)
+                    guard let target = buffer.baseAddress, let from = source.baseAddress else { return }
+                    target.advanced(by: offset).copyMemory(from: from, byteCount: length)
                 }
                 offset += length
             }

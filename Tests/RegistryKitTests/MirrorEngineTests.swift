@@ -1,7 +1,7 @@
 import Foundation
 import RegistryKit
-import SystemLibraries
 import RegistryKitTesting
+import SystemLibraries
 import Testing
 
 /// The mirror between two real registries (Debian's distribution 2.8), judged by skopeo.
@@ -27,8 +27,12 @@ struct MirrorEngineTests {
             app = try layout.image(layers: 2, layerSize: 300_000)
             try layout.tag(app, "1")
             try layout.push("1", to: upstream, as: "team/app")
-            let signature = try layout.image(layers: 1, layerSize: 200, layerType: "application/vnd.dev.cosign.simplesigning.v1+json")
-            let signatureTag = "sha256-\((app["digest"] as! String).dropFirst(7)).sig"
+            let signature = try layout.image(
+                layers: 1,
+                layerSize: 200,
+                layerType: "application/vnd.dev.cosign.simplesigning.v1+json"
+            )
+            let signatureTag = "sha256-\(TestLayout.digest(app).dropFirst(7)).sig"
             try layout.tag(signature, signatureTag)
             try layout.push(signatureTag, to: upstream, as: "team/app")
             multi = try layout.index([
@@ -39,11 +43,16 @@ struct MirrorEngineTests {
             try layout.push("2.0", to: upstream, as: "library/multi")
             var subject = multi
             subject.removeValue(forKey: "platform")
-            referrer = try layout.image(layers: 1, layerSize: 100, subject: subject, artifactType: "application/spdx+json")
+            referrer = try layout.image(
+                layers: 1,
+                layerSize: 100,
+                subject: subject,
+                artifactType: "application/spdx+json"
+            )
             var listed = referrer
             listed.removeValue(forKey: "platform")
             listed["artifactType"] = "application/spdx+json"
-            let referrersTag = "sha256-\((multi["digest"] as! String).dropFirst(7))"
+            let referrersTag = "sha256-\(TestLayout.digest(multi).dropFirst(7))"
             try layout.tag(try layout.index([listed]), referrersTag)
             try layout.push(referrersTag, to: upstream, as: "library/multi")
         }
@@ -56,21 +65,29 @@ struct MirrorEngineTests {
                         origin: upstream.origin,
                         tls: HTTPTLS(trustedPEM: try certificates.caPEM()),
                         credentials: credentials ? .init(username: "puller", password: "s3cret-upstream") : nil
-                    )))
+                    )
+                )
+            )
         }
 
         func engine(signatures: Bool = true, dryRun: Bool = false) -> MirrorEngine {
             MirrorEngine(
                 destination: RemoteRegistry(host: RegistryHost(name: destination.address, origin: destination.origin)),
-                options: .init(concurrency: 3, signatures: signatures, dryRun: dryRun))
+                options: .init(concurrency: 3, signatures: signatures, dryRun: dryRun)
+            )
         }
 
-        func images(_ source: any ImageSource, _ references: [String]) -> [MirrorImage] {
-            references.map { reference in
-                let image = try! SourceImage(parsing: "\(upstream.address)/\(reference)")
+        func images(_ source: any ImageSource, _ references: [String]) throws -> [MirrorImage] {
+            try references.map { reference in
+                let image = try SourceImage(parsing: "\(upstream.address)/\(reference)")
                 return MirrorImage(
-                    source: source, repository: image.repository, reference: image.reference, tag: image.tag,
-                    destinationRepository: image.destinationRepository(prefix: "mirror"), name: image.description)
+                    source: source,
+                    repository: image.repository,
+                    reference: image.reference,
+                    tag: image.tag,
+                    destinationRepository: image.destinationRepository(prefix: "mirror"),
+                    name: image.description
+                )
             }
         }
     }
@@ -78,7 +95,9 @@ struct MirrorEngineTests {
     @Test func copiesEveryPlatformByteForByteWithSignaturesAndReferrersAndAMissingImageFailsAlone() throws {
         let fixture = try Fixture()
         let source = try fixture.source()
-        let report = fixture.engine().run(fixture.images(source, ["team/app:1", "library/multi:2.0", "team/absent:9"]))
+        let report = fixture.engine().run(
+            try fixture.images(source, ["team/app:1", "library/multi:2.0", "team/absent:9"])
+        )
 
         #expect(report.copied == 2, "\(report.failures)")
         #expect(report.failed == 1)
@@ -95,29 +114,40 @@ struct MirrorEngineTests {
             let original = try #require(upstream.rawManifest(from))
             #expect(destination.rawManifest(to) == original, "\(to) differs from \(from)")
         }
-        let index = try JSONSerialization.jsonObject(with: Data(try #require(destination.rawManifest("mirror/library/multi:2.0")))) as! [String: Any]
-        let platforms = (index["manifests"] as! [[String: Any]]).map { $0["digest"] as! String }
+        let platforms = TestLayout.digests(
+            "manifests",
+            in: try #require(destination.rawManifest("mirror/library/multi:2.0"))
+        )
         #expect(platforms.count == 2)
         for digest in platforms {
-            #expect(destination.rawManifest("mirror/library/multi@\(digest)") == upstream.rawManifest("library/multi@\(digest)"))
+            #expect(
+                destination.rawManifest("mirror/library/multi@\(digest)")
+                    == upstream.rawManifest("library/multi@\(digest)")
+            )
         }
-        let appHex = (fixture.app["digest"] as! String).dropFirst(7)
-        let multiHex = (fixture.multi["digest"] as! String).dropFirst(7)
-        #expect(destination.rawManifest("mirror/team/app:sha256-\(appHex).sig") == upstream.rawManifest("team/app:sha256-\(appHex).sig"))
-        #expect(destination.rawManifest("mirror/library/multi:sha256-\(multiHex)") == upstream.rawManifest("library/multi:sha256-\(multiHex)"))
-        let referrer = fixture.referrer["digest"] as! String
+        let appHex = TestLayout.digest(fixture.app).dropFirst(7)
+        let multiHex = TestLayout.digest(fixture.multi).dropFirst(7)
+        #expect(
+            destination.rawManifest("mirror/team/app:sha256-\(appHex).sig")
+                == upstream.rawManifest("team/app:sha256-\(appHex).sig")
+        )
+        #expect(
+            destination.rawManifest("mirror/library/multi:sha256-\(multiHex)")
+                == upstream.rawManifest("library/multi:sha256-\(multiHex)")
+        )
+        let referrer = TestLayout.digest(fixture.referrer)
         #expect(destination.rawManifest("mirror/library/multi@\(referrer)") != nil)
     }
 
     @Test func aSecondRunCopiesNothingInTwoRequestsPerImage() throws {
         let fixture = try Fixture()
         let source = try fixture.source()
-        let first = fixture.engine().run(fixture.images(source, ["team/app:1", "library/multi:2.0"]))
+        let first = fixture.engine().run(try fixture.images(source, ["team/app:1", "library/multi:2.0"]))
         #expect(first.copied == 2)
 
         let plainSource = try fixture.source()
         let engine = fixture.engine(signatures: false)
-        let again = engine.run(fixture.images(plainSource, ["team/app:1", "library/multi:2.0"]))
+        let again = engine.run(try fixture.images(plainSource, ["team/app:1", "library/multi:2.0"]))
         #expect(again.copied == 0)
         #expect(again.skipped == 2)
         #expect(again.bytes == 0)
@@ -126,7 +156,7 @@ struct MirrorEngineTests {
 
         let signedSource = try fixture.source()
         let signedEngine = fixture.engine()
-        let signed = signedEngine.run(fixture.images(signedSource, ["team/app:1", "library/multi:2.0"]))
+        let signed = signedEngine.run(try fixture.images(signedSource, ["team/app:1", "library/multi:2.0"]))
         #expect(signed.skipped == 2)
         #expect(signed.copied == 0)
         // Per image: the manifest at both ends, the repository's tag list, and one attachment tag at both ends; per
@@ -137,7 +167,7 @@ struct MirrorEngineTests {
 
     @Test func aPrivateUpstreamRefusesWithoutCredentials() throws {
         let fixture = try Fixture()
-        let report = fixture.engine().run(fixture.images(try fixture.source(credentials: false), ["team/app:1"]))
+        let report = fixture.engine().run(try fixture.images(try fixture.source(credentials: false), ["team/app:1"]))
         #expect(report.failed == 1)
         #expect(report.failures.first?.contains("needs credentials") == true)
         #expect(fixture.destination.rawManifest("mirror/team/app:1") == nil)
@@ -145,7 +175,7 @@ struct MirrorEngineTests {
 
     @Test func aDryRunCountsTheBytesAndStoresNothing() throws {
         let fixture = try Fixture()
-        let report = fixture.engine(dryRun: true).run(fixture.images(try fixture.source(), ["team/app:1"]))
+        let report = fixture.engine(dryRun: true).run(try fixture.images(try fixture.source(), ["team/app:1"]))
         #expect(report.copied == 1)
         #expect(report.bytes > 2 * 300_000)
         #expect(report.lines.first?.contains("would copy") == true)
@@ -155,19 +185,46 @@ struct MirrorEngineTests {
     @Test func aBlobWhoseBytesDoNotMatchItsDigestIsNeverStored() throws {
         let fixture = try Fixture()
         // Corrupt one layer in the upstream's own storage: it serves the bytes without checking them.
-        let manifest = try JSONSerialization.jsonObject(with: Data(try #require(fixture.upstream.rawManifest("team/app:1")))) as! [String: Any]
-        let layer = (manifest["layers"] as! [[String: Any]])[0]["digest"] as! String
+        let manifest = try #require(fixture.upstream.rawManifest("team/app:1"))
+        let layer = try #require(TestLayout.digests("layers", in: manifest).first)
         let hex = layer.dropFirst(7)
         let path = "\(fixture.upstream.directory)/store/docker/registry/v2/blobs/sha256/\(hex.prefix(2))/\(hex)/data"
         var bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
         bytes[bytes.count - 1] ^= 0xff
         try Data(bytes).write(to: URL(fileURLWithPath: path))
 
-        let report = fixture.engine().run(fixture.images(try fixture.source(), ["team/app:1"]))
+        let report = fixture.engine().run(try fixture.images(try fixture.source(), ["team/app:1"]))
         #expect(report.failed == 1)
         #expect(report.failures.first?.contains("has the digest") == true)
-        let stored = try TestFiles.run("/usr/bin/curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "-I", "\(fixture.destination.origin)/v2/mirror/team/app/blobs/\(layer)"])
+        let stored = try TestFiles.run(
+            "/usr/bin/curl",
+            [
+                "-s", "-o", "/dev/null", "-w", "%{http_code}", "-I",
+                "\(fixture.destination.origin)/v2/mirror/team/app/blobs/\(layer)",
+            ]
+        )
         #expect(String(decoding: stored.output, as: UTF8.self) == "404")
         #expect(fixture.destination.rawManifest("mirror/team/app:1") == nil)
+    }
+
+    @Test func aLoopbackRegistryWithoutTLSIsReadOverPlainHTTPAsDockerDoes() throws {
+        let fixture = try Fixture()
+        let plain = try LocalRegistry()
+        try fixture.layout.push("1", to: plain, as: "team/app")
+        let source = RegistrySource(RemoteRegistry(host: .named(plain.address)))
+        let image = try SourceImage(parsing: "\(plain.address)/team/app:1")
+        let report = fixture.engine(signatures: false).run([
+            MirrorImage(
+                source: source,
+                repository: image.repository,
+                reference: image.reference,
+                tag: image.tag,
+                destinationRepository: "plain/team/app",
+                name: image.description
+            )
+        ])
+        #expect(report.copied == 1, "\(report.failures)")
+        #expect(source.registry.origin == "http://\(plain.address)")
+        #expect(fixture.destination.rawManifest("plain/team/app:1") == plain.rawManifest("team/app:1"))
     }
 }

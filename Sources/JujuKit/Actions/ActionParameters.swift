@@ -64,7 +64,9 @@ public struct ActionParameters: Sendable {
         switch values[name] {
         case nil, .null: return defaultValue
         case let value?:
-            guard let number = value.intValue else { throw ActionFailure("The \(name) parameter must be a whole number.") }
+            guard let number = value.intValue else {
+                throw ActionFailure("The \(name) parameter must be a whole number.")
+            }
             return number
         }
     }

@@ -1,5 +1,5 @@
-import RegistryKit
 import JujuKit
+import RegistryKit
 
 /// `delete image=<repository>:<tag>|<repository>@<digest>`: removes a manifest through the registry's API.
 ///

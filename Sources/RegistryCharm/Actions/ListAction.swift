@@ -1,6 +1,6 @@
-import RegistryKit
 import FoundationEssentials
 import JujuKit
+import RegistryKit
 
 /// `list repository=`: what the registry stores, from its own API.
 ///

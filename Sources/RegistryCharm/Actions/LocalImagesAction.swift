@@ -1,5 +1,5 @@
-import RegistryKit
 import JujuKit
+import RegistryKit
 
 /// `images options= repository=` and `rmi image= options=`: the docker engine's local images on this unit (not the
 /// registry's storage; the `list` and `delete` actions work on that).

@@ -86,7 +86,8 @@ struct MirrorAction {
             }
             guard !contents.isEmpty else { throw ActionFailure("The archive \(path) holds no image.") }
             return contents.map { image in
-                let destination = parameters.prefix.isEmpty ? image.repository : "\(parameters.prefix)/\(image.repository)"
+                let destination =
+                    parameters.prefix.isEmpty ? image.repository : "\(parameters.prefix)/\(image.repository)"
                 return MirrorImage(
                     source: archive,
                     repository: image.repository,

@@ -1,6 +1,6 @@
 import RegistryKit
-import SystemLibraries
 import Synchronization
+import SystemLibraries
 
 /// Runs a ``MirrorEngine`` on threads of its own and, while it works, logs images done, bytes and rate at most
 /// once a second.

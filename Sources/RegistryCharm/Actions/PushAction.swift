@@ -1,5 +1,5 @@
-import RegistryKit
 import JujuKit
+import RegistryKit
 
 /// `push image= pull= tag=`: pull (when asked), tag for this registry, log in when basic auth is on, push.
 ///

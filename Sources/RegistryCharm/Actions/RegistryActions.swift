@@ -1,5 +1,5 @@
-import RegistryKit
 import JujuKit
+import RegistryKit
 
 extension RegistryCharm {
     /// The sentence every action that needs a configured registry fails with before it is (the reactive charm's).

@@ -1,6 +1,6 @@
-import RegistryKit
 import FoundationEssentials
 import JujuKit
+import RegistryKit
 
 /// One run of distribution's garbage collector over the registry's storage, with the registry read-only meanwhile.
 ///

@@ -144,7 +144,7 @@ extension RemoteRegistry {
         while [301, 302, 303, 307, 308].contains(response.status), redirects < 5,
             let next = response.headers["location"]
         {
-            target = next.hasPrefix("/") ? host.origin + next : next
+            target = next.hasPrefix("/") ? origin + next : next
             response = try sendUnauthenticated(target, download: sink, on: connection)
             redirects += 1
         }
@@ -205,7 +205,7 @@ extension RemoteRegistry {
         guard let location = response.headers["location"], !location.isEmpty else {
             throw .unreadable(what: "the answer to POST \(target)", reason: "it has no Location header")
         }
-        return location.hasPrefix("/") ? host.origin + location : location
+        return location.hasPrefix("/") ? origin + location : location
     }
 
     private func expect(_ response: HTTPResponse, _ request: String, _ statuses: Set<Int>) throws(MirrorError) {

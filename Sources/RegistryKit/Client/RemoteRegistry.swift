@@ -24,7 +24,13 @@ public final class RemoteRegistry: Sendable {
     public init(host: RegistryHost) {
         self.host = host
         asksForBasic = Atomic(host.sendsBasicFirst && host.credentials != nil)
+        currentOrigin = Mutex(host.origin)
     }
+
+    /// Where `/v2/` is: the host's origin, or its plain-http twin once a loopback registry turned out to speak no
+    /// TLS (``RegistryHost/fallsBackToHTTP``).
+    public var origin: String { currentOrigin.withLock { $0 } }
+    private let currentOrigin: Mutex<String>
 
     /// The number of HTTP requests sent (token requests included), for the figures.
     public var requestCount: Int { requests.load(ordering: .relaxed) }
@@ -49,7 +55,7 @@ public final class RemoteRegistry: Sendable {
         var authorization = try currentAuthorization(key, scopes: scopes, on: connection)
         var request = HTTPRequest(
             method: method,
-            url: target.hasPrefix("http") ? target : host.origin + target,
+            url: target.hasPrefix("http") ? target : origin + target,
             headers: headers,
             body: body,
             tls: host.tls,
@@ -102,7 +108,10 @@ public final class RemoteRegistry: Sendable {
     /// The registry's challenge from `GET /v2/`, asked by the first caller while the others wait.
     private func challenge(on connection: HTTPConnection) throws(MirrorError) -> AuthChallenge? {
         let mustAsk = probe.wait(
-            until: { if case .asking = $0 { return false } else { return true } },
+            until: {
+                guard case .asking = $0 else { return true }
+                return false
+            },
             then: { state -> Bool in
                 guard case .notAsked = state else { return false }
                 state = .asking
@@ -113,14 +122,27 @@ public final class RemoteRegistry: Sendable {
             var answer: AuthChallenge?
             defer { probe.update { $0 = .answered(answer) } }
             let request = HTTPRequest(
-                url: host.origin + "/v2/",
+                url: origin + "/v2/",
                 tls: host.tls,
                 proxy: host.proxy,
                 connectTimeoutMilliseconds: 15_000,
                 timeoutMilliseconds: 60_000,
                 maximumBodyBytes: 1 << 20
             )
-            let response = try perform(request, upload: nil, download: nil, on: connection)
+            var response: HTTPResponse
+            do {
+                response = try perform(request, upload: nil, download: nil, on: connection)
+            } catch .transport(_, let reason) where host.fallsBackToHTTP && reason.contains("TLS") {
+                // Docker's rule for a registry on a loopback address: https first, else plain http.
+                let plain = "http://" + host.origin.dropFirst("https://".count)
+                currentOrigin.withLock { $0 = plain }
+                response = try perform(
+                    HTTPRequest(url: plain + "/v2/", proxy: host.proxy, connectTimeoutMilliseconds: 15_000),
+                    upload: nil,
+                    download: nil,
+                    on: connection
+                )
+            }
             if response.status == 401 {
                 answer = response.headers["www-authenticate"].flatMap(AuthChallenge.init(header:))
             }
@@ -162,7 +184,9 @@ public final class RemoteRegistry: Sendable {
             realm + (realm.contains("?") ? "&" : "?")
             + query.map { "\($0.0)=\(PercentEncoding.queryValue($0.1))" }.joined(separator: "&")
         var headers: [HTTPHeader] = []
-        if let credentials = host.credentials { headers.append(HTTPHeader("Authorization", credentials.basicAuthorization)) }
+        if let credentials = host.credentials {
+            headers.append(HTTPHeader("Authorization", credentials.basicAuthorization))
+        }
         let request = HTTPRequest(
             url: url,
             headers: headers,

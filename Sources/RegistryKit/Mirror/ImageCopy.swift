@@ -54,7 +54,11 @@ struct ImageCopy {
         }
         if dryRun { return blob.size }
         let session: String
-        if let location { session = location } else { session = try destination.startUpload(repository, on: worker.connection) }
+        if let location {
+            session = location
+        } else {
+            session = try destination.startUpload(repository, on: worker.connection)
+        }
         let reader = try source.openBlob(image.repository, blob, counting: engine.progress, on: worker.downloads)
         do throws(MirrorError) {
             try destination.finishUpload(

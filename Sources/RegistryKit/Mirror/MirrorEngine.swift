@@ -115,7 +115,8 @@ public final class MirrorEngine: Sendable {
             if try copy.storeIfMissing(digest: digest, as: image.tag ?? digest, into: &bytes) { copied = true }
             if options.signatures, try copy.attachments(of: digest, into: &bytes) { copied = true }
             let shown = target + (image.tag == nil ? "@" + digest : "")
-            return copied ? .copied(image.name, bytes: bytes, destination: shown) : .skipped(image.name, destination: shown)
+            return copied
+                ? .copied(image.name, bytes: bytes, destination: shown) : .skipped(image.name, destination: shown)
         } catch let error as MirrorError {
             return .failed(image.name, error.description)
         } catch {

@@ -178,7 +178,8 @@ public final class HTTPConnection: @unchecked Sendable {
             return .bodyTooLarge(limit: transfer.limit)
         case CURLE_WRITE_ERROR where transfer.sinkFailure != nil:
             return .streamFailed(reason: transfer.sinkFailure ?? "")
-        case CURLE_ABORTED_BY_CALLBACK where transfer.sourceFailure != nil, CURLE_READ_ERROR where transfer.sourceFailure != nil:
+        case CURLE_ABORTED_BY_CALLBACK where transfer.sourceFailure != nil,
+            CURLE_READ_ERROR where transfer.sourceFailure != nil:
             return .streamFailed(reason: transfer.sourceFailure ?? "")
         case CURLE_COULDNT_CONNECT:
             var systemError = 0
