@@ -19,12 +19,14 @@ repository prefix of the same registry:
 """
 import argparse
 import hashlib
+import io
 import json
 import os
 import random
 import shutil
 import subprocess
 import sys
+import tarfile
 import tempfile
 import threading
 import time
@@ -75,7 +77,19 @@ class Upstream:
         return {"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip", "digest": digest, "size": len(data)}
 
     def push_image(self, repository, tag, layer_sizes):
-        layers = [self.push_blob(repository, os.urandom(size)) for size in layer_sizes]
+        # Each layer an uncompressed tar of one file of random bytes, so that docker can unpack what it pulls; its
+        # digest is then also its diff ID.
+        layers = []
+        for size in layer_sizes:
+            buffer = io.BytesIO()
+            with tarfile.open(fileobj=buffer, mode="w", format=tarfile.USTAR_FORMAT) as archive:
+                entry = tarfile.TarInfo(f"random-{len(layers)}")
+                entry.size = size
+                archive.addfile(entry, io.BytesIO(os.urandom(size)))
+            layer = self.push_blob(repository, buffer.getvalue())
+            layer["mediaType"] = "application/vnd.oci.image.layer.v1.tar"
+            layers.append(layer)
+        layer_sizes = [layer["size"] for layer in layers]
         config = json.dumps({"architecture": "amd64", "os": "linux",
                              "rootfs": {"type": "layers", "diff_ids": [layer["digest"] for layer in layers]}},
                             sort_keys=True).encode()
@@ -126,6 +140,13 @@ class PeakRSS:
             time.sleep(0.02)
 
 
+def log_mark():
+    """A `docker logs --since` value after everything logged so far (fractional seconds, after a pause)."""
+    time.sleep(1.2)
+    now = time.time()
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(now)) + f".{int((now % 1) * 1e9):09d}Z"
+
+
 def dest_requests(since):
     logs = run(["docker", "logs", "--since", since, "registry"], check=False)
     text = logs.stdout + logs.stderr
@@ -133,6 +154,7 @@ def dest_requests(since):
 
 
 def mirror(deployment, images, prefix, extra=()):
+    """Runs the action; returns its wall time (charm-sim `run`, the hook's start included) and results."""
     start = time.perf_counter()
     answer = deployment.sim("run", "mirror", f"images={' '.join(images)}", f"prefix={prefix}", *extra,
                             "--format", "json", check=False)
@@ -176,6 +198,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--large-mib", type=int, default=1024)
+    parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--output", default=os.path.join(ROOT, "Benchmarks", "mirror-results.json"))
     options = parser.parse_args()
     sim_binary = os.environ.get("CHARM_SIM_BIN", os.path.join(ROOT, ".build-sim-static", "release", "charm-sim"))
@@ -186,33 +209,44 @@ def main():
     results = {"machine": {"cores": os.cpu_count()}, "runs": options.runs}
     try:
         deployment.sim("deploy", deployment.charm, f"registry-image={REGISTRY_IMAGE}")
-        rng = random.Random(7)
-        repositories, total = [], 0
-        for index in range(12):
-            size = rng.randint(2, 8) * 1024 * 1024
-            repository = f"bench/set-{index}"
-            total += upstream.push_image(repository, "1", [size // 2, size - size // 2])
-            repositories.append((repository, "1"))
-        images = [f"{upstream.address}/{repository}:{tag}" for repository, tag in repositories]
-        results["set"] = {"images": len(images), "bytes": total}
+        sizes = [random.Random(7).randint(2, 8) * 1024 * 1024 for _ in range(12)]
+
+        def fresh_set(label):
+            """12 new images of new random content under bench/<label>/: no copier has seen a blob of them."""
+            repositories, total = [], 0
+            for index, size in enumerate(sizes):
+                repository = f"bench/{label}/set-{index}"
+                total += upstream.push_image(repository, "1", [size // 2, size - size // 2])
+                repositories.append((repository, "1"))
+            return repositories, total
 
         timings = {"mirror": [], "skopeo_sync": [], "docker_loop": [], "mirror_rerun": [], "skopeo_rerun": []}
         requests = []
         for number in range(options.runs):
-            seconds, answer = mirror(deployment, images, f"m{number}")
+            repositories, total = fresh_set(f"m{number}")
+            images = [f"{upstream.address}/{repository}:{tag}" for repository, tag in repositories]
+            seconds, answer = mirror(deployment, images, "mirror", (f"concurrency={options.concurrency}",))
             if int(answer.get("copied", 0)) != len(images):
                 raise SystemExit(f"bench: mirror copied {answer}")
             timings["mirror"].append(seconds)
-            timings["skopeo_sync"].append(skopeo_sync(upstream, repositories, f"s{number}"))
-            timings["docker_loop"].append(docker_loop(upstream, repositories, f"d{number}"))
             before_upstream = upstream.requests()
-            since = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(time.time() - 1))
-            seconds, answer = mirror(deployment, images, f"m{number}")
+            since = log_mark()
+            seconds, answer = mirror(deployment, images, "mirror")
             if int(answer.get("skipped", 0)) != len(images):
                 raise SystemExit(f"bench: the re-run copied {answer}")
             timings["mirror_rerun"].append(seconds)
-            requests.append({"upstream": upstream.requests() - before_upstream, "destination": dest_requests(since)})
-            timings["skopeo_rerun"].append(skopeo_sync(upstream, repositories, f"s{number}"))
+            signed = {"upstream": upstream.requests() - before_upstream, "destination": dest_requests(since)}
+            before_upstream = upstream.requests()
+            since = log_mark()
+            mirror(deployment, images, "mirror", ("signatures=false",))
+            requests.append({"signatures": signed, "no_signatures": {
+                "upstream": upstream.requests() - before_upstream, "destination": dest_requests(since)}})
+            skopeo_set, _ = fresh_set(f"s{number}")
+            timings["skopeo_sync"].append(skopeo_sync(upstream, skopeo_set, "skopeo"))
+            timings["skopeo_rerun"].append(skopeo_sync(upstream, skopeo_set, "skopeo"))
+            docker_set, _ = fresh_set(f"d{number}")
+            timings["docker_loop"].append(docker_loop(upstream, docker_set, "docker"))
+        results["set"] = {"images": len(sizes), "bytes": total}
         medians = {name: median(values) for name, values in timings.items()}
         results["set"]["seconds"] = medians
         results["set"]["all_runs"] = timings
@@ -223,22 +257,27 @@ def main():
         }
         results["rerun_requests"] = {
             "per_run": requests,
-            "per_image_median": median([(r["upstream"] + r["destination"]) / len(images) for r in requests]),
+            "per_image_median": median([(r["signatures"]["upstream"] + r["signatures"]["destination"]) / len(images)
+                                        for r in requests]),
+            "per_image_median_without_signatures": median([
+                (r["no_signatures"]["upstream"] + r["no_signatures"]["destination"]) / len(images) for r in requests]),
         }
 
         size = options.large_mib * 1024 * 1024
-        large_total = upstream.push_image("bench/large", "1", [size])
-        large = {"bytes": large_total, "mirror": [], "skopeo_copy": [], "mirror_peak_rss_mib": [],
-                 "skopeo_peak_rss_mib": []}
+        large = {"bytes": size, "mirror": [], "skopeo_copy": [], "mirror_peak_rss_mib": [], "skopeo_peak_rss_mib": []}
         for number in range(options.runs):
+            # A new layer for each copier and run, so neither finds it already in the registry.
+            upstream.push_image(f"bench/large-m{number}", "1", [size])
             with PeakRSS("charm/dispatch") as peak:
-                seconds, _ = mirror(deployment, [f"{upstream.address}/bench/large:1"], f"lm{number}")
+                seconds, _ = mirror(deployment, [f"{upstream.address}/bench/large-m{number}:1"], "mirror")
             large["mirror"].append(seconds)
             large["mirror_peak_rss_mib"].append(peak.peak_kib / 1024)
+            upstream.push_image(f"bench/large-s{number}", "1", [size])
             with PeakRSS("skopeo") as peak:
                 start = time.perf_counter()
                 run(["skopeo", "copy", "--quiet", "--src-tls-verify=false", "--dest-tls-verify=false",
-                     f"docker://{upstream.address}/bench/large:1", f"docker://{DEST}/ls{number}/bench/large:1"])
+                     f"docker://{upstream.address}/bench/large-s{number}:1",
+                     f"docker://{DEST}/skopeo/bench/large-s{number}:1"])
                 large["skopeo_copy"].append(time.perf_counter() - start)
             large["skopeo_peak_rss_mib"].append(peak.peak_kib / 1024)
         large["medians"] = {key: median(large[key]) for key in ["mirror", "skopeo_copy", "mirror_peak_rss_mib",
@@ -252,7 +291,7 @@ def main():
     with open(options.output, "w") as handle:
         json.dump(results, handle, indent=2)
     print(json.dumps({"set": results["set"]["seconds"], "ratios": results["set"]["ratios"],
-                      "rerun_requests_per_image": results["rerun_requests"]["per_image_median"],
+                      "rerun_requests": results["rerun_requests"],
                       "large": results["large"]["medians"]}, indent=2))
 
 

@@ -1,5 +1,6 @@
 import FoundationEssentials
 import JujuKit
+import Logging
 import RegistryKit
 import SystemLibraries
 
@@ -25,13 +26,15 @@ struct MirrorAction {
             credentials: try await MirrorSecret(action: action).credentials(parameters.secret)
         )
         let images = try plan(parameters, upstreams)
+        let blobLocations = MirrorBlobLocations(files: files, path: charm.environment.paths.mirrorBlobsFile)
         let engine = MirrorEngine(
             destination: RemoteRegistry(host: try await destination(config)),
             options: .init(
                 concurrency: parameters.concurrency,
                 signatures: parameters.signatures,
                 dryRun: parameters.dryRun
-            )
+            ),
+            knownBlobs: blobLocations.load()
         )
         await action.log(
             parameters.dryRun
@@ -39,6 +42,13 @@ struct MirrorAction {
                 : "Mirroring \(images.count) images into the registry."
         )
         let report = await MirrorProgressReporter(engine: engine) { await action.log($0) }.run(images)
+        if !parameters.dryRun {
+            do {
+                try blobLocations.save(engine.knownBlobs)
+            } catch {
+                action.session.logger.warning("mirror: cannot record where the blobs are: \(error)")
+            }
+        }
         action.set("dry-run", String(parameters.dryRun))
         action.set("copied", String(report.copied))
         action.set("skipped", String(report.skipped))

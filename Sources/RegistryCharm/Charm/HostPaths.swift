@@ -78,6 +78,9 @@ public struct HostPaths: Sendable, Equatable {
     public var readOnlyConfigFile: String { Path.join(registryDirectory, "config-read-only.yml") }
     /// The record of an open read-only window; a killed hook leaves it for the next hook to close the window.
     public var readOnlyWindowFile: String { Path.join(registryDirectory, "read-only-window.json") }
+    /// Where the `mirror` action remembers which repository of this registry holds each blob it stored, so that a
+    /// later run mounts a blob it already has instead of uploading it again.
+    public var mirrorBlobsFile: String { Path.join(registryDirectory, "mirror-blobs.json") }
     /// The bcrypt htpasswd file for basic auth.
     public var htpasswdFile: String { Path.join(registryDirectory, "htpasswd") }
     /// The token auth root certificate bundle.

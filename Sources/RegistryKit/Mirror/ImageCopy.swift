@@ -40,13 +40,17 @@ struct ImageCopy {
     /// Copies one blob unless the destination repository has it; returns the bytes sent (or that would be).
     private func copyBlob(_ blob: Descriptor) throws(MirrorError) -> Int {
         var location: String?
-        if !dryRun, let from = engine.placedRepository(of: blob.digest) {
-            if from == repository { return 0 }
-            switch try destination.mountBlob(blob.digest, from: from, into: repository, on: worker.connection) {
-            case .mounted:
-                return 0
-            case .uploadAt(let opened):
-                location = opened
+        if let from = engine.placedRepository(of: blob.digest), from != repository {
+            if dryRun {
+                if try destination.hasBlob(from, blob.digest, on: worker.connection) { return 0 }
+            } else {
+                switch try destination.mountBlob(blob.digest, from: from, into: repository, on: worker.connection) {
+                case .mounted:
+                    engine.placed(blob.digest, in: repository)
+                    return 0
+                case .uploadAt(let opened):
+                    location = opened
+                }
             }
         } else if try destination.hasBlob(repository, blob.digest, on: worker.connection) {
             engine.placed(blob.digest, in: repository)

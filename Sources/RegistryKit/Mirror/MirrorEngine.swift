@@ -34,11 +34,16 @@ public final class MirrorEngine: Sendable {
     /// Blobs known to be in the destination, by digest: the repository that holds them (to mount from).
     private let placedBlobs = Mutex<[String: String]>([:])
 
-    /// Creates an engine copying into `destination`.
-    public init(destination: RemoteRegistry, options: Options) {
+    /// Creates an engine copying into `destination`; `knownBlobs` (digest to repository) are blobs an earlier run
+    /// stored there, mounted rather than uploaded (a mount the destination refuses falls back to an upload).
+    public init(destination: RemoteRegistry, options: Options, knownBlobs: [String: String] = [:]) {
         self.destination = destination
         self.options = options
+        placedBlobs.withLock { $0 = knownBlobs }
     }
+
+    /// Every blob known to be in the destination after the run, by digest: the repository that holds it.
+    public var knownBlobs: [String: String] { placedBlobs.withLock { $0 } }
 
     /// Mirrors `images` and reports what happened; returns when every image is done.
     public func run(_ images: [MirrorImage]) -> MirrorReport {
