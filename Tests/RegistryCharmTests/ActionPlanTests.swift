@@ -96,10 +96,10 @@ struct ActionPlanTests {
 
     @Test("catalog pagination follows rel=next links on the registry's own paths only")
     func nextPage() {
-        #expect(RegistryAPI.nextPage("</v2/_catalog?last=b&n=100>; rel=\"next\"") == "/v2/_catalog?last=b&n=100")
-        #expect(RegistryAPI.nextPage(nil) == nil)
-        #expect(RegistryAPI.nextPage("<https://evil.example/v2/x>; rel=\"next\"") == nil)
-        #expect(RegistryAPI.nextPage("</v2/_catalog?last=b>; rel=\"prev\"") == nil)
+        #expect(LinkHeader.nextPage("</v2/_catalog?last=b&n=100>; rel=\"next\"") == "/v2/_catalog?last=b&n=100")
+        #expect(LinkHeader.nextPage(nil) == nil)
+        #expect(LinkHeader.nextPage("<https://evil.example/v2/x>; rel=\"next\"") == nil)
+        #expect(LinkHeader.nextPage("</v2/_catalog?last=b>; rel=\"prev\"") == nil)
     }
 
     @Test("sizes print in binary units")

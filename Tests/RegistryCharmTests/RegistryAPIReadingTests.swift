@@ -1,10 +1,11 @@
 import JujuKit
+import RegistryKit
 import SystemLibraries
 import Testing
 
 @testable import RegistryCharm
 
-/// How ``RegistryAPI`` reads the registry's JSON answers (with JujuKit's reader): what it accepts, and the one
+/// How ``RegistryAPI`` reads the registry's JSON answers (with RegistryKit's readers): what it accepts, and the one
 /// error for a body that is not the documented JSON.
 @Suite("Registry API answers")
 struct RegistryAPIReadingTests {
@@ -108,12 +109,12 @@ struct RegistryAPIReadingTests {
     @Test("a registry error body gives its first code and message, lower-cased; anything else gives nothing")
     func errorMessage() {
         let body = #"{"errors":[{"code":"UNSUPPORTED","message":"The operation is unsupported."},{"code":"X"}]}"#
-        #expect(RegistryAPI.errorMessage(Array(body.utf8)) == "unsupported: the operation is unsupported.")
-        #expect(RegistryAPI.errorMessage(Array(#"{"errors":[{"message":"Denied"}]}"#.utf8)) == "denied")
+        #expect(RegistryErrorBody.message(Array(body.utf8)) == "unsupported: the operation is unsupported.")
+        #expect(RegistryErrorBody.message(Array(#"{"errors":[{"message":"Denied"}]}"#.utf8)) == "denied")
         for other in [
             "", "nope", "{}", #"{"errors":[]}"#, #"{"errors":[{"code":1}]}"#, #"{"errors":[{"code":"A"},2]}"#,
         ] {
-            #expect(RegistryAPI.errorMessage(Array(other.utf8)) == "", "\(other)")
+            #expect(RegistryErrorBody.message(Array(other.utf8)) == "", "\(other)")
         }
     }
 

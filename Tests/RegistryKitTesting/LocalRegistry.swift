@@ -24,10 +24,15 @@ public final class LocalRegistry: @unchecked Sendable {
     /// `http(s)://127.0.0.1:<port>`.
     public var origin: String { "\(tls == nil ? "http" : "https")://\(address)" }
 
-    /// Starts a registry and waits until it listens.
-    public init(tls: TestCertificates? = nil, credentials: (user: String, password: String)? = nil) throws {
+    /// Starts a registry and waits until it listens: behind htpasswd basic auth with `credentials`, or behind the
+    /// token service `token` (whose account then is the credentials).
+    public init(
+        tls: TestCertificates? = nil,
+        credentials: (user: String, password: String)? = nil,
+        token: TokenService? = nil
+    ) throws {
         self.tls = tls
-        self.credentials = credentials
+        self.credentials = credentials ?? token?.credentials
         directory = try TestFiles.temporaryDirectory("registry")
         port = try TestFiles.freePort()
         var config = """
@@ -43,7 +48,11 @@ public final class LocalRegistry: @unchecked Sendable {
         if let tls {
             config += "  tls: {certificate: \(tls.serverCertificate), key: \(tls.serverKey)}\n"
         }
-        if let credentials {
+        if let token {
+            config +=
+                "auth:\n  token: {realm: \(token.realm), service: test-registry, issuer: test-issuer,"
+                + " rootcertbundle: \(token.certificate)}\n"
+        } else if let credentials {
             let hash = try Bcrypt.hash(credentials.password, cost: 5)
             try "\(credentials.user):\(hash)\n".write(
                 toFile: "\(directory)/htpasswd",

@@ -227,4 +227,43 @@ struct MirrorEngineTests {
         #expect(source.registry.origin == "http://\(plain.address)")
         #expect(fixture.destination.rawManifest("plain/team/app:1") == plain.rawManifest("team/app:1"))
     }
+
+    @Test func aTokenServiceUpstreamIsAnsweredWithTheCredentialsAndRefusedWithout() throws {
+        let fixture = try Fixture()
+        let service = try TokenService(credentials: ("robot", "t0ken-pass"))
+        let upstream = try LocalRegistry(token: service)
+        let pushed = try TestFiles.run(
+            "/usr/bin/skopeo",
+            ["copy", "--quiet"] + upstream.skopeoFlags("dest")
+                + ["oci:\(fixture.layout.directory):1", "docker://\(upstream.address)/team/app:1"]
+        )
+        try #require(pushed.status == 0, "\(pushed.errorText)")
+        func images(_ credentials: RegistryHost.Credentials?) -> [MirrorImage] {
+            let host = RegistryHost(name: upstream.address, origin: upstream.origin, credentials: credentials)
+            return [
+                MirrorImage(
+                    source: RegistrySource(RemoteRegistry(host: host)),
+                    repository: "team/app",
+                    reference: "1",
+                    tag: "1",
+                    destinationRepository: "token/team/app",
+                    name: "\(upstream.address)/team/app:1"
+                )
+            ]
+        }
+
+        let anonymous = fixture.engine(signatures: false).run(images(nil))
+        #expect(anonymous.failed == 1)
+        #expect(anonymous.failures.first?.contains("needs credentials") == true, "\(anonymous.failures)")
+        #expect(service.requests.contains { $0.hasPrefix("token anonymous") })
+
+        let wrong = fixture.engine(signatures: false).run(images(.init(username: "robot", password: "nope")))
+        #expect(wrong.failures.first?.contains("refused the credentials") == true, "\(wrong.failures)")
+
+        let granted = fixture.engine(signatures: false).run(images(.init(username: "robot", password: "t0ken-pass")))
+        #expect(granted.copied == 1, "\(granted.failures)")
+        #expect(service.requests.contains { $0.hasPrefix("token granted") })
+        let original = try #require(upstream.rawManifest("team/app:1"))
+        #expect(fixture.destination.rawManifest("token/team/app:1") == original)
+    }
 }

@@ -43,8 +43,7 @@ struct Retention {
                     if let known = created[config] {
                         time = known
                     } else {
-                        let value = try await api.jsonBlob(repository, digest: config)
-                        let seconds = (try? value?.string("created")).flatMap { $0 }.flatMap {
+                        let seconds = try await api.imageCreated(repository, configuration: config).flatMap {
                             UTCTime.seconds(rfc3339: $0)
                         }
                         created[config] = seconds

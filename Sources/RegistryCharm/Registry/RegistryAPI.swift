@@ -1,19 +1,13 @@
-import JujuKit
+import RegistryKit
 import SystemLibraries
 
 /// The registry's HTTP API (distribution v2) over a transport: catalog and tags (all pages), manifests, deletion.
 ///
+/// What the answers mean (manifests and their descriptors, list pages, `Link` headers, error bodies) is read by
+/// RegistryKit, the mirror's library; this type adds the transport the charm's actions and their tests share.
 /// Repository names, tags and digests reach it already checked against the reference grammar, so they go into the
 /// request path as they are.
 public struct RegistryAPI: Sendable {
-    /// The manifest media types asked for, newest first, so the registry never down-converts.
-    public static let manifestTypes = [
-        "application/vnd.oci.image.index.v1+json",
-        "application/vnd.oci.image.manifest.v1+json",
-        "application/vnd.docker.distribution.manifest.list.v2+json",
-        "application/vnd.docker.distribution.manifest.v2+json",
-    ].joined(separator: ", ")
-
     /// A tag's manifest: its digest, media type and the bytes it references.
     public struct Manifest: Sendable, Equatable, Codable {
         /// `sha256:…`, as the registry's `Docker-Content-Digest` header says.
@@ -55,9 +49,9 @@ public struct RegistryAPI: Sendable {
         var next: String? = "/v2/_catalog?n=\(pageSize)"
         while let target = next {
             let response = try await expect(RegistryRequest("GET", target), [200])
-            names +=
-                try read(response, target) { page throws(JSONFieldError) in try page.strings("repositories") } ?? []
-            next = Self.nextPage(response.headers["link"])
+            guard let page = CatalogPage.read(response.body) else { throw Self.unreadable(target) }
+            names += page.repositories ?? []
+            next = LinkHeader.nextPage(response.headers["link"])
         }
         return names
     }
@@ -70,8 +64,9 @@ public struct RegistryAPI: Sendable {
             let response = try await send(RegistryRequest("GET", target))
             if response.status == 404 { return tags }
             try check(response, target, [200])
-            tags += try read(response, target) { page throws(JSONFieldError) in try page.strings("tags") } ?? []
-            next = Self.nextPage(response.headers["link"])
+            guard let page = TagListPage.read(response.body) else { throw Self.unreadable(target) }
+            tags += page.tags ?? []
+            next = LinkHeader.nextPage(response.headers["link"])
         }
         return tags
     }
@@ -79,36 +74,29 @@ public struct RegistryAPI: Sendable {
     /// The manifest `reference` (a tag or digest) of `repository`, or `nil` when there is none.
     public func manifest(_ repository: String, _ reference: String) async throws(RegistryClientError) -> Manifest? {
         let target = "/v2/\(repository)/manifests/\(reference)"
-        let response = try await send(RegistryRequest("GET", target, headers: ["Accept": Self.manifestTypes]))
+        let response = try await send(
+            RegistryRequest("GET", target, headers: ["Accept": MediaTypes.acceptedManifests])
+        )
         if response.status == 404 { return nil }
         try check(response, target, [200])
         guard let digest = response.headers["docker-content-digest"] else {
             throw .unreadable(request: "GET \(target)", reason: "no Docker-Content-Digest header")
         }
-        // The body: `mediaType`, and the descriptors (`config`, `layers[]`, `manifests[]`) whose `size`s add up.
-        return try read(response, target) { body throws(JSONFieldError) in
-            let config = try body.fields("config")
-            var size = 0
-            var blobs: [Manifest.Blob] = []
-            for part in [config].compactMap({ $0 }) + (try body.fieldsArray("layers") ?? []) {
-                let bytes = try part.int("size") ?? 0
-                size += bytes
-                if let blob = try part.string("digest") { blobs.append(Manifest.Blob(digest: blob, size: bytes)) }
-            }
-            var children: [String] = []
-            for part in try body.fieldsArray("manifests") ?? [] {
-                size += try part.int("size") ?? 0
-                if let child = try part.string("digest") { children.append(child) }
-            }
-            return Manifest(
-                digest: digest,
-                mediaType: try body.string("mediaType") ?? response.headers["content-type"] ?? "",
-                size: size,
-                blobs: blobs,
-                children: children,
-                configDigest: try config?.string("digest")
-            )
+        let document: ManifestDocument
+        do throws(MirrorError) {
+            document = try ManifestDocument(bytes: response.body, contentType: response.headers["content-type"])
+        } catch {
+            throw Self.unreadable(target)
         }
+        // The size: what the descriptors (`config`, `layers[]`, `manifests[]`) add up to.
+        return Manifest(
+            digest: digest,
+            mediaType: document.mediaType,
+            size: (document.blobs + document.manifests).reduce(0) { $0 + $1.size },
+            blobs: document.blobs.map { Manifest.Blob(digest: $0.digest, size: $0.size) },
+            children: document.manifests.map(\.digest),
+            configDigest: document.config?.digest
+        )
     }
 
     /// Deletes the manifest `digest` of `repository` (every tag pointing at it goes with it).
@@ -132,22 +120,16 @@ public struct RegistryAPI: Sendable {
         return response.headers["content-length"].flatMap { Int($0) }
     }
 
-    /// The JSON object of blob `digest` of `repository` (an image configuration), or `nil` when there is none.
-    func jsonBlob(_ repository: String, digest: String) async throws(RegistryClientError) -> JSONFields? {
+    /// The `created` time of the image configuration `digest` of `repository`, if the blob exists and says.
+    func imageCreated(_ repository: String, configuration digest: String) async throws(RegistryClientError)
+        -> String?
+    {
         let target = "/v2/\(repository)/blobs/\(digest)"
         let response = try await send(RegistryRequest("GET", target))
         if response.status == 404 { return nil }
         try check(response, target, [200])
-        return try read(response, target) { $0 }
-    }
-
-    /// The target of `Link: </v2/_catalog?last=x&n=100>; rel="next"`.
-    static func nextPage(_ link: String?) -> String? {
-        guard let link, link.contains("rel=\"next\""), let open = link.firstIndex(of: "<"),
-            let close = link[open...].firstIndex(of: ">")
-        else { return nil }
-        let target = String(link[link.index(after: open)..<close])
-        return target.hasPrefix("/v2/") ? target : nil
+        guard let configuration = ImageConfiguration.read(response.body) else { throw Self.unreadable(target) }
+        return configuration.created
     }
 
     // MARK: - Helpers
@@ -168,39 +150,10 @@ public struct RegistryAPI: Sendable {
         throws(RegistryClientError)
     {
         guard !statuses.contains(response.status) else { return }
-        throw .status(request: target, status: response.status, message: Self.errorMessage(response.body))
+        throw .status(request: target, status: response.status, message: RegistryErrorBody.message(response.body))
     }
 
-    /// Reads the JSON object `response` holds with `fields`.
-    ///
-    /// - Throws: `RegistryClientError.unreadable` when the body is not a JSON object or a member has another type.
-    private func read<Value>(
-        _ response: RegistryResponse,
-        _ target: String,
-        _ fields: (JSONFields) throws(JSONFieldError) -> Value
-    ) throws(RegistryClientError) -> Value {
-        let unreadable = RegistryClientError.unreadable(
-            request: "GET \(target)",
-            reason: "the body is not the documented JSON"
-        )
-        guard let body = try? JSONFields(parsing: response.body) else { throw unreadable }
-        do throws(JSONFieldError) {
-            return try fields(body)
-        } catch {
-            throw unreadable
-        }
-    }
-
-    /// The first `errors[].message` of a registry error body, if any.
-    ///
-    /// The body is `{"errors": [{"code": …, "message": …}, …]}`; anything else (or an item of another shape) has none.
-    static func errorMessage(_ body: [UInt8]) -> String {
-        guard let fields = try? JSONFields(parsing: body),
-            let items = try? fields.fieldsArray("errors")?.map({ item throws(JSONFieldError) in
-                [try item.string("code"), try item.string("message")]
-            }),
-            let item = items.first
-        else { return "" }
-        return item.compactMap { $0 }.joined(separator: ": ").lowercased()
+    private static func unreadable(_ target: String) -> RegistryClientError {
+        .unreadable(request: "GET \(target)", reason: "the body is not the documented JSON")
     }
 }

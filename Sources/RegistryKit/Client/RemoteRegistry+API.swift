@@ -1,4 +1,3 @@
-import FoundationEssentials
 public import SystemLibraries
 
 /// The OCI distribution API calls the mirror makes (repository names, tags and digests are checked against the
@@ -160,12 +159,11 @@ extension RemoteRegistry {
             let response = try send("GET", target, scopes: [Self.pull(repository)], on: connection)
             if response.status == 404 { return tags }
             try expect(response, "GET \(target)", [200])
-            struct Page: Decodable { var tags: [String]? }
-            guard let page = try? JSONDecoder().decode(Page.self, from: Data(response.body)) else {
+            guard let page = TagListPage.read(response.body) else {
                 throw .unreadable(what: "the tags of \(repository)", reason: "the answer is not a tag list")
             }
             tags += page.tags ?? []
-            next = Self.nextPage(response.headers["link"])
+            next = LinkHeader.nextPage(response.headers["link"])
         }
         return tags
     }
@@ -193,14 +191,6 @@ extension RemoteRegistry {
     /// `repository:<name>:pull,push`.
     public static func push(_ repository: String) -> String { "repository:\(repository):pull,push" }
 
-    /// The next page of a `Link: </v2/…?last=x&n=100>; rel="next"` header.
-    static func nextPage(_ link: String?) -> String? {
-        guard let link, link.contains("rel=\"next\""), let open = link.firstIndex(of: "<"),
-            let close = link.firstIndex(of: ">"), open < close
-        else { return nil }
-        return String(link[link.index(after: open)..<close])
-    }
-
     private func location(_ response: HTTPResponse, _ target: String) throws(MirrorError) -> String {
         guard let location = response.headers["location"], !location.isEmpty else {
             throw .unreadable(what: "the answer to POST \(target)", reason: "it has no Location header")
@@ -211,21 +201,5 @@ extension RemoteRegistry {
     private func expect(_ response: HTTPResponse, _ request: String, _ statuses: Set<Int>) throws(MirrorError) {
         guard !statuses.contains(response.status) else { return }
         throw .status(request: request, status: response.status, message: RegistryErrorBody.message(response.body))
-    }
-}
-
-/// The first message of a registry's `{"errors":[{"code":…,"message":…}]}` body.
-enum RegistryErrorBody {
-    private struct Body: Decodable {
-        struct Entry: Decodable {
-            var code: String?
-            var message: String?
-        }
-        var errors: [Entry]?
-    }
-
-    static func message(_ body: [UInt8]) -> String {
-        guard let entry = (try? JSONDecoder().decode(Body.self, from: Data(body)))?.errors?.first else { return "" }
-        return [entry.code, entry.message].compactMap { $0 }.joined(separator: ": ").lowercased()
     }
 }

@@ -14,6 +14,8 @@ public struct ManifestDocument: Sendable, Equatable {
     public var manifests: [Descriptor]
     /// The config (if any) and layers of an image manifest, foreign layers included (empty for an index).
     public var blobs: [Descriptor]
+    /// The config blob of an image manifest, if it names one.
+    public var config: Descriptor?
     /// The manifest this one refers to (a signature's or SBOM's image), if any.
     public var subject: Descriptor?
 
@@ -44,6 +46,7 @@ public struct ManifestDocument: Sendable, Equatable {
         self.digest = "sha256:" + HexText.lowerCase(SHA256.hash(bytes))
         self.manifests = fields.manifests ?? []
         self.blobs = (fields.config.map { [$0] } ?? []) + (fields.layers ?? []) + (fields.blobs ?? [])
+        self.config = fields.config
         self.subject = fields.subject
     }
 
