@@ -5,7 +5,8 @@
 
 Needs what Benchmarks/run.py needs (`make charm`, a charm-sim build, dockerd and the test images) and Debian's
 `docker-registry` and `skopeo`. It starts an upstream registry (Debian's distribution 2.8 as a process, http on
-127.0.0.1, access log on) holding 12 images of 2-8 MB of random layers (72 MB), deploys the charm under charm-sim
+127.0.0.1, access log on) into which it pushes, for each copier and run, 12 new images of 2-8 MB (72 MB; two
+layers each, uncompressed tars of random bytes, so that docker can unpack them), deploys the charm under charm-sim
 (its registry at 127.0.0.1:5000, filesystem storage) and measures, medians of --runs, each tool copying into a fresh
 repository prefix of the same registry:
 
@@ -209,7 +210,8 @@ def main():
     results = {"machine": {"cores": os.cpu_count()}, "runs": options.runs}
     try:
         deployment.sim("deploy", deployment.charm, f"registry-image={REGISTRY_IMAGE}")
-        sizes = [random.Random(7).randint(2, 8) * 1024 * 1024 for _ in range(12)]
+        # 12 images of 2-8 MB, 72 MB in all (the set the issue measured skopeo and the docker loop on).
+        sizes = [megabytes * 1000 * 1000 for megabytes in [2, 3, 4, 5, 6, 7, 8, 8, 7, 6, 8, 8]]
 
         def fresh_set(label):
             """12 new images of new random content under bench/<label>/: no copier has seen a blob of them."""

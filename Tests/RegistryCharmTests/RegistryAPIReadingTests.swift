@@ -60,7 +60,7 @@ struct RegistryAPIReadingTests {
     func manifest() async throws {
         let body = #"""
             {"schemaVersion":2,"config":{"size":10,"digest":"sha256:c"},
-             "layers":[{"size":100},{"size":1000},{"digest":"sha256:no-size"}]}
+             "layers":[{"size":100,"digest":"sha256:a"},{"size":1000,"digest":"sha256:b"}]}
             """#
         let api = Self.api([
             (200, ["docker-content-digest": "sha256:m", "content-type": "application/x-from-header"], body)
@@ -72,19 +72,25 @@ struct RegistryAPIReadingTests {
                     digest: "sha256:m",
                     mediaType: "application/x-from-header",
                     size: 1110,
-                    blobs: [.init(digest: "sha256:c", size: 10), .init(digest: "sha256:no-size", size: 0)],
+                    blobs: [
+                        .init(digest: "sha256:c", size: 10), .init(digest: "sha256:a", size: 100),
+                        .init(digest: "sha256:b", size: 1000),
+                    ],
                     configDigest: "sha256:c"
                 )
         )
 
-        let index = #"{"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[{"size":7},{"size":8}]}"#
+        let index =
+            #"{"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[{"size":7,"digest":"sha256:x"},"#
+            + #"{"size":8,"digest":"sha256:y"}]}"#
         let listed = try await Self.api([(200, ["docker-content-digest": "sha256:i"], index)]).manifest("app", "1")
         #expect(
             listed
                 == RegistryAPI.Manifest(
                     digest: "sha256:i",
                     mediaType: "application/vnd.oci.image.index.v1+json",
-                    size: 15
+                    size: 15,
+                    children: ["sha256:x", "sha256:y"]
                 )
         )
     }
@@ -93,7 +99,7 @@ struct RegistryAPIReadingTests {
         "a manifest whose members have other types is unreadable",
         arguments: [
             #"{"mediaType":1}"#, #"{"config":[]}"#, #"{"layers":[{"size":"1"}]}"#, #"{"layers":[{"size":1.5}]}"#,
-            #"{"manifests":[1]}"#, "[]",
+            #"{"manifests":[1]}"#, "[]", #"{"layers":[{"size":1}]}"#,
         ]
     )
     func unreadableManifest(body: String) async {

@@ -45,7 +45,8 @@ public final class TokenService: @unchecked Sendable {
     }
 
     deinit {
-        process.terminate()
+        // SIGKILL: Python's threading server may outlive a SIGTERM while a handler thread runs.
+        kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         try? FileManager.default.removeItem(atPath: directory)
     }
