@@ -199,7 +199,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--large-mib", type=int, default=1024)
-    parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--output", default=os.path.join(ROOT, "Benchmarks", "mirror-results.json"))
     options = parser.parse_args()
     sim_binary = os.environ.get("CHARM_SIM_BIN", os.path.join(ROOT, ".build-sim-static", "release", "charm-sim"))

@@ -49,6 +49,8 @@ LABEL_PREFIX="io.github.docker-registry-swift.test"
 PACKAGES=(
     docker.io containerd docker-registry haproxy easy-rsa monitoring-plugins-basic zip unzip binutils curl jq
     openssl busybox-static python3-venv ca-certificates file iproute2 apache2-utils python3-yaml skopeo
+    # The token service the mirror tests put in front of an upstream registry (scripts/token-server.py).
+    python3-cryptography
     # What the charm builds on (Sources/COpenSSL, CCurl, CYAML, CCrypt): headers and pkg-config files.
     pkg-config libssl-dev libcurl4-openssl-dev libyaml-dev libcrypt-dev
 )

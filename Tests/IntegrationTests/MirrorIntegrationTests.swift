@@ -24,18 +24,8 @@ struct MirrorIntegrationTests {
             _ = try shell("update-ca-certificates", [])
             registry = try LocalRegistry(tls: certificates, credentials: ("puller", "upstream-pa55"))
             layout = try TestLayout()
-            app = try layout.image(layers: 2, layerSize: 500_000)
-            try layout.tag(app, "1")
-            try layout.push("1", to: registry, as: "team/app")
-            let signatureTag = "sha256-\(TestLayout.digest(app).dropFirst(7)).sig"
-            try layout.tag(try layout.image(layers: 1, layerSize: 300), signatureTag)
-            try layout.push(signatureTag, to: registry, as: "team/app")
-            multi = try layout.index([
-                try layout.image(layers: 1, layerSize: 200_000, architecture: "amd64"),
-                try layout.image(layers: 1, layerSize: 200_000, architecture: "arm64"),
-            ])
-            try layout.tag(multi, "2.0")
-            try layout.push("2.0", to: registry, as: "library/multi")
+            app = try layout.pushSignedImage("1", layerSize: 500_000, to: registry, as: "team/app")
+            multi = try layout.pushTwoPlatformIndex("2.0", layerSize: 200_000, to: registry, as: "library/multi")
             for architecture in ["amd64", "arm64"] {
                 try layout.tag(try layout.image(layers: 1, layerSize: 10_000, architecture: architecture), architecture)
                 try layout.push(architecture, to: registry, as: "cdk/pause-\(architecture)", destinationTag: "3.10")

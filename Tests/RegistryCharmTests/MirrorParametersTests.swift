@@ -33,7 +33,7 @@ struct MirrorParametersTests {
         #expect(parameters.prefix == "")
         #expect(parameters.signatures)
         #expect(!parameters.dryRun)
-        #expect(parameters.concurrency == 4)
+        #expect(parameters.concurrency == 8)
         #expect(parameters.secret == nil)
     }
 

@@ -17,7 +17,7 @@ public final class LocalRegistry: @unchecked Sendable {
     public let tls: TestCertificates?
     /// The one htpasswd account, if any.
     public let credentials: (user: String, password: String)?
-    private let process = Process()
+    private let process: Process
 
     /// `127.0.0.1:<port>`.
     public var address: String { "127.0.0.1:\(port)" }
@@ -34,7 +34,6 @@ public final class LocalRegistry: @unchecked Sendable {
         self.tls = tls
         self.credentials = credentials ?? token?.credentials
         directory = try TestFiles.temporaryDirectory("registry")
-        port = try TestFiles.freePort()
         var config = """
             version: 0.1
             log: {level: error, accesslog: {disabled: true}}
@@ -42,7 +41,7 @@ public final class LocalRegistry: @unchecked Sendable {
               filesystem: {rootdirectory: \(directory)/store}
               delete: {enabled: true}
             http:
-              addr: 127.0.0.1:\(port)
+              addr: 127.0.0.1:PORT
 
             """
         if let tls {
@@ -61,13 +60,31 @@ public final class LocalRegistry: @unchecked Sendable {
             )
             config += "auth:\n  htpasswd: {realm: test, path: \(directory)/htpasswd}\n"
         }
-        try config.write(toFile: "\(directory)/config.yml", atomically: true, encoding: .utf8)
-        process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = ["serve", "\(directory)/config.yml"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
-        try process.run()
-        try TestFiles.waitForListener(port: port)
+        // A port that was free when chosen may be taken before the registry binds it: then it exits, and
+        // another port is tried.
+        for attempt in 1...5 {
+            let port = try TestFiles.freePort()
+            let file = "\(directory)/config.yml"
+            try config.replacingOccurrences(of: "PORT", with: String(port))
+                .write(toFile: file, atomically: true, encoding: .utf8)
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: Self.binary)
+            process.arguments = ["serve", file]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            do {
+                try TestFiles.waitForListener(port: port, while: { process.isRunning })
+                self.port = port
+                self.process = process
+                return
+            } catch {
+                process.terminate()
+                process.waitUntilExit()
+                if attempt == 5 { throw error }
+            }
+        }
+        throw RegistryTestFailure("the registry did not start")
     }
 
     deinit {

@@ -21,7 +21,7 @@ public enum TestFiles {
     /// A port nothing listens on, on 127.0.0.1.
     public static func freePort() throws -> Int {
         for _ in 0..<50 {
-            let port = Int.random(in: 20_000..<40_000)
+            let port = Int.random(in: 20_000..<32_000)
             if (try? HTTPClient().perform(
                 HTTPRequest(url: "http://127.0.0.1:\(port)/", connectTimeoutMilliseconds: 200)
             ))
@@ -33,9 +33,9 @@ public enum TestFiles {
         throw RegistryTestFailure("no free port")
     }
 
-    /// Waits until something accepts connections on 127.0.0.1:`port`.
-    public static func waitForListener(port: Int) throws {
-        for _ in 0..<100 {
+    /// Waits (10 s at most, and only while `alive` holds) until something accepts connections on 127.0.0.1:`port`.
+    public static func waitForListener(port: Int, while alive: () -> Bool = { true }) throws {
+        for _ in 0..<200 where alive() {
             do {
                 _ = try HTTPClient().perform(
                     HTTPRequest(

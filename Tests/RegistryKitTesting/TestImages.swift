@@ -183,3 +183,38 @@ public final class TestLayout {
         Array(try JSONSerialization.data(withJSONObject: value, options: [.sortedKeys]))
     }
 }
+
+extension TestLayout {
+    /// An image of two layers with a cosign-style signature tag (`sha256-<hex>.sig`), both pushed to `registry`'s
+    /// `repository`, the image as `tag`; returns the image's descriptor.
+    public func pushSignedImage(_ tag: String, layerSize: Int, to registry: LocalRegistry, as repository: String)
+        throws -> [String: Any]
+    {
+        let image = try self.image(layers: 2, layerSize: layerSize)
+        try self.tag(image, tag)
+        try push(tag, to: registry, as: repository)
+        let signature = try self.image(
+            layers: 1,
+            layerSize: 200,
+            layerType: "application/vnd.dev.cosign.simplesigning.v1+json"
+        )
+        let signatureTag = "sha256-\(Self.digest(image).dropFirst(7)).sig"
+        try self.tag(signature, signatureTag)
+        try push(signatureTag, to: registry, as: repository)
+        return image
+    }
+
+    /// An index of two platforms (amd64 and arm64, one layer each) pushed to `registry`'s `repository` as `tag`;
+    /// returns its descriptor.
+    public func pushTwoPlatformIndex(_ tag: String, layerSize: Int, to registry: LocalRegistry, as repository: String)
+        throws -> [String: Any]
+    {
+        let index = try self.index([
+            try image(layers: 1, layerSize: layerSize, architecture: "amd64"),
+            try image(layers: 1, layerSize: layerSize, architecture: "arm64"),
+        ])
+        try self.tag(index, tag)
+        try push(tag, to: registry, as: repository)
+        return index
+    }
+}

@@ -24,23 +24,8 @@ struct MirrorEngineTests {
             upstream = try LocalRegistry(tls: certificates, credentials: ("puller", "s3cret-upstream"))
             destination = try LocalRegistry()
             layout = try TestLayout()
-            app = try layout.image(layers: 2, layerSize: 300_000)
-            try layout.tag(app, "1")
-            try layout.push("1", to: upstream, as: "team/app")
-            let signature = try layout.image(
-                layers: 1,
-                layerSize: 200,
-                layerType: "application/vnd.dev.cosign.simplesigning.v1+json"
-            )
-            let signatureTag = "sha256-\(TestLayout.digest(app).dropFirst(7)).sig"
-            try layout.tag(signature, signatureTag)
-            try layout.push(signatureTag, to: upstream, as: "team/app")
-            multi = try layout.index([
-                try layout.image(layers: 1, layerSize: 100_000, architecture: "amd64"),
-                try layout.image(layers: 1, layerSize: 100_000, architecture: "arm64"),
-            ])
-            try layout.tag(multi, "2.0")
-            try layout.push("2.0", to: upstream, as: "library/multi")
+            app = try layout.pushSignedImage("1", layerSize: 300_000, to: upstream, as: "team/app")
+            multi = try layout.pushTwoPlatformIndex("2.0", layerSize: 100_000, to: upstream, as: "library/multi")
             var subject = multi
             subject.removeValue(forKey: "platform")
             referrer = try layout.image(

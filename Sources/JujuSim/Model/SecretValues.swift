@@ -262,26 +262,8 @@ struct JSONValueMap {
 enum GoBase64 {
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
 
-    /// Encodes bytes.
-    static func encode(_ bytes: [UInt8]) -> String {
-        var output: [UInt8] = []
-        output.reserveCapacity((bytes.count + 2) / 3 * 4)
-        var index = 0
-        while index < bytes.count {
-            let chunk = bytes[index..<min(index + 3, bytes.count)]
-            var value: UInt32 = 0
-            for (offset, byte) in chunk.enumerated() { value |= UInt32(byte) << UInt32(16 - 8 * offset) }
-            for position in 0..<4 {
-                if position <= chunk.count {
-                    output.append(alphabet[Int((value >> UInt32(18 - 6 * position)) & 0x3F)])
-                } else {
-                    output.append(UInt8(ascii: "="))
-                }
-            }
-            index += 3
-        }
-        return String(decoding: output, as: UTF8.self)
-    }
+    /// Encodes bytes (Foundation's encoder: the same alphabet and padding).
+    static func encode(_ bytes: [UInt8]) -> String { Data(bytes).base64EncodedString() }
 
     /// Decodes text (`\r` and `\n` ignored); errors as `illegal base64 data at input byte N`.
     static func decode(_ text: String) throws(SecretInputError) -> [UInt8] {

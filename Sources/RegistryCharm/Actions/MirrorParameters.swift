@@ -75,7 +75,7 @@ struct MirrorParameters {
                 "The prefix \(prefix) must be lower-case letters and digits, separated by '/', '.', '_' or '-'."
             )
         }
-        let concurrency = try parameters.integer("concurrency", default: 4)
+        let concurrency = try parameters.integer("concurrency", default: 8)
         guard (1...32).contains(concurrency) else {
             throw ActionFailure("The concurrency parameter must be between 1 and 32.")
         }

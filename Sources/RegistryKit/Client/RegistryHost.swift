@@ -1,3 +1,4 @@
+import FoundationEssentials
 public import SystemLibraries
 
 /// How to reach one registry: its API's origin, TLS trust, proxy and credentials.
@@ -33,7 +34,7 @@ public struct RegistryHost: Sendable {
         }
 
         /// The `Authorization: Basic …` value.
-        public var basicAuthorization: String { "Basic " + Base64Text.encode(Array("\(username):\(password)".utf8)) }
+        public var basicAuthorization: String { "Basic " + Data("\(username):\(password)".utf8).base64EncodedString() }
     }
 
     /// Creates a host.
@@ -76,28 +77,5 @@ public struct RegistryHost: Sendable {
         }
         if let colon = host.lastIndex(of: ":") { host = host[..<colon] }
         return host == "localhost" || host.hasPrefix("127.")
-    }
-}
-
-/// Base64 (RFC 4648, with padding), for basic credentials.
-enum Base64Text {
-    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
-
-    static func encode(_ bytes: [UInt8]) -> String {
-        var output: [UInt8] = []
-        output.reserveCapacity((bytes.count + 2) / 3 * 4)
-        var index = 0
-        while index < bytes.count {
-            let chunk = bytes[index..<min(index + 3, bytes.count)]
-            var value = 0
-            for (offset, byte) in chunk.enumerated() { value |= Int(byte) << (16 - 8 * offset) }
-            for position in 0..<4 {
-                output.append(
-                    position <= chunk.count ? alphabet[(value >> (18 - 6 * position)) & 63] : UInt8(ascii: "=")
-                )
-            }
-            index += 3
-        }
-        return String(decoding: output, as: UTF8.self)
     }
 }

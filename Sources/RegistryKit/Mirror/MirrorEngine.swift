@@ -18,7 +18,7 @@ public final class MirrorEngine: Sendable {
         public var dryRun: Bool
 
         /// Creates options.
-        public init(concurrency: Int = 4, signatures: Bool = true, dryRun: Bool = false) {
+        public init(concurrency: Int = 8, signatures: Bool = true, dryRun: Bool = false) {
             self.concurrency = concurrency
             self.signatures = signatures
             self.dryRun = dryRun

@@ -1,14 +1,10 @@
 import Foundation
-import SystemLibraries
+import RegistryKitTesting
 
 /// Temporary directories, files and random content for the archive tests.
 enum Fixtures {
     /// A fresh empty directory under the system's temporary directory.
-    static func directory(_ label: String) throws -> String {
-        let path = NSTemporaryDirectory() + "registrykit-\(label)-\(UUID().uuidString.prefix(8))"
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }
+    static func directory(_ label: String) throws -> String { try TestFiles.temporaryDirectory(label) }
 
     /// Writes `bytes` to `path`, making its directory.
     static func write(_ bytes: [UInt8], to path: String) throws {
@@ -18,13 +14,10 @@ enum Fixtures {
     }
 
     /// `count` random bytes.
-    static func random(_ count: Int) -> [UInt8] {
-        var generator = SystemRandomNumberGenerator()
-        return (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
-    }
+    static func random(_ count: Int) -> [UInt8] { TestLayout.randomBytes(count) }
 
     /// `sha256:<hex>` of `bytes`.
-    static func digest(_ bytes: [UInt8]) -> String { "sha256:" + SHA256.hex(bytes) }
+    static func digest(_ bytes: [UInt8]) -> String { TestFiles.sha256(bytes) }
 
     /// `value` as JSON with sorted keys.
     static func json(_ value: Any) throws -> [UInt8] {
@@ -34,16 +27,8 @@ enum Fixtures {
     /// Runs `tool` with `arguments`; returns its exit status and standard output (standard error joined).
     @discardableResult
     static func run(_ tool: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+        let result = try TestFiles.run(tool, arguments)
+        return (result.status, String(decoding: result.output, as: UTF8.self) + result.errorText)
     }
 
     /// Whether `path` is an executable file.
