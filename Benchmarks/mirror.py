@@ -195,6 +195,17 @@ def docker_loop(upstream, repositories, prefix):
     return seconds
 
 
+def forget_copies(root="/srv/registry"):
+    """Removes what the copiers stored in the charm's registry (their repositories, then the blobs nothing names)."""
+    repositories = os.path.join(root, "docker", "registry", "v2", "repositories")
+    for name in ["mirror", "skopeo", "docker"]:
+        shutil.rmtree(os.path.join(repositories, name), ignore_errors=True)
+    with tempfile.NamedTemporaryFile("w", suffix=".yml", delete=False) as handle:
+        handle.write(f"version: 0.1\nstorage:\n  filesystem: {{rootdirectory: {root}}}\nhttp:\n  addr: 127.0.0.1:1\n")
+    run(["/usr/bin/docker-registry", "garbage-collect", handle.name], check=False)
+    os.unlink(handle.name)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=3)
@@ -290,6 +301,7 @@ def main():
         deployment.sim("remove", check=False)
         run(["docker", "rm", "-f", "registry"], check=False)
         upstream.stop()
+        forget_copies()
     with open(options.output, "w") as handle:
         json.dump(results, handle, indent=2)
     print(json.dumps({"set": results["set"]["seconds"], "ratios": results["set"]["ratios"],

@@ -73,40 +73,42 @@ struct MirrorIntegrationTests {
         let charm = try CharmUnderTest()
         defer { charm.tearDown() }
         try charm.deploy()
+        // Names only this run uses: the registry's storage outlives a test.
+        let prefix = "up-\(UUID().uuidString.prefix(6).lowercased())"
         let address = upstream.registry.address
         let images =
             "\(address)/team/app:1 \(address)/library/multi:2.0\n\(address)/tools/busybox:1 \(address)/team/gone:1"
 
-        let refused = try charm.action("mirror", ["images": images, "prefix": "up"])
+        let refused = try charm.action("mirror", ["images": images, "prefix": prefix])
         #expect(refused.status == "failed")
         #expect(refused.message == "4 of 4 images could not be mirrored; the failures result says why.")
         #expect(refused.result("failures")?.contains("needs credentials") == true, "\(refused.raw)")
 
         let secret = try grantedSecret(charm, ["username=puller", "password=upstream-pa55"])
-        let run = try charm.action("mirror", ["images": images, "prefix": "up", "secret": secret])
+        let run = try charm.action("mirror", ["images": images, "prefix": prefix, "secret": secret])
         #expect(run.status == "failed", "\(run.raw)")
         #expect(run.result("copied") == "3")
         #expect(run.result("failed") == "1")
         #expect(run.result("failures") == "\(address)/team/gone:1: the image was not found")
         #expect(!run.raw.contains("upstream-pa55"), "the password never reaches the action's output")
         for (source, copy) in [
-            ("team/app:1", "up/team/app:1"), ("library/multi:2.0", "up/library/multi:2.0"),
-            ("tools/busybox:1", "up/tools/busybox:1"),
+            ("team/app:1", "\(prefix)/team/app:1"), ("library/multi:2.0", "\(prefix)/library/multi:2.0"),
+            ("tools/busybox:1", "\(prefix)/tools/busybox:1"),
         ] {
             #expect(mirrored(copy) != nil && mirrored(copy) == upstream.registry.rawManifest(source), "\(copy)")
         }
         let signature = "sha256-\(TestLayout.digest(upstream.app).dropFirst(7)).sig"
-        #expect(mirrored("up/team/app:\(signature)") == upstream.registry.rawManifest("team/app:\(signature)"))
-        let platforms = TestLayout.digests("manifests", in: try #require(mirrored("up/library/multi:2.0")))
+        #expect(mirrored("\(prefix)/team/app:\(signature)") == upstream.registry.rawManifest("team/app:\(signature)"))
+        let platforms = TestLayout.digests("manifests", in: try #require(mirrored("\(prefix)/library/multi:2.0")))
         #expect(platforms.count == 2)
         for platform in platforms {
-            #expect(mirrored("up/library/multi@\(platform)") != nil)
+            #expect(mirrored("\(prefix)/library/multi@\(platform)") != nil)
         }
-        let pulled = try shell("docker", ["pull", "-q", "\(Self.netloc)/up/tools/busybox:1"])
+        let pulled = try shell("docker", ["pull", "-q", "\(Self.netloc)/\(prefix)/tools/busybox:1"])
         #expect(pulled.succeeded, "\(pulled.stderr)")
-        _ = try? shell("docker", ["rmi", "\(Self.netloc)/up/tools/busybox:1"])
+        _ = try? shell("docker", ["rmi", "\(Self.netloc)/\(prefix)/tools/busybox:1"])
 
-        let again = try charm.action("mirror", ["images": images, "prefix": "up", "secret": secret])
+        let again = try charm.action("mirror", ["images": images, "prefix": prefix, "secret": secret])
         #expect(again.result("copied") == "0")
         #expect(again.result("skipped") == "3")
         #expect(again.result("bytes") == "0")
@@ -133,16 +135,20 @@ struct MirrorIntegrationTests {
         """.write(toFile: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: file) }
 
+        let prefix = "ck-\(UUID().uuidString.prefix(6).lowercased())"
         let run = try charm.action(
             "mirror",
-            ["file": file, "keys": "v1.31-static", "arches": "amd64 arm64", "secret": secret, "signatures": "false"]
+            [
+                "file": file, "keys": "v1.31-static", "arches": "amd64 arm64", "secret": secret, "signatures": "false",
+                "prefix": prefix,
+            ]
         )
         #expect(run.status == "completed", "\(run.raw)")
         #expect(run.result("copied") == "3")
-        #expect(mirrored("cdk/pause-amd64:3.10") != nil)
-        #expect(mirrored("cdk/pause-arm64:3.10") != nil)
-        #expect(mirrored("team/app:1") != nil)
-        #expect(mirrored("library/multi:2.0") == nil, "a key not asked for is not copied")
+        #expect(mirrored("\(prefix)/cdk/pause-amd64:3.10") != nil)
+        #expect(mirrored("\(prefix)/cdk/pause-arm64:3.10") != nil)
+        #expect(mirrored("\(prefix)/team/app:1") != nil)
+        #expect(mirrored("\(prefix)/library/multi:2.0") == nil, "a key not asked for is not copied")
 
         let unknown = try charm.action("mirror", ["file": file, "keys": "v9-static"])
         #expect(unknown.status == "failed")
@@ -157,6 +163,7 @@ struct MirrorIntegrationTests {
         let directory = NSTemporaryDirectory() + "mirror-archives-\(UUID().uuidString.prefix(6))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
+        let prefix = "offline-\(UUID().uuidString.prefix(6).lowercased())"
         let saved = try shell("docker", ["save", "-o", "\(directory)/saved.tar", CharmUnderTest.busyboxImage])
         #expect(saved.succeeded, "\(saved.stderr)")
         let oci = try shell(
@@ -168,18 +175,18 @@ struct MirrorIntegrationTests {
         )
         #expect(oci.succeeded, "\(oci.stderr)")
 
-        let fromDocker = try charm.action("mirror", ["archive": "\(directory)/saved.tar", "prefix": "offline"])
+        let fromDocker = try charm.action("mirror", ["archive": "\(directory)/saved.tar", "prefix": prefix])
         #expect(fromDocker.status == "completed", "\(fromDocker.raw)")
         #expect(fromDocker.result("copied") == "1")
-        let fromOCI = try charm.action("mirror", ["archive": "\(directory)/oci.tar", "prefix": "offline"])
+        let fromOCI = try charm.action("mirror", ["archive": "\(directory)/oci.tar", "prefix": prefix])
         #expect(fromOCI.status == "completed", "\(fromOCI.raw)")
         #expect(fromOCI.result("copied") == "1")
-        for reference in ["offline/busybox:test", "offline/tools/box:oci"] {
+        for reference in ["\(prefix)/busybox:test", "\(prefix)/tools/box:oci"] {
             let pulled = try shell("docker", ["pull", "-q", "\(Self.netloc)/\(reference)"])
             #expect(pulled.succeeded, "\(reference): \(pulled.stderr)")
             _ = try? shell("docker", ["rmi", "\(Self.netloc)/\(reference)"])
         }
-        let again = try charm.action("mirror", ["archive": "\(directory)/oci.tar", "prefix": "offline"])
+        let again = try charm.action("mirror", ["archive": "\(directory)/oci.tar", "prefix": prefix])
         #expect(again.result("skipped") == "1")
     }
 
@@ -196,16 +203,18 @@ struct MirrorIntegrationTests {
         try charm.deploy()
         let secret = try grantedSecret(charm, ["username=puller", "password=upstream-pa55"])
         let image = "\(upstream.registry.address)/team/big:big"
-        let store = "/srv/registry/docker/registry/v2/repositories/team/big/_layers/sha256"
-        let killed = try charm.killHook(["run", "mirror", "images=\(image)", "secret=\(secret)", "concurrency=1"]) {
+        let prefix = "resume-\(UUID().uuidString.prefix(6).lowercased())"
+        let store = "/srv/registry/docker/registry/v2/repositories/\(prefix)/team/big/_layers/sha256"
+        let arguments = ["run", "mirror", "images=\(image)", "secret=\(secret)", "concurrency=1", "prefix=\(prefix)"]
+        let killed = try charm.killHook(arguments) {
             ((try? FileManager.default.contentsOfDirectory(atPath: store)) ?? []).count >= 2
         }
         #expect(killed, "the hook was killed after some layers were stored")
-        #expect(mirrored("team/big:big") == nil)
-        let resumed = try charm.action("mirror", ["images": image, "secret": secret])
+        #expect(mirrored("\(prefix)/team/big:big") == nil)
+        let resumed = try charm.action("mirror", ["images": image, "secret": secret, "prefix": prefix])
         #expect(resumed.status == "completed", "\(resumed.raw)")
         let sent = Int(resumed.result("bytes") ?? "") ?? 0
         #expect(sent > 0 && sent <= 2 * layerSize + 10_000, "resent \(sent) bytes")
-        #expect(mirrored("team/big:big") == upstream.registry.rawManifest("team/big:big"))
+        #expect(mirrored("\(prefix)/team/big:big") == upstream.registry.rawManifest("team/big:big"))
     }
 }

@@ -1,6 +1,7 @@
-import JujuKit
 import JujuKitTesting
 import Testing
+
+@testable import JujuKit
 
 @Suite("Action framework")
 struct ActionTableTests {
@@ -116,3 +117,20 @@ struct ActionTableTests {
         }
     }
 }
+
+@Suite("action results that action-set cannot carry")
+struct ActionResultLimitTests {
+    @Test("a value over the limit is cut at a line boundary and says how many lines were left out")
+    func cut() {
+        let lines = (1...30_000).map { "line \($0)" }
+        let text = lines.joined(separator: "\n")
+        let cut = ActionContext<AnyObjectState>.cut(text, limit: 100_000)
+        #expect(cut.utf8.count <= 100_000)
+        let kept = cut.split(separator: "\n").dropLast()
+        #expect(kept.elementsEqual(lines.prefix(kept.count).map { Substring($0) }))
+        #expect(cut.hasSuffix("… \(30_000 - kept.count) more lines left out (a result is cut at 100000 bytes)"))
+        #expect(ActionContext<AnyObjectState>.cut("short", limit: 100_000) == "short")
+    }
+}
+
+private final class AnyObjectState {}

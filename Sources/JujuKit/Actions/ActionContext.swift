@@ -30,8 +30,30 @@ public final class ActionContext<State: AnyObject> {
     }
 
     /// Records the result `key` (lower-case letters, digits and hyphens, dot-separated for nesting).
+    ///
+    /// A value longer than ``resultLimit`` bytes is cut at a line boundary and says how many lines were left out:
+    /// `action-set` takes its values on the command line, where one argument may not exceed 128 KiB (Linux's
+    /// `MAX_ARG_STRLEN`), so that longer values would fail the whole action.
     public func set(_ key: String, _ value: String) {
-        results[key] = session.secrets.mask(value)
+        results[key] = Self.cut(session.secrets.mask(value), limit: Self.resultLimit)
+    }
+
+    /// The longest result value sent, in UTF-8 bytes.
+    public static var resultLimit: Int { 128 * 1024 - 1024 }
+
+    /// `value` cut to at most `limit` UTF-8 bytes at a line boundary, with a last line saying what was left out.
+    static func cut(_ value: String, limit: Int) -> String {
+        guard value.utf8.count > limit else { return value }
+        var kept: [Substring] = []
+        var size = 0
+        let lines = value.split(separator: "\n", omittingEmptySubsequences: false)
+        for line in lines {
+            guard size + line.utf8.count + 1 <= limit - 100 else { break }
+            kept.append(line)
+            size += line.utf8.count + 1
+        }
+        let left = lines.count - kept.count
+        return kept.joined(separator: "\n") + "\n… \(left) more lines left out (a result is cut at \(limit) bytes)"
     }
 
     /// Sends the collected results with `action-set` (nothing when there are none).

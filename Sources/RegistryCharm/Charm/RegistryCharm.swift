@@ -426,7 +426,7 @@ public final class RegistryCharm: Charm {
         let written = session.values[StateKeys.writtenTLSFiles]?.arrayValue?.compactMap(\.stringValue) ?? []
         let charmFiles = [
             paths.configFile, paths.readOnlyConfigFile, paths.htpasswdFile, paths.tokenBundleFile,
-            paths.environmentFile,
+            paths.environmentFile, paths.mirrorBlobsFile,
         ]
         for path in charmFiles + written {
             try environment.files.remove(path)
