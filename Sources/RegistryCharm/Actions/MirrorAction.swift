@@ -21,7 +21,7 @@ struct MirrorAction {
         }
         let config = try await charm.prepared(action.session).config
         let upstreams = MirrorUpstreams(
-            tls: try await upstreamTLS(),
+            tls: upstreamTLS(config),
             proxy: proxy(config),
             credentials: try await MirrorSecret(action: action).credentials(parameters.secret)
         )
@@ -96,15 +96,13 @@ struct MirrorAction {
             }
             guard !contents.isEmpty else { throw ActionFailure("The archive \(path) holds no image.") }
             return contents.map { image in
-                let destination =
-                    parameters.prefix.isEmpty ? image.repository : "\(parameters.prefix)/\(image.repository)"
-                return MirrorImage(
+                MirrorImage(
                     source: archive,
                     repository: image.repository,
                     reference: image.digest,
                     tag: image.tag,
-                    destinationRepository: destination,
-                    name: image.repository + (image.tag.map { ":" + $0 } ?? "@" + image.digest)
+                    destinationRepository: MirrorImage.repository(image.repository, under: parameters.prefix),
+                    name: image.description
                 )
             }
         }
@@ -128,8 +126,7 @@ struct MirrorAction {
     }
 
     /// The system's trust store, plus the CA of the registry's own configuration when it has one.
-    private func upstreamTLS() async throws -> HTTPTLS {
-        let config = try await charm.prepared(action.session).config
+    private func upstreamTLS(_ config: CharmConfig) -> HTTPTLS {
         guard let ca = try? charm.environment.files.read(config.tls.caPath), !ca.isEmpty,
             let system = try? charm.environment.files.read(Self.systemBundle)
         else { return HTTPTLS() }

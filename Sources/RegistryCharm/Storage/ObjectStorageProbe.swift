@@ -1,4 +1,5 @@
 import FoundationEssentials
+import RegistryKit
 import SystemLibraries
 
 /// Asks the object store the registry is configured for, before the registry is (re)created, whether it answers,
@@ -71,7 +72,7 @@ struct ObjectStorageProbe {
         }
         let target =
             S3Signature.encodePath(path) + "?"
-            + query.map { "\(S3Signature.encode($0.0))=\(S3Signature.encode($0.1))" }.joined(separator: "&")
+            + query.map { "\(PercentEncoding.encode($0.0))=\(PercentEncoding.encode($0.1))" }.joined(separator: "&")
         let response: RegistryResponse
         do {
             response = try await transport.send(RegistryRequest("GET", target, headers: headers), to: signedEndpoint)
@@ -184,7 +185,7 @@ struct ObjectStorageProbe {
         }
         let target =
             S3Signature.encodePath(storage.path + "/" + swift.container) + "?format=plain&limit=1&prefix="
-            + S3Signature.encode("files/" + Self.repositoriesPrefix)
+            + PercentEncoding.encode("files/" + Self.repositoriesPrefix)
         let listing: RegistryResponse
         do {
             listing = try await transport.send(

@@ -1,4 +1,5 @@
 import FoundationEssentials
+import RegistryKit
 import SystemLibraries
 
 /// AWS Signature Version 4 for one bodiless S3 request (the charm's probe of a bucket), as S3 and radosgw check it.
@@ -18,7 +19,9 @@ struct S3Signature {
     func headers(method: String, host: String, path: String, query: [(String, String)], date: Date) -> [String: String]
     {
         let (amzDate, day) = Self.timestamps(date)
-        let encoded: [(name: String, value: String)] = query.map { (Self.encode($0.0), Self.encode($0.1)) }
+        let encoded: [(name: String, value: String)] = query.map {
+            (PercentEncoding.encode($0.0), PercentEncoding.encode($0.1))
+        }
         let sorted = encoded.sorted { (lhs, rhs) -> Bool in
             lhs.name == rhs.name ? lhs.value < rhs.value : lhs.name < rhs.name
         }
@@ -67,25 +70,9 @@ struct S3Signature {
 
     /// `path` with each segment percent-encoded and its slashes kept.
     static func encodePath(_ path: String) -> String {
-        path.split(separator: "/", omittingEmptySubsequences: false).map { encode(String($0)) }.joined(separator: "/")
+        path.split(separator: "/", omittingEmptySubsequences: false).map { PercentEncoding.encode(String($0)) }.joined(
+            separator: "/"
+        )
     }
 
-    /// RFC 3986 percent-encoding of everything but the unreserved characters, as SigV4 requires.
-    static func encode(_ text: String) -> String {
-        var result = ""
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."),
-                UInt8(ascii: "~"):
-                result.unicodeScalars.append(Unicode.Scalar(byte))
-            default:
-                let digits = Array("0123456789ABCDEF".unicodeScalars)
-                result.unicodeScalars.append("%")
-                result.unicodeScalars.append(digits[Int(byte >> 4)])
-                result.unicodeScalars.append(digits[Int(byte & 0xF)])
-            }
-        }
-        return result
-    }
 }

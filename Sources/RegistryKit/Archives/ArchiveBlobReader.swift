@@ -9,16 +9,14 @@ final class ArchiveBlobReader: BlobReader {
 
     let length: Int
     private let region: ArchiveRegion
-    private let descriptor: Descriptor
+    private let verifier: BlobVerifier
     private let progress: MirrorProgress
     private let archive: String
-    private var hasher: SHA256Hasher? = SHA256Hasher()
-    private var position = 0
     private var failure: MirrorError?
 
     init(_ region: ArchiveRegion, descriptor: Descriptor, progress: MirrorProgress, archive: String) {
         self.region = region
-        self.descriptor = descriptor
+        verifier = BlobVerifier(descriptor)
         self.progress = progress
         self.archive = archive
         self.length = region.size
@@ -26,6 +24,7 @@ final class ArchiveBlobReader: BlobReader {
 
     func read(into buffer: UnsafeMutableRawBufferPointer) -> Result<Int, HTTPStreamFailure> {
         if let failure { return .failure(HTTPStreamFailure(failure.description)) }
+        let position = verifier.received
         let wanted = min(buffer.count, Self.chunkSize, length - position)
         guard wanted > 0 else { return .success(0) }
         let part = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<wanted])
@@ -37,17 +36,13 @@ final class ArchiveBlobReader: BlobReader {
         }
         guard count == wanted else {
             return fail(
-                .archive(path: archive, reason: "blob \(descriptor.digest) ends after \(position + count) bytes")
+                .archive(
+                    path: archive,
+                    reason: "blob \(verifier.descriptor.digest) ends after \(position + count) bytes"
+                )
             )
         }
-        hasher?.update(UnsafeRawBufferPointer(part))
-        position += count
-        if position == length, let finished = hasher.take() {
-            let actual = "sha256:" + HexText.lowerCase(finished.finalize())
-            guard actual == descriptor.digest else {
-                return fail(.digestMismatch(expected: descriptor.digest, actual: actual))
-            }
-        }
+        if let wrong = verifier.take(UnsafeRawBufferPointer(part)) { return fail(wrong) }
         progress.add(bytes: count)
         return .success(count)
     }

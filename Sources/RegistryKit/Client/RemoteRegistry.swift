@@ -53,14 +53,10 @@ public final class RemoteRegistry: Sendable {
     ) throws(MirrorError) -> HTTPResponse {
         let key = scopes.joined(separator: " ")
         var authorization = try currentAuthorization(key, scopes: scopes, on: connection)
-        var request = HTTPRequest(
+        var request = self.request(
+            target.hasPrefix("http") ? target : origin + target,
             method: method,
-            url: target.hasPrefix("http") ? target : origin + target,
-            headers: headers,
             body: body,
-            tls: host.tls,
-            proxy: host.proxy,
-            connectTimeoutMilliseconds: 15_000,
             timeoutMilliseconds: upload == nil && download == nil ? 120_000 : 0,
             stallSeconds: 60,
             maximumBodyBytes: 16 << 20
@@ -82,16 +78,12 @@ public final class RemoteRegistry: Sendable {
     func sendUnauthenticated(_ url: String, download: (any HTTPBodySink)?, on connection: HTTPConnection)
         throws(MirrorError) -> HTTPResponse
     {
-        let request = HTTPRequest(
-            url: url,
-            tls: host.tls,
-            proxy: host.proxy,
-            connectTimeoutMilliseconds: 15_000,
-            timeoutMilliseconds: 0,
-            stallSeconds: 60,
-            maximumBodyBytes: 1 << 20
+        try perform(
+            request(url, timeoutMilliseconds: 0, stallSeconds: 60),
+            upload: nil,
+            download: download,
+            on: connection
         )
-        return try perform(request, upload: nil, download: download, on: connection)
     }
 
     private func currentAuthorization(_ key: String, scopes: [String], on connection: HTTPConnection)
@@ -121,23 +113,20 @@ public final class RemoteRegistry: Sendable {
         if mustAsk {
             var answer: AuthChallenge?
             defer { probe.update { $0 = .answered(answer) } }
-            let request = HTTPRequest(
-                url: origin + "/v2/",
-                tls: host.tls,
-                proxy: host.proxy,
-                connectTimeoutMilliseconds: 15_000,
-                timeoutMilliseconds: 60_000,
-                maximumBodyBytes: 1 << 20
-            )
             var response: HTTPResponse
             do {
-                response = try perform(request, upload: nil, download: nil, on: connection)
+                response = try perform(
+                    request(origin + "/v2/", timeoutMilliseconds: 60_000),
+                    upload: nil,
+                    download: nil,
+                    on: connection
+                )
             } catch .transport(_, let reason) where host.fallsBackToHTTP && reason.contains("TLS") {
                 // Docker's rule for a registry on a loopback address: https first, else plain http.
                 let plain = "http://" + host.origin.dropFirst("https://".count)
                 currentOrigin.withLock { $0 = plain }
                 response = try perform(
-                    HTTPRequest(url: plain + "/v2/", proxy: host.proxy, connectTimeoutMilliseconds: 15_000),
+                    request(plain + "/v2/", timeoutMilliseconds: 60_000),
                     upload: nil,
                     download: nil,
                     on: connection
@@ -182,21 +171,17 @@ public final class RemoteRegistry: Sendable {
         for scope in wanted { query.append(("scope", scope)) }
         let url =
             realm + (realm.contains("?") ? "&" : "?")
-            + query.map { "\($0.0)=\(PercentEncoding.queryValue($0.1))" }.joined(separator: "&")
+            + query.map { "\($0.0)=\(PercentEncoding.encode($0.1))" }.joined(separator: "&")
         var headers: [HTTPHeader] = []
         if let credentials = host.credentials {
             headers.append(HTTPHeader("Authorization", credentials.basicAuthorization))
         }
-        let request = HTTPRequest(
-            url: url,
-            headers: headers,
-            tls: host.tls,
-            proxy: host.proxy,
-            connectTimeoutMilliseconds: 15_000,
-            timeoutMilliseconds: 60_000,
-            maximumBodyBytes: 1 << 20
+        let response = try perform(
+            request(url, headers: headers, timeoutMilliseconds: 60_000),
+            upload: nil,
+            download: nil,
+            on: connection
         )
-        let response = try perform(request, upload: nil, download: nil, on: connection)
         if response.status == 401 || response.status == 403 {
             throw .unauthorized(registry: host.name, hadCredentials: host.credentials != nil)
         }
@@ -209,6 +194,30 @@ public final class RemoteRegistry: Sendable {
         return token
     }
 
+    /// A request to `url` with this registry's TLS and proxy, 15 s to connect.
+    private func request(
+        _ url: String,
+        method: String = "GET",
+        headers: [HTTPHeader] = [],
+        body: [UInt8]? = nil,
+        timeoutMilliseconds: Int,
+        stallSeconds: Int? = nil,
+        maximumBodyBytes: Int = 1 << 20
+    ) -> HTTPRequest {
+        HTTPRequest(
+            method: method,
+            url: url,
+            headers: headers,
+            body: body,
+            tls: host.tls,
+            proxy: host.proxy,
+            connectTimeoutMilliseconds: 15_000,
+            timeoutMilliseconds: timeoutMilliseconds,
+            stallSeconds: stallSeconds,
+            maximumBodyBytes: maximumBodyBytes
+        )
+    }
+
     private func perform(
         _ request: HTTPRequest,
         upload: (any HTTPBodySource)?,
@@ -218,32 +227,8 @@ public final class RemoteRegistry: Sendable {
         requests.add(1, ordering: .relaxed)
         do {
             return try connection.perform(request, upload: upload, download: download)
-        } catch .streamFailed(let reason) {
-            throw .transport(registry: host.name, reason: reason)
         } catch {
             throw .transport(registry: host.name, reason: error.description)
         }
-    }
-}
-
-/// Percent-encoding of query values (RFC 3986 unreserved characters kept).
-enum PercentEncoding {
-    static func queryValue(_ text: String) -> String {
-        var output = ""
-        for byte in text.utf8 {
-            let character = Character(Unicode.Scalar(byte))
-            if character.isASCII && (character.isLetter || character.isNumber || "-._~".contains(character)) {
-                output.append(character)
-            } else {
-                output += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
-            }
-        }
-        return output
-    }
-}
-
-extension String {
-    fileprivate func leftPadded(to length: Int) -> String {
-        count >= length ? self : String(repeating: "0", count: length - count) + self
     }
 }

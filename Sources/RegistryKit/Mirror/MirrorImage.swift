@@ -31,6 +31,14 @@ public struct MirrorImage: Sendable {
     }
 }
 
+extension MirrorImage {
+    /// `path` under `prefix` (`mirror` and `calico/node` make `mirror/calico/node`; no prefix leaves `path`).
+    public static func repository(_ path: String, under prefix: String) -> String {
+        let trimmed = prefix.split(separator: "/").joined(separator: "/")
+        return trimmed.isEmpty ? path : "\(trimmed)/\(path)"
+    }
+}
+
 /// What a mirror run did.
 public struct MirrorReport: Sendable, Equatable {
     /// Images copied (at least one manifest stored).

@@ -50,7 +50,6 @@ public struct SourceImage: Sendable, Equatable, Hashable, CustomStringConvertibl
     /// The repository the copy goes to: the source's path without its host, under `prefix` (`mirror/` +
     /// `calico/node`).
     public func destinationRepository(prefix: String) -> String {
-        let trimmed = prefix.split(separator: "/").joined(separator: "/")
-        return trimmed.isEmpty ? repository : "\(trimmed)/\(repository)"
+        MirrorImage.repository(repository, under: prefix)
     }
 }

@@ -54,11 +54,7 @@ public final class HTTPConnection: @unchecked Sendable {
     ) throws(HTTPTransferError) -> HTTPResponse {
         curl.easyReset(handle)
         let transfer = TransferState(limit: request.maximumBodyBytes, upload: upload, download: download)
-        transfer.statusReader = { [curl, handle] in
-            var status = 0
-            _ = charm_curl_getinfo_long(curl.easyGetinfo, handle, CURLINFO_RESPONSE_CODE, &status)
-            return status
-        }
+        transfer.statusReader = { [self] in responseStatus() }
         var errorText = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
         var headerList: UnsafeMutablePointer<curl_slist>?
         defer { curl.slistFreeAll(headerList) }
@@ -78,9 +74,14 @@ public final class HTTPConnection: @unchecked Sendable {
         // The error buffer lives only for this call.
         _ = charm_curl_setopt_pointer(curl.easySetopt, handle, CURLOPT_ERRORBUFFER, nil)
         try outcome.get()
+        return HTTPResponse(status: responseStatus(), headers: transfer.headers, body: transfer.body)
+    }
+
+    /// The status code of the answer being received (or last received).
+    private func responseStatus() -> Int {
         var status = 0
         _ = charm_curl_getinfo_long(curl.easyGetinfo, handle, CURLINFO_RESPONSE_CODE, &status)
-        return HTTPResponse(status: status, headers: transfer.headers, body: transfer.body)
+        return status
     }
 
     private func configure(
@@ -125,10 +126,8 @@ public final class HTTPConnection: @unchecked Sendable {
             try options.set(CURLOPT_UPLOAD_BUFFERSIZE, Self.streamChunk, name: "CURLOPT_UPLOAD_BUFFERSIZE")
         }
         if let upload = transfer.upload {
+            // PUT is libcurl's upload method; any other was named with CURLOPT_CUSTOMREQUEST above.
             try options.set(CURLOPT_UPLOAD, 1, name: "CURLOPT_UPLOAD")
-            if request.method != "PUT" {
-                try options.set(CURLOPT_CUSTOMREQUEST, request.method, name: "the method \(request.method)")
-            }
             try options.set(CURLOPT_INFILESIZE_LARGE, offset: curl_off_t(upload.length), name: "CURLOPT_INFILESIZE")
             let state = Unmanaged.passUnretained(transfer).toOpaque()
             try options.set(CURLOPT_READFUNCTION, callback: TransferState.sendBody, name: "CURLOPT_READFUNCTION")
