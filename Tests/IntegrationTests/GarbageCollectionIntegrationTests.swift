@@ -166,6 +166,34 @@ struct GarbageCollectionIntegrationTests {
         #expect(try curl("\(Self.origin)/v2/gc-probe/blobs/uploads/", method: "POST")?.status == 202)
     }
 
+    @Test(
+        "three pull loops through four collections: 0 fail (a client reusing a source port is never sent where nothing listens)"
+    )
+    func pullLoopsThroughCollections() throws {
+        let charm = try CharmUnderTest()
+        defer { charm.tearDown() }
+        _ = try prepare(charm)
+        var failed: [String] = []
+        var pulls = 0
+        // Without forgetting the kernel's tracked connections, about one collection in six refused a pull here.
+        for _ in 1...4 {
+            let pollers = (0..<3).map { _ in PullPoller(origin: Self.origin, repository: "busybox", tag: "test") }
+            for poller in pollers { try poller.start() }
+            Thread.sleep(forTimeInterval: 0.5)
+            let collected = try charm.action("garbage-collect")
+            Thread.sleep(forTimeInterval: 0.5)
+            let polled = pollers.map { $0.stop() }
+            #expect(collected.status == "completed", "\(collected.raw)")
+            #expect(!collected.log.contains { $0.contains("could not forget") }, "\(collected.log)")
+            pulls += polled.map(\.pulls).reduce(0, +)
+            failed += polled.flatMap(\.failed)
+        }
+        #expect(pulls > 200, "only \(pulls) pulls")
+        #expect(failed.isEmpty, "\(failed.count) failed: \(failed.prefix(4))")
+        #expect(charmRules().isEmpty)
+        print("GC pull loops: \(pulls) pulls through 4 collections, \(failed.count) failed")
+    }
+
     @Test("a collection that fails leaves the registry writable; so does a hook killed while read-only")
     func writableAfterFailureAndKill() throws {
         let charm = try CharmUnderTest()

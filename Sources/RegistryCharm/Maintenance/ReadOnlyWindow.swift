@@ -9,9 +9,12 @@ import JujuKit
 ///    ``HostPaths/readOnlyConfigFile`` (the configuration with `storage.maintenance.readonly` on and no debug
 ///    listener), on a free port;
 /// 2. ``PortRedirect`` sends new connections for the registry port to the twin; connections already open stay;
-/// 3. the registry is stopped: it finishes the requests in flight (`http.draintimeout`) and exits.
+/// 3. the registry is stopped: it finishes the requests in flight (`http.draintimeout`) and exits; the kernel's
+///    tracked connections that went to it are deleted (``TrackedConnections``), so that no client reusing a source
+///    port is sent where nothing listens any more.
 ///
-/// Closing reverses it: the registry starts, and once it listens the redirect goes and the twin drains and goes.
+/// Closing reverses it: the registry starts, and once it listens the redirect goes and the twin drains and goes
+/// (its tracked connections with it).
 /// Pushes during the window get the registry's own refusal (`405 UNSUPPORTED`, read-only mode).
 ///
 /// A record of the window (``HostPaths/readOnlyWindowFile``, written before anything changes and removed last)
@@ -80,6 +83,9 @@ struct ReadOnlyWindow {
     /// How long the twin or the registry may take to listen.
     static let listenTimeoutMilliseconds = 30_000
 
+    /// The kernel's tracked connections (see ``TrackedConnections``).
+    private var connections: TrackedConnections { TrackedConnections(files: environment.files) }
+
     /// The read-only twin of the registry container `name`.
     static func standbyName(_ name: String) -> String { name + ".charm-read-only" }
     /// The garbage collector's container for the registry container `name`.
@@ -146,7 +152,9 @@ struct ReadOnlyWindow {
             await log(
                 "New connections to port \(config.registryPort) go to the read-only registry; stopping \(container.name)."
             )
-            try await docker.stop(container.id, timeoutSeconds: environment.containers.stopTimeoutSeconds)
+            // Entries of connections the registry served: a client reusing one's source port would be sent there
+            // (refused while it drains, and once it is gone). Closed ones first, then every one.
+            try await stopForgettingConnections(container.id, port: config.registryPort, servedOn: config.registryPort)
         } catch {
             await log("Could not make the registry read-only: \(error); it stays writable.")
             try? await close(record)
@@ -188,7 +196,11 @@ struct ReadOnlyWindow {
         if let standby {
             await environment.pause(Self.handOverMilliseconds)
             if standby.isRunning {
-                try await docker.stop(standby.id, timeoutSeconds: environment.containers.stopTimeoutSeconds)
+                try await stopForgettingConnections(
+                    standby.id,
+                    port: record.redirect.port,
+                    servedOn: record.redirect.target
+                )
             }
             try await docker.forceRemove(standby.id)
         }
@@ -224,6 +236,14 @@ struct ReadOnlyWindow {
     private func write(_ record: Record) throws {
         let text = JSONText.encode(record.json) + "\n"
         try environment.files.write(environment.paths.readOnlyWindowFile, Array(text.utf8), mode: .ownerOnly)
+    }
+
+    /// Stops the container `id`, which serves `port` on `servedPort`, and deletes the kernel's tracked connections
+    /// that went to it: the closed ones before it stops, every one once it is gone.
+    private func stopForgettingConnections(_ id: String, port: Int, servedOn servedPort: Int) async throws {
+        if let warning = connections.forget(to: port, servedOn: servedPort, openOnesToo: false) { await log(warning) }
+        try await environment.docker.stop(id, timeoutSeconds: environment.containers.stopTimeoutSeconds)
+        if let warning = connections.forget(to: port, servedOn: servedPort) { await log(warning) }
     }
 
     /// Polls the listening ports every 100 ms until `port` is listened on; `false` after the timeout, or as soon as
