@@ -16,7 +16,7 @@ struct TrackedConnections {
         /// The source port of the reply direction: the port the connection was really served on (the target of a
         /// redirect, else the port itself).
         var servedPort: Int
-        /// `ESTABLISHED`, `TIME_WAIT`, …
+        /// The TCP state, such as `ESTABLISHED` or `TIME_WAIT`.
         var state: String
     }
 
@@ -24,9 +24,11 @@ struct TrackedConnections {
     /// The kernel's table, as text.
     static let procFile = "/proc/net/nf_conntrack"
 
-    /// Deletes the tracked connections to `port` of this machine (one of `localAddresses`) that were served on
-    /// `servedPort` (`port` itself: not redirected); best effort, nothing when connection tracking is off or the
-    /// table cannot be read. Connections this machine makes to other machines are never touched.
+    /// Deletes the tracked connections to `port` of this machine that were served on `servedPort`.
+    ///
+    /// `servedPort` is `port` itself for connections that were not redirected. The destination must be one of
+    /// `localAddresses`: connections this machine makes to other machines are never touched. Best effort: nothing
+    /// happens when connection tracking is off or the table cannot be read.
     ///
     /// With `openOnesToo` false, established connections are kept (their listener still serves them).
     ///
