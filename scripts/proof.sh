@@ -3,7 +3,8 @@
 # the original option names force.
 #
 # 1. charm-proof on the checkout itself (the repository root is the charm directory) and, when it exists, on the
-#    unpacked docker-registry.charm: neither an error nor a warning (exit 0). hooks/* are small text shims that exec
+#    unpacked docker-registry.charm: neither an error nor a warning (exit 0), but the warnings about `type: secret`
+#    for the charm's four secret options (charm-tools predates Juju secrets). hooks/* are small text shims that exec
 #    dispatch (Juju runs dispatch when it exists, so they cost nothing there), which charm-proof reads as text;
 #    actions/* link to dispatch, which it only checks for being executable. charm-proof's note that the directory
 #    name differs from the charm name is informational, so no copy or stand-in is needed.
@@ -40,10 +41,19 @@ done
 scratch="$(mktemp -d /tmp/proof.XXXXXX)"
 trap 'rm -rf "$scratch"' EXIT
 
+# charm-tools predates Juju secrets (Juju 3.3): it warns that `type: secret` is invalid. These warnings, for the
+# charm's secret options and nothing else, are expected.
+secret_type_warning='^W: config\.yaml: option (auth-accounts|storage-s3-credentials|storage-swift-credentials|cache-credentials) has an invalid type \(secret\)$'
+
 run_proof() {
     local label="$1" dir="$2" rc=0
     echo "proof: charm-proof $label"
-    "$CHARM_PROOF" "$dir" || rc=$?
+    "$CHARM_PROOF" "$dir" >"$scratch/proof.out" 2>&1 || rc=$?
+    cat "$scratch/proof.out"
+    if [[ "$rc" == 100 ]] && ! grep '^[EW]:' "$scratch/proof.out" | grep -qvE "$secret_type_warning"; then
+        echo "proof: $label: only charm-tools' warnings about type: secret (it predates Juju secrets)"
+        return
+    fi
     case "$rc" in
     0) echo "proof: $label: no errors, no warnings" ;;
     100) die "$label: charm-proof reported warnings (exit 100)" ;;

@@ -129,6 +129,8 @@ struct RenderRealRegistryTests {
             #expect(answer.status == 401)
             #expect(answer.header("WWW-Authenticate") == "Bearer realm=\"\(realm)\",service=\"\(service)\"")
             #expect(!issuer.isEmpty)
+        case .accounts:
+            Issue.record("the render scenarios have no accounts; AccountsIntegrationTests cover them")
         }
         if scenario.inputs.tls != nil {
             let withoutClientCertificate = try RealRegistry.get(

@@ -122,6 +122,14 @@ public final class DockerFakeEngine: Sendable {
         }
     }
 
+    /// Makes docker restart the container `name` after its process exited once (it runs again, with a new process).
+    public func restartOnItsOwn(_ name: String) {
+        state.withLock { state in
+            guard let index = state.containers.firstIndex(where: { $0.name == name }) else { return }
+            state.containers[index].restartCount += 1
+        }
+    }
+
     /// The pretend dockerd's pid (what a scenario writes to `/var/run/docker.pid`).
     public static let daemonPID = 4242
 

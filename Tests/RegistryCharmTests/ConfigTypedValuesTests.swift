@@ -47,7 +47,7 @@ struct ConfigTypedValuesTests {
     @Test func everyOptionHasASpecAndNoDuplicates() {
         let names = CharmOptions.all.map(\.name)
         #expect(Set(names).count == names.count)
-        #expect(names.count == 82)
+        #expect(names.count == 88)
         #expect(CharmOptions.spec("storage-s3-skip-v4-auth")?.defaultValue == true)
         #expect(CharmOptions.spec("registry-http-proxy")?.defaultValue == .null)
     }

@@ -25,11 +25,11 @@ final class FakeRegistryTransport: RegistryTransport {
         var buckets: Set<String> = []
     }
 
-    /// The `config.yml` the registry was started with (the scenario's file), read to answer `GET /v2/` the way a
-    /// registry serving it would: `nil` (no file) means nothing listens.
-    let servedConfig: @Sendable () -> [UInt8]?
+    /// The `config.yml` the registry on a port was started with (the scenario's file), read to answer `GET /v2/` the
+    /// way a registry serving it would: `nil` (no file) means nothing listens.
+    let servedConfig: @Sendable (Int) -> [UInt8]?
 
-    init(servedConfig: @escaping @Sendable () -> [UInt8]? = { nil }) {
+    init(servedConfig: @escaping @Sendable (Int) -> [UInt8]? = { _ in nil }) {
         self.servedConfig = servedConfig
     }
 
@@ -93,7 +93,7 @@ final class FakeRegistryTransport: RegistryTransport {
         var tls = false
         var auth = false
         if !servesImageDefault {
-            guard let bytes = servedConfig() else { throw .refused(origin: endpoint.origin) }
+            guard let bytes = servedConfig(endpoint.port) else { throw .refused(origin: endpoint.origin) }
             // config.yml is a comment line, then JSON.
             let json = bytes.split(separator: UInt8(ascii: "\n"), maxSplits: 1).last.map { Data($0) } ?? Data()
             let object = (try? JSONSerialization.jsonObject(with: json)) as? [String: Any] ?? [:]

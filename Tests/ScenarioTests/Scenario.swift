@@ -47,7 +47,15 @@ final class Scenario: @unchecked Sendable {
         model.isLeader = leader
         model.relations["peer:0"] = .init(endpoint: "peer", remoteApp: "docker-registry")
         tools = FakeHookTools(model)
-        registry = FakeRegistryTransport { [files, paths] in try? files.read(paths.configFile) }
+        // The pull listener answers on the port its configuration names; the registry on every other.
+        registry = FakeRegistryTransport { [files, paths] port in
+            if let pull = try? files.read(paths.pullConfigFile),
+                String(decoding: pull, as: UTF8.self).contains("\":\(port)\"")
+            {
+                return pull
+            }
+            return try? files.read(paths.configFile)
+        }
         docker.addImage(Self.image)
         // The engine answers, dockerd has a pid to reload, systemd is absent (as on the test machine).
         docker.runner.on("docker", ["info"], result: CommandResult(standardOutput: "28.2.2\n"))
@@ -90,7 +98,8 @@ final class Scenario: @unchecked Sendable {
         _ event: HookEvent,
         relationID: String? = nil,
         remoteUnit: String? = nil,
-        departingUnit: String? = nil
+        departingUnit: String? = nil,
+        secretID: String? = nil
     ) async -> CharmDispatcher.Outcome {
         let remoteApp = relationID.flatMap { tools.model.relations[$0]?.remoteApp }
         let context = HookContext(
@@ -101,7 +110,8 @@ final class Scenario: @unchecked Sendable {
             relationID: relationID,
             remoteUnit: remoteUnit,
             remoteApp: remoteApp ?? remoteUnit.map { String($0.split(separator: "/")[0]) },
-            departingUnit: departingUnit
+            departingUnit: departingUnit,
+            secretID: secretID
         )
         let environment = CharmEnvironment(
             runner: docker.runner,

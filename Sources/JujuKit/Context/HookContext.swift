@@ -31,6 +31,8 @@ public struct HookContext: Sendable, Equatable {
     public var actionUUID: String?
     /// The model's proxy settings for charms (`JUJU_CHARM_HTTP_PROXY` and friends).
     public var proxy: ProxySettings
+    /// The secret a secret hook is about (`JUJU_SECRET_ID`, `secret:<id>`).
+    public var secretID: String?
 
     /// The application's name, the unit name before its `/`.
     public var applicationName: String {
@@ -55,7 +57,8 @@ public struct HookContext: Sendable, Equatable {
         remoteApp: String? = nil,
         departingUnit: String? = nil,
         actionUUID: String? = nil,
-        proxy: ProxySettings = ProxySettings()
+        proxy: ProxySettings = ProxySettings(),
+        secretID: String? = nil
     ) {
         self.event = event
         self.unitName = unitName
@@ -69,6 +72,7 @@ public struct HookContext: Sendable, Equatable {
         self.departingUnit = departingUnit
         self.actionUUID = actionUUID
         self.proxy = proxy
+        self.secretID = secretID
     }
 
     /// Reads the context from a process environment.
@@ -113,7 +117,8 @@ public struct HookContext: Sendable, Equatable {
                 http: nonEmpty("JUJU_CHARM_HTTP_PROXY"),
                 https: nonEmpty("JUJU_CHARM_HTTPS_PROXY"),
                 noProxy: nonEmpty("JUJU_CHARM_NO_PROXY")
-            )
+            ),
+            secretID: nonEmpty("JUJU_SECRET_ID")
         )
     }
 }

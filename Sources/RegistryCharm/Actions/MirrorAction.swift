@@ -109,12 +109,12 @@ struct MirrorAction {
     }
 
     /// This registry as the destination: its loopback address, the TLS its own actions use, and the basic
-    /// credentials of the configuration.
+    /// or first push account's credentials.
     private func destination(_ config: CharmConfig) async throws -> RegistryHost {
         let endpoint = try await RegistryAPIAccess(charm: charm, session: action.session).endpoint()
         var credentials: RegistryHost.Credentials?
-        if case .basic(let user, let password) = config.auth {
-            credentials = RegistryHost.Credentials(username: user, password: password)
+        if let account = config.auth.actionCredentials {
+            credentials = RegistryHost.Credentials(username: account.user, password: account.password)
         }
         return RegistryHost(
             name: "this registry",

@@ -43,8 +43,9 @@ struct PushAction {
 
         let pushed: CommandResult
         let auth = try await charm.prepared(action.session).config.auth
-        if case .basic(let user, let password) = auth, target.domain == netloc {
-            pushed = try await withLogin(docker, netloc: netloc, user: user, password: password) { environment in
+        if let account = auth.actionCredentials, target.domain == netloc {
+            pushed = try await withLogin(docker, netloc: netloc, user: account.user, password: account.password) {
+                environment in
                 await action.log("Pushing \(tag).")
                 return try await docker.run(["image", "push", tag], environment: environment)
             }

@@ -3,7 +3,7 @@ import JujuKit
 
 /// The registry's API as this unit reaches it: the loopback address and the registry port, https trusting exactly the
 /// certificate the charm serves (or its CA), the server pair doubling as client identity when the registry requires
-/// client certificates (as for the local docker), and the basic-auth credentials from config.
+/// client certificates (as for the local docker), and the credentials of the basic-auth or first push account.
 struct RegistryAPIAccess {
     let charm: RegistryCharm
     let session: RegistrySession
@@ -17,15 +17,19 @@ struct RegistryAPIAccess {
     func endpoint() async throws -> RegistryEndpoint {
         let config = try await charm.prepared(session).config
         var authorization: String?
-        switch config.auth {
-        case .none: break
-        case .basic(let user, let password):
-            let encoded = Data("\(user):\(password)".utf8).base64EncodedString()
-            session.secrets.register(encoded)
-            authorization = "Basic \(encoded)"
-        case .token:
+        if case .token = config.auth {
             throw ActionFailure(
                 "The registry uses token authentication, which this action cannot use; ask the token service instead."
+            )
+        }
+        if let credentials = config.auth.actionCredentials {
+            let encoded = Data("\(credentials.user):\(credentials.password)".utf8).base64EncodedString()
+            session.secrets.register(encoded)
+            authorization = "Basic \(encoded)"
+        } else if config.auth.usesAccounts {
+            throw ActionFailure(
+                "Every push account of auth-accounts is a bcrypt hash; add one as user:password so that the charm's"
+                    + " actions can use the registry."
             )
         }
         var tls: RegistryEndpoint.TLS?

@@ -81,6 +81,15 @@ public struct HostPaths: Sendable, Equatable {
     /// Where the `mirror` action remembers which repository of this registry holds each blob it stored, so that a
     /// later run mounts a blob it already has instead of uploading it again.
     public var mirrorBlobsFile: String { Path.join(registryDirectory, "mirror-blobs.json") }
+    /// The directory of the accounts' htpasswd files, mounted whole (read-only) into the registry containers so
+    /// that a rewritten file is seen without a restart.
+    public var accountsDirectory: String { Path.join(registryDirectory, "accounts") }
+    /// The htpasswd of the push accounts: the registry on `registry-port`.
+    public var pushAccountsFile: String { Path.join(accountsDirectory, "push.htpasswd") }
+    /// The htpasswd of the push and pull accounts: the pull listener on `pull-port`.
+    public var pullAccountsFile: String { Path.join(accountsDirectory, "pull.htpasswd") }
+    /// The pull listener's configuration (read-only storage, the pull accounts, `pull-port`).
+    public var pullConfigFile: String { Path.join(registryDirectory, "config-pull.yml") }
     /// The bcrypt htpasswd file for basic auth.
     public var htpasswdFile: String { Path.join(registryDirectory, "htpasswd") }
     /// The token auth root certificate bundle.

@@ -16,6 +16,12 @@ enum OwnedFiles {
         switch config.auth {
         case .basic: expected.append(paths.htpasswdFile)
         case .token: expected.append(paths.tokenBundleFile)
+        case .accounts(let accounts):
+            expected.append(paths.pushAccountsFile)
+            if accounts.needsPullListener {
+                expected.append(paths.pullConfigFile)
+                if !accounts.anonymousPull { expected.append(paths.pullAccountsFile) }
+            }
         case .none: break
         }
         if config.registryHTTPProxy != nil || config.registryHTTPSProxy != nil {

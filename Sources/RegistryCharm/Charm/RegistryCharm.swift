@@ -42,12 +42,22 @@ public final class RegistryCharm: Charm {
     func prepared(_ session: RegistrySession) async throws -> PreparedConfig {
         if let known = session.state.preparedConfig { return known }
         try await session.loadConfig()
-        return try prepareConfig(session)
+        let secrets = try await SecretOptionReader(session: session).read()
+        return try prepareConfig(session, secrets: secrets)
     }
 
-    private func prepareConfig(_ session: RegistrySession) throws -> PreparedConfig {
-        let config = CharmConfig(options: session.config)
+    private func prepareConfig(_ session: RegistrySession, secrets: [String: SecretOptionContent]) throws
+        -> PreparedConfig
+    {
+        let config = CharmConfig(
+            options: session.config,
+            secrets: secrets,
+            applicationName: session.context.applicationName
+        )
         for secret in config.secretValues { session.secrets.register(secret) }
+        if session.dataChanged(WatchedData.configNotices, config.notices) {
+            for notice in config.notices { session.logger.info("\(notice)") }
+        }
         let prepared = PreparedConfig(
             config: config,
             tlsProblems: Self.tlsProblems(config.tls, now: environment.now())
@@ -242,6 +252,10 @@ public final class RegistryCharm: Charm {
         let config = prepared.config
         guard prepared.problems.isEmpty else {
             for problem in prepared.problems { session.logger.warning("invalid config: \(problem.description)") }
+            if prepared.problems.contains(where: { SecretOption(rawValue: $0.option) != nil }) {
+                // Juju runs no hook when a secret is granted or fixed: update-status reads it again.
+                session.flags.set(RegistryFlags.reconcilePending)
+            }
             return nil
         }
         guard !ReadOnlyWindow.isOpen(environment) else {
@@ -376,19 +390,11 @@ public final class RegistryCharm: Charm {
     private func publishRelations(_ session: RegistrySession) async throws {
         guard let served = session.state.served else { return }
         let config = try await prepared(session).config
-        var user: String?
-        var password: String?
-        if case .basic(let name, let secret) = config.auth {
-            user = name
-            password = secret
-        }
         try await RegistryClients(session: session).publish(
-            RegistryClientData(
-                netloc: served.netloc,
-                scheme: served.scheme,
-                basicUser: user,
-                basicPassword: password,
-                ca: served.ca.map { String(decoding: $0, as: UTF8.self) }
+            RegistryClients.data(
+                config: config,
+                served: served,
+                pullNetloc: session.values[StateKeys.pullNetloc]?.stringValue
             )
         )
         try await Website(session: session, charmDirectory: session.context.charmDirectory, files: environment.files)
@@ -409,6 +415,8 @@ public final class RegistryCharm: Charm {
         let config = try await prepared(session).config
         let name = session.values[StateKeys.containerName]?.stringValue ?? config.registryName
         try await environment.containers.remove(name)
+        try await PullListener(session: session, environment: environment).reconcile(nil, startIfStopped: false)
+        try await environment.containers.remove(PullListener.containerName(name))
         for text in session.values[StateKeys.openedPorts]?.arrayValue?.compactMap(\.stringValue) ?? [] {
             if let port = PortRange(text) { try await session.tools.closePort(port) }
         }
@@ -426,7 +434,8 @@ public final class RegistryCharm: Charm {
         let written = session.values[StateKeys.writtenTLSFiles]?.arrayValue?.compactMap(\.stringValue) ?? []
         let charmFiles = [
             paths.configFile, paths.readOnlyConfigFile, paths.htpasswdFile, paths.tokenBundleFile,
-            paths.environmentFile, paths.mirrorBlobsFile,
+            paths.environmentFile, paths.mirrorBlobsFile, paths.pullConfigFile, paths.pushAccountsFile,
+            paths.pullAccountsFile,
         ]
         for path in charmFiles + written {
             try environment.files.remove(path)

@@ -79,6 +79,13 @@ enum StateKeys {
     /// start time `/proc` gives): while that very process runs, the container has neither stopped nor restarted nor
     /// been replaced, so an idle `update-status` needs to ask docker nothing.
     static let servingProcess = "registry.serving-process"
+    /// The pull listener (``PullListener``) as last found serving: `name`, `specDigest`, `pid`, `start`, `port`;
+    /// absent when none runs.
+    static let pullListener = "registry.pull-listener"
+    /// Why the pull listener does not serve as configured, if it does not.
+    static let pullListenerProblem = "registry.pull-listener-problem"
+    /// `host:port` where pull-only accounts and anonymous clients pull, while the pull listener runs.
+    static let pullNetloc = "registry.pull-netloc"
     /// Tag retention's schedule: `due` (seconds since 1970) and the `interval` it was set for; absent when this unit
     /// does not apply retention.
     static let retentionDue = "retention.due"

@@ -48,6 +48,9 @@ struct RegistryReconciler {
         if case .filesystem = config.storage {
             mounts.append(Mount(source: paths.dataDirectory, target: Self.containerDataDirectory, readOnly: false))
         }
+        if config.auth.usesAccounts {
+            mounts.append(Mount(source: paths.accountsDirectory, target: paths.accountsDirectory))
+        }
         let environmentFilePresent = registryFiles.entries.contains {
             $0.path == paths.environmentFile && $0.content != nil
         }
@@ -59,8 +62,10 @@ struct RegistryReconciler {
             inputsDigest: registryFiles.inputsDigest(),
             command: Self.serveCommand(configFile: paths.configFile)
         )
+        let pullPlan = pullListenerPlan(files: registryFiles, mounts: mounts, environmentFile: spec.environmentFile)
         // The whole container spec is checked before the first byte is written.
         _ = try spec.definingArguments()
+        _ = try pullPlan?.spec.definingArguments()
 
         let applied: RegistryFiles.Applied
         do {
@@ -87,6 +92,9 @@ struct RegistryReconciler {
             if case .filesystem = config.storage {
                 try files.createDirectory(paths.dataDirectory, mode: .publicDirectory)
             }
+            if config.auth.usesAccounts {
+                try files.createDirectory(paths.accountsDirectory, mode: .privateDirectory)
+            }
             // dockerd first: should daemon.json need a restart, it happens before the new container exists.
             address = try await UnitAddresses.of(session).privateAddress
             proxy = try await WebsiteProxy.read(session)
@@ -98,6 +106,10 @@ struct RegistryReconciler {
             )
             try await updateLocalTrust(netloc: netloc, files: registryFiles)
             outcome = try await reconcileContainer(spec, startIfStopped: startIfStopped)
+            try await PullListener(session: session, environment: environment).reconcile(
+                outcome == .keptStopped ? nil : pullPlan,
+                startIfStopped: startIfStopped
+            )
         } catch {
             if applied.changed {
                 registryFiles.undo(applied, on: files)
@@ -105,6 +117,7 @@ struct RegistryReconciler {
                 session.values[StateKeys.tlsSource] = stateBefore.source
                 // The htpasswd put back may hold the previous password: hash it again next time.
                 session.forgetData(WatchedData.basicAuth)
+                session.forgetData(WatchedData.accounts)
                 session.logger.warning("put the registry's files back as they were: \(error)")
             }
             await restoreDaemonConfiguration(stateBefore.daemonJSON, trusted: stateBefore.trusted)
@@ -112,7 +125,8 @@ struct RegistryReconciler {
         }
 
         // A registry an operator stopped keeps its ports closed until it runs again.
-        if outcome != .keptStopped { try await updatePorts() }
+        if outcome != .keptStopped { try await updatePorts(pullPort: pullPlan?.port) }
+        session.values[StateKeys.pullNetloc] = pullPlan.map { .string("\(address):\($0.port)") }
         let tls = config.tls
         let served = ServedRegistry(
             netloc: netloc,
@@ -188,7 +202,11 @@ struct RegistryReconciler {
             }
         case .token(_, _, _, let rootCerts):
             tokenBundle = rootCerts
+        case .accounts:
+            break
         }
+        let accountFiles = try AccountFiles(session: session, paths: paths, files: environment.files).plan(config.auth)
+        planned.entries += accountFiles
         planned.entries.append(
             .init(path: paths.htpasswdFile, content: htpasswd, mode: .ownerOnly, mountTarget: paths.htpasswdFile)
         )
@@ -222,7 +240,8 @@ struct RegistryReconciler {
         let inputs = RenderInputs(
             applicationName: session.context.applicationName,
             httpSecret: httpSecret,
-            htpasswdPath: htpasswd == nil ? nil : paths.htpasswdFile,
+            htpasswdPath: config.auth.usesAccounts
+                ? paths.pushAccountsFile : (htpasswd == nil ? nil : paths.htpasswdFile),
             tokenRootCertBundlePath: tokenBundle == nil ? nil : paths.tokenBundleFile,
             tls: tls.enabled
                 ? TLSPaths(
@@ -254,7 +273,54 @@ struct RegistryReconciler {
                 readAtStart: false
             )
         )
+        var pullInputs = inputs
+        pullInputs.htpasswdPath =
+            accountFiles.contains { $0.path == paths.pullAccountsFile && $0.content != nil }
+            ? paths.pullAccountsFile : nil
+        let pullConfig: [UInt8]? =
+            if case .accounts(let accounts) = config.auth, accounts.needsPullListener {
+                Array(
+                    RegistryConfig(config: config, inputs: pullInputs).pullListener(port: config.pullPort).rendered()
+                        .utf8
+                )
+            } else {
+                nil
+            }
+        // Read by the pull listener only (its own spec digest covers it): no input of the registry container.
+        planned.entries.append(
+            .init(
+                path: paths.pullConfigFile,
+                content: pullConfig,
+                mode: .ownerOnly,
+                mountTarget: nil,
+                readAtStart: false
+            )
+        )
         return planned
+    }
+
+    /// The pull listener's container, when the accounts call for one: the registry's mounts and environment, its
+    /// own configuration, and a digest over the registry's inputs and its configuration.
+    private func pullListenerPlan(files: RegistryFiles, mounts: [Mount], environmentFile: String?) -> PullListener.Plan?
+    {
+        let paths = environment.paths
+        guard case .accounts(let accounts) = config.auth, accounts.needsPullListener,
+            let pullConfig = files.content(at: paths.pullConfigFile)
+        else { return nil }
+        let spec = ContainerSpec(
+            name: PullListener.containerName(config.registryName),
+            image: config.registryImage,
+            mounts: mounts + [Mount(source: paths.pullConfigFile, target: paths.pullConfigFile)],
+            environmentFile: environmentFile,
+            inputsDigest: ContainerDigest.sha256Hex(Array((files.inputsDigest() + "\n").utf8) + pullConfig),
+            command: Self.serveCommand(configFile: paths.pullConfigFile)
+        )
+        return PullListener.Plan(
+            spec: spec,
+            port: config.pullPort,
+            tls: files.tlsEnabled ? config.tls : nil,
+            authentication: !accounts.anonymousPull
+        )
     }
 
     /// TLS files: from the config blobs when the certificate and key are given, else from the cert-provider
@@ -346,9 +412,11 @@ struct RegistryReconciler {
         environment.files.isDirectory(path) ? nil : try environment.files.read(path)
     }
 
-    /// Opens the registry port (and the debug port with metrics), closing ports opened before that are no longer used.
-    private func updatePorts() async throws {
+    /// Opens the registry port (and the debug port with metrics, the pull listener's port when it runs), closing
+    /// ports opened before that are no longer used.
+    private func updatePorts(pullPort: Int?) async throws {
         var wanted = [PortRange(config.registryPort)]
+        if let pullPort { wanted.append(PortRange(pullPort)) }
         if config.prometheusMetrics { wanted.append(PortRange(config.debugPort)) }
         let previous = Set(
             session.values[StateKeys.openedPorts]?.arrayValue?.compactMap { $0.stringValue.flatMap(PortRange.init) }

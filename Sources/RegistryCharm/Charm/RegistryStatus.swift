@@ -15,6 +15,10 @@ struct RegistryStatus {
             session.state.idleStatus = unchanged
         } else {
             try await charm.prepared(session)
+            if !PullListener.stillRunsIfRecorded(in: session, environment: charm.environment) {
+                // It restarted or stopped since it last served: this hook reconciles (and probes) it again.
+                session.flags.set(RegistryFlags.reconcilePending)
+            }
         }
     }
 
@@ -62,6 +66,15 @@ struct RegistryStatus {
             status.report(.blocked("The docker engine does not answer; check dockerd on this machine (docker info)."))
         case .container(.serving):
             if let pending = pendingCertificateStatus { status.report(pending) }
+            if let problem = session.values[StateKeys.pullListenerProblem]?.stringValue {
+                let port = prepared.config.pullPort
+                status.report(
+                    .blocked(
+                        "The pull-only registry on port \(port) \(problem). Pushes are served on"
+                            + " \(prepared.config.registryPort); free port \(port) or set another pull-port."
+                    )
+                )
+            }
             status.report(readyStatus)
         case .container(.readOnly):
             status.report(
@@ -99,6 +112,7 @@ struct RegistryStatus {
                 " Storage nearly full: \(DiskSpace.text(space.free)) free of \(DiskSpace.text(space.size)) in"
                 + " \(directory); pushes fail when it is full (delete images and run garbage-collect, or grow it)."
         }
+        if let pull = values[StateKeys.pullNetloc]?.stringValue { note = " Pull-only at \(pull)." + note }
         return .active("Ready at \(netloc) (\(scheme)\(proxied)).\(note)")
     }
 
@@ -124,6 +138,7 @@ struct RegistryStatus {
             !flags.containsKnown(RegistryFlags.stoppedByOperator),
             let last = session.status.lastSet, last == pendingCertificateStatus ?? readyStatus,
             ServingProcess.stillRuns(in: session, environment: charm.environment),
+            PullListener.stillRunsIfRecorded(in: session, environment: charm.environment),
             !ReadOnlyWindow.isOpen(charm.environment),
             !RetentionSchedule.isDue(session, now: charm.environment.now()),
             session.values[StateKeys.sharedCollection] == nil

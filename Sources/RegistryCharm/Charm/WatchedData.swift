@@ -5,6 +5,10 @@ import JujuKit
 enum WatchedData: String, WatchedDataKey {
     /// The basic-auth user and password (only a digest is kept): the htpasswd file is rewritten when they change.
     case basicAuth = "basic-auth"
+    /// The push and pull accounts (only a digest is kept): their htpasswd files are rewritten when they change.
+    case accounts = "auth.accounts"
+    /// The configuration's notices (which of two options wins): logged when they change.
+    case configNotices = "config.notices"
     /// What cert-provider sent, summarised without key material: logged when it changes.
     case certProviderReceipt = "cert-provider.receipt"
     /// The docker options the host ignored: logged when they change.

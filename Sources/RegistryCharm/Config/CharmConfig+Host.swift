@@ -142,8 +142,12 @@ extension CharmConfig {
         return (sources, keys)
     }
 
-    static func collectSecrets(_ reader: ConfigReader) -> [String] {
+    static func collectSecrets(_ reader: ConfigReader, auth: RegistryAuth) -> [String] {
         var secrets: [String] = []
+        if case .accounts(let accounts) = auth { secrets += accounts.passwords }
+        for content in reader.secretContents.values {
+            if case .content(let values) = content { secrets += values.values }
+        }
         for option in [
             "auth-basic-password", "cache-password", "storage-swift-password", "storage-s3-secretkey",
             "storage-s3-accesskey", "tls-key-blob",

@@ -44,6 +44,22 @@ extension CharmConfig {
         return ContainerSettings(image: image, name: name, port: registryPort, debugPort: debugPort)
     }
 
+    /// `pull-port`, checked against the other ports only when the pull listener runs (so that a unit that never
+    /// uses it keeps any `registry-port`).
+    static func readPullPort(_ reader: inout ConfigReader, auth: RegistryAuth, registryPort: Int, debugPort: Int)
+        -> Int
+    {
+        let pullPort = port(&reader, "pull-port")
+        guard case .accounts(let accounts) = auth, accounts.needsPullListener, !reader.hasProblem("pull-port") else {
+            return pullPort
+        }
+        if pullPort == registryPort || pullPort == debugPort {
+            let other = pullPort == registryPort ? "registry-port" : "debug-port"
+            reader.report("pull-port", "must differ from \(other) (both are \(pullPort)): choose another port")
+        }
+        return pullPort
+    }
+
     static func readHTTPHost(_ reader: inout ConfigReader) -> ParsedURL? {
         guard let url = url(&reader, "http-host", allowCredentials: false) else { return nil }
         guard url.path.isEmpty || url.path.hasSuffix("/") else {
@@ -98,7 +114,28 @@ extension CharmConfig {
                 "basic and token auth cannot both be on: clear auth-basic-password or the auth-token-* options"
             )
         }
-        if basicRequested, !user.isEmpty { return .basic(user: user, password: password) }
+        let anonymousPull = reader.bool("auth-anonymous-pull")
+        let accountsContent = reader.secret(.authAccounts)
+        if tokenRequested, accountsContent != nil || anonymousPull {
+            let option = accountsContent != nil ? "auth-accounts" : "auth-anonymous-pull"
+            reader.report(option, "cannot be combined with token auth: clear \(option) or the auth-token-* options")
+        }
+        if let accountsContent {
+            if basicRequested {
+                reader.notice("auth-accounts wins over auth-basic-user and auth-basic-password, which are ignored")
+            }
+            do {
+                return .accounts(try RegistryAccounts.parse(accountsContent, anonymousPull: anonymousPull))
+            } catch {
+                reader.report("auth-accounts", "cannot be used: \(error): update the secret")
+                return .none
+            }
+        }
+        if basicRequested, !user.isEmpty {
+            guard anonymousPull else { return .basic(user: user, password: password) }
+            let account = RegistryAccount(user: user, credential: .password(password))
+            return .accounts(RegistryAccounts(push: [account], pull: [], anonymousPull: true))
+        }
         if let issuer = tokenValues[0], let realm = tokenValues[1], let service = tokenValues[3], let certs {
             return .token(issuer: issuer, realm: realm, service: service, rootCertsPEM: certs)
         }

@@ -17,6 +17,8 @@ public struct CharmConfig: Sendable, Equatable {
     public let registryPort: Int
     /// `debug-port`: where the debug and metrics listener runs, with `prometheusMetrics` only.
     public let debugPort: Int
+    /// `pull-port`: where the read-only pull listener serves, when ``RegistryAccounts/needsPullListener``.
+    public let pullPort: Int
     /// `registry-http-proxy`: `HTTP_PROXY` for the registry container, if set.
     public let registryHTTPProxy: String?
     /// `registry-https-proxy`: `HTTPS_PROXY` for the registry container, if set.
@@ -107,13 +109,21 @@ public struct CharmConfig: Sendable, Equatable {
     public let problems: [ConfigProblem]
     /// Every secret value present (passwords, keys, credentials inside URLs), for log masking.
     public let secretValues: [String]
+    /// What the operator should know about this configuration, such as which of two options wins (logged when it
+    /// changes).
+    public let notices: [String]
 
     /// Whether the configuration is valid.
     public var isValid: Bool { problems.isEmpty }
 
-    /// Reads and validates `options` (the JSON object `config-get --format=json` prints).
-    public init(options: [String: JSONValue]) {
-        var reader = ConfigReader(options: options)
+    /// Reads and validates `options` (the JSON object `config-get --format=json` prints) and what the hook read of
+    /// the options of `type: secret` (`secrets`, by option name).
+    public init(
+        options: [String: JSONValue],
+        secrets: [String: SecretOptionContent] = [:],
+        applicationName: String = "docker-registry"
+    ) {
+        var reader = ConfigReader(options: options, secrets: secrets, applicationName: applicationName)
         let container = Self.readContainer(&reader)
         registryImage = container.image
         registryName = container.name
@@ -126,6 +136,7 @@ public struct CharmConfig: Sendable, Equatable {
         logLevel = Self.readLogLevel(&reader)
         prometheusMetrics = reader.bool("prometheus-metrics")
         auth = Self.readAuth(&reader)
+        pullPort = Self.readPullPort(&reader, auth: auth, registryPort: container.port, debugPort: container.debugPort)
         cache = Self.readCache(&reader)
         tls = Self.readTLS(&reader)
 
@@ -167,6 +178,7 @@ public struct CharmConfig: Sendable, Equatable {
             uniquingKeysWith: { first, _ in first }
         )
         problems = reader.problems.sorted { (order[$0.option] ?? .max) < (order[$1.option] ?? .max) }
-        secretValues = Self.collectSecrets(reader)
+        secretValues = Self.collectSecrets(reader, auth: auth)
+        notices = reader.notices
     }
 }

@@ -8,6 +8,8 @@ public enum ConfigOptionType: String, Sendable, Equatable {
     case int
     /// `type: boolean`.
     case boolean
+    /// `type: secret`: a secret URI (`secret:…`), or empty (Juju 3.3 and later).
+    case secret
 }
 
 /// One option of the charm's `config.yaml`: its name, type and default.
@@ -54,12 +56,15 @@ public enum CharmOptions {
     }
 
     static let registryOptions: [ConfigOptionSpec] = [
+        .init("auth-accounts", .secret, ""),
+        .init("auth-anonymous-pull", .boolean, false),
         .init("auth-basic-password", .string, ""),
         .init("auth-basic-user", .string, "admin"),
         .init("auth-token-issuer", .string, ""),
         .init("auth-token-realm", .string, ""),
         .init("auth-token-root-certs", .string, ""),
         .init("auth-token-service", .string, ""),
+        .init("cache-credentials", .secret, ""),
         .init("cache-password", .string, ""),
         .init("cache-remoteurl", .string, ""),
         .init("cache-username", .string, ""),
@@ -67,6 +72,7 @@ public enum CharmOptions {
         .init("http-host", .string, ""),
         .init("log-level", .string, "info"),
         .init("prometheus-metrics", .boolean, false),
+        .init("pull-port", .int, 5002),
         .init("registry-http-proxy", .string, .null),
         .init("registry-https-proxy", .string, .null),
         .init("registry-image", .string, "registry:2"),
@@ -91,6 +97,7 @@ public enum CharmOptions {
         .init("storage-s3-accelerate", .boolean, false),
         .init("storage-s3-accesskey", .string, .null),
         .init("storage-s3-bucket", .string, .null),
+        .init("storage-s3-credentials", .secret, ""),
         .init("storage-s3-chunksize", .int, 10_485_760),
         .init("storage-s3-encrypt", .boolean, false),
         .init("storage-s3-forcepathstyle", .boolean, false),
@@ -112,6 +119,7 @@ public enum CharmOptions {
         .init("storage-s3-useragent", .string, .null),
         .init("storage-swift-authurl", .string, ""),
         .init("storage-swift-container", .string, "docker-registry"),
+        .init("storage-swift-credentials", .secret, ""),
         .init("storage-swift-domain", .string, ""),
         .init("storage-swift-password", .string, ""),
         .init("storage-swift-region", .string, ""),

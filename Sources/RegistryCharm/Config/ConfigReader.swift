@@ -5,11 +5,31 @@ import JujuKit
 struct ConfigReader {
     /// The options as `config-get --format=json` printed them.
     let options: [String: JSONValue]
+    /// What the hook read of the options of `type: secret`, by option name.
+    let secretContents: [String: SecretOptionContent]
+    /// The application's name, for the `juju grant-secret` command in messages.
+    let applicationName: String
+    /// Values of plain options that a credentials secret stands in for (see ``SecretOption``).
+    private(set) var overrides: [String: String] = [:]
     /// Problems found so far, in the order they were found.
     private(set) var problems: [ConfigProblem] = []
+    /// What the operator should know about a valid configuration, such as which of two options wins.
+    private(set) var notices: [String] = []
 
-    init(options: [String: JSONValue]) {
+    init(
+        options: [String: JSONValue],
+        secrets: [String: SecretOptionContent] = [:],
+        applicationName: String = "docker-registry"
+    ) {
         self.options = options
+        self.secretContents = secrets
+        self.applicationName = applicationName
+        overrides = secretOverrides()
+        for (plain, _) in overrides.sorted(by: { $0.key < $1.key })
+        where !(options[plain]?.stringValue ?? "").trimmingWhitespace.isEmpty {
+            let secret = SecretOption.allCases.first { $0.replacedOptions.contains { $0.option == plain } }
+            notice("\(secret?.rawValue ?? "a secret option") wins over \(plain), which is ignored")
+        }
     }
 
     /// Records a problem for `option`, at most one per option (the first one found wins).
@@ -18,13 +38,20 @@ struct ConfigReader {
         problems.append(ConfigProblem(option: option, message: message))
     }
 
+    /// Records a notice (logged when it changes, never a problem).
+    mutating func notice(_ text: String) {
+        notices.append(text)
+    }
+
     /// Whether a problem was already recorded for `option`.
     func hasProblem(_ option: String) -> Bool {
         problems.contains { $0.option == option }
     }
 
-    /// The raw value, or the option's default when it is missing or `null`.
+    /// The raw value (a credentials secret's value for the plain option it replaces), or the option's default when
+    /// it is missing or `null`.
     func raw(_ option: String) -> JSONValue {
+        if let value = overrides[option] { return .string(value) }
         if let value = options[option], value != .null { return value }
         return CharmOptions.spec(option)?.defaultValue ?? .null
     }

@@ -6,6 +6,25 @@ public enum RegistryAuth: Sendable, Equatable {
     case basic(user: String, password: String)
     /// Bearer tokens from an external token service.
     case token(issuer: String, realm: String, service: String, rootCertsPEM: [UInt8])
+    /// Push and pull-only accounts (`auth-accounts`, or the `auth-basic-*` account with `auth-anonymous-pull`).
+    case accounts(RegistryAccounts)
+
+    /// Whether these are push and pull-only accounts (their htpasswd files, the pull listener).
+    public var usesAccounts: Bool {
+        if case .accounts = self { return true }
+        return false
+    }
+
+    /// The user and password the charm's own actions use on the registry, when it needs and has one.
+    public var actionCredentials: (user: String, password: String)? {
+        switch self {
+        case .basic(let user, let password): return (user, password)
+        case .accounts(let accounts):
+            guard let account = accounts.actionAccount, let password = account.password else { return nil }
+            return (account.user, password)
+        case .none, .token: return nil
+        }
+    }
 }
 
 /// The registry as a pull-through cache of another registry (`cache-*`).

@@ -34,6 +34,34 @@ struct RegistryClients {
 
     let session: RegistrySession
 
+    /// What clients are told: the least they need to pull.
+    ///
+    /// With pull-only accounts or anonymous pull (the pull listener runs), the pull listener's address and a
+    /// pull-only account (none with anonymous pull): the push password never leaves the unit. Otherwise the
+    /// registry's address and the basic or first push account, as the reactive charm did.
+    static func data(config: CharmConfig, served: ServedRegistry, pullNetloc: String?) -> RegistryClientData {
+        var data = RegistryClientData(
+            netloc: served.netloc,
+            scheme: served.scheme,
+            basicUser: nil,
+            basicPassword: nil,
+            ca: served.ca.map { String(decoding: $0, as: UTF8.self) }
+        )
+        switch config.auth {
+        case .basic(let user, let password):
+            data.basicUser = user
+            data.basicPassword = password
+        case .accounts(let accounts):
+            let account = pullNetloc == nil ? accounts.actionAccount : accounts.clientAccount
+            if let pullNetloc { data.netloc = pullNetloc }
+            data.basicUser = account?.user
+            data.basicPassword = account?.password
+        case .none, .token:
+            break
+        }
+        return data
+    }
+
     /// Publishes `data` on every relation of the endpoint where it changed; logs that it did, never the values.
     func publish(_ data: RegistryClientData) async throws {
         let relations = try await session.relations.ids(Self.endpoint)

@@ -45,7 +45,7 @@ extension RegistryConfig {
             switch config.auth {
             case .none:
                 return nil
-            case .basic:
+            case .basic, .accounts:
                 guard let path = inputs.htpasswdPath else { return nil }
                 self = .htpasswd(Htpasswd(realm: inputs.applicationName, path: path))
             case .token(let issuer, let realm, let service, _):

@@ -11,3 +11,14 @@ extension RegistryConfig {
         return twin
     }
 }
+
+extension RegistryConfig {
+    /// The configuration of the pull listener (see ``PullListener``): the read-only twin's, listening on `port`.
+    ///
+    /// Render it from inputs whose `htpasswdPath` is the pull accounts' file, or `nil` for anonymous pull (no auth).
+    public func pullListener(port: Int) -> RegistryConfig {
+        var listener = readOnlyTwin
+        listener.http.addr = ":\(port)"
+        return listener
+    }
+}
