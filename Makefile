@@ -55,6 +55,7 @@ help:
 	@echo "make test-env     scripts/test-env.sh: packages, dockerd, $(REGISTRY_IMAGE), $(BUSYBOX_IMAGE), charm-tools, charmcraft"
 	@echo "make unit         swift test without the integration suites"
 	@echo "make lint         swift format lint --strict, charm-proof and charmcraft analyse"
+	@echo "make dashboard    templates/docker-registry-dashboard.json.xz.b64 from the dashboard JSON (cos-agent carries it so)"
 	@echo "make clean        remove bin/, $(CHARM_FILE), $(RELEASE_SCRATCH)/, $(SIM_RELEASE_SCRATCH)/ and $(SIM_STATE)/"
 
 ## The full test run. Order matters: proof needs the built binary (dispatch and the action links point
@@ -114,6 +115,13 @@ check-binary:
 charm: binary
 	scripts/check-binary.sh $(CHARM_BINARY)
 	scripts/pack-charm.sh $(CHARM_FILE)
+
+## The dashboard as cos-agent carries it (base64 of its xz-compressed JSON), committed beside the JSON so that the
+## charm needs no lzma at run time; a unit test fails when the two differ.
+.PHONY: dashboard
+dashboard:
+	xz -9 -c templates/docker-registry-dashboard.json | base64 -w0 > templates/docker-registry-dashboard.json.xz.b64
+	echo >> templates/docker-registry-dashboard.json.xz.b64
 
 .PHONY: proof
 proof:

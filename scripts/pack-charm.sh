@@ -24,6 +24,7 @@ cd "$root"
 required=(
     metadata.yaml config.yaml actions.yaml manifest.yaml dispatch bin/docker-registry-charm LICENSE README.md
     templates/haproxy-services.yaml templates/nrpe-command.cfg templates/nrpe-service.cfg
+    templates/docker-registry-dashboard.json.xz.b64
 )
 for file in "${required[@]}"; do
     [[ -e "$file" ]] || die "$file is missing (bin/docker-registry-charm comes from 'make charm')"

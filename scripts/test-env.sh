@@ -51,6 +51,9 @@ PACKAGES=(
     openssl busybox-static python3-venv ca-certificates file iproute2 apache2-utils python3-yaml skopeo
     # The token service the mirror tests put in front of an upstream registry (scripts/token-server.py).
     python3-cryptography
+    # The judges of the cos-agent data: a real Prometheus scrapes the published job, promtool checks and tests the
+    # alert rules; xz decodes the dashboard.
+    prometheus xz-utils
     # What the charm builds on (Sources/COpenSSL, CCurl, CYAML, CCrypt): headers and pkg-config files.
     pkg-config libssl-dev libcurl4-openssl-dev libyaml-dev libcrypt-dev
 )

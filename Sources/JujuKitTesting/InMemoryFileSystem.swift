@@ -22,6 +22,7 @@ public final class InMemoryFileSystem: FileSystem, Sendable {
 
     private struct State {
         var files: [String: File] = [:]
+        var links: [String: String] = [:]
         var directories: Set<String> = ["/"]
         var writes: [String] = []
         /// Directories whose file system is full: writing a file in them fails with `ENOSPC`.
@@ -91,6 +92,7 @@ public final class InMemoryFileSystem: FileSystem, Sendable {
                 throw .systemCall(operation: "remove", path: path, errno: 39)
             }
             state.files[path] = nil
+            state.links[path] = nil
             state.directories.remove(path)
         }
     }
@@ -128,7 +130,21 @@ public final class InMemoryFileSystem: FileSystem, Sendable {
 
     /// `FileSystem` conformance in memory.
     public func exists(_ path: String) -> Bool {
-        state.withLock { $0.files[path] != nil || $0.directories.contains(path) }
+        state.withLock { $0.files[path] != nil || $0.directories.contains(path) || $0.links[path] != nil }
+    }
+
+    /// `FileSystem` conformance in memory: the link replaces a file at `path`.
+    public func link(_ path: String, to target: String) throws(FileSystemError) {
+        state.withLock {
+            $0.files[path] = nil
+            $0.links[path] = target
+            $0.writes.append(path)
+        }
+    }
+
+    /// `FileSystem` conformance in memory.
+    public func linkTarget(_ path: String) -> String? {
+        state.withLock { $0.links[path] }
     }
 
     /// `FileSystem` conformance in memory.

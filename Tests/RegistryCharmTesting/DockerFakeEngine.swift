@@ -337,6 +337,7 @@ public final class DockerFakeEngine: Sendable {
                     "Name": "/\(container.name)",
                     "RestartCount": \(container.restartCount),
                     "Image": "sha256:0123",
+                    "LogPath": "/var/lib/docker/containers/\(container.id)/\(container.id)-json.log",
                     "State": {
                         "Status": "\(status)",
                         "Running": \(container.running || container.restarting),

@@ -27,6 +27,11 @@ public protocol FileSystem: Sendable {
     func setOwner(_ path: String, _ owner: FileOwner) throws(FileSystemError)
     /// When the file at `path` was last modified, in seconds since 1970, or `nil` when there is none.
     func modificationTime(of path: String) -> Double?
+    /// Makes `path` a symbolic link to `target` in one step (whatever was there is replaced), creating parent
+    /// directories (0755) as needed.
+    func link(_ path: String, to target: String) throws(FileSystemError)
+    /// The target of the symbolic link at `path`, or `nil` when `path` is not one.
+    func linkTarget(_ path: String) -> String?
 }
 
 /// A numeric user and group, as `chown` takes them.

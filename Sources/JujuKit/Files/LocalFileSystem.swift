@@ -120,6 +120,29 @@ public struct LocalFileSystem: FileSystem {
         chmod(path, mode_t(mode.rawValue))
     }
 
+    /// `FileSystem` conformance on the real disk: a link made beside `path`, then renamed over it.
+    public func link(_ path: String, to target: String) throws(FileSystemError) {
+        try createDirectory(Path.directory(of: path), mode: .publicDirectory)
+        let temporary = path + ".charm-link-\(getpid())"
+        unlink(temporary)
+        guard symlink(target, temporary) == 0 else {
+            throw .systemCall(operation: "link", path: path, errno: errno)
+        }
+        guard rename(temporary, path) == 0 else {
+            let code = errno
+            unlink(temporary)
+            throw .systemCall(operation: "rename into", path: path, errno: code)
+        }
+    }
+
+    /// `FileSystem` conformance on the real disk.
+    public func linkTarget(_ path: String) -> String? {
+        var buffer = [CChar](repeating: 0, count: 4097)
+        let count = readlink(path, &buffer, buffer.count - 1)
+        guard count >= 0 else { return nil }
+        return String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
     /// `FileSystem` conformance on the real disk.
     public func exists(_ path: String) -> Bool {
         var info = stat()

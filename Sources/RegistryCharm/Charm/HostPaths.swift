@@ -35,6 +35,8 @@ public struct HostPaths: Sendable, Equatable {
     public var osRelease: String
     /// The nvidia runtime binary; with `docker_runtime=auto` the runtime is registered when it exists.
     public var nvidiaContainerRuntime: String
+    /// Where the registry's log is linked for log collectors (see ``RegistryLogFile``).
+    public var logDirectory: String
 
     /// Creates paths.
     public init(
@@ -52,7 +54,8 @@ public struct HostPaths: Sendable, Equatable {
         passwdFile: String = "/etc/passwd",
         systemdRuntimeDirectory: String = "/run/systemd/system",
         osRelease: String = "/etc/os-release",
-        nvidiaContainerRuntime: String = "/usr/bin/nvidia-container-runtime"
+        nvidiaContainerRuntime: String = "/usr/bin/nvidia-container-runtime",
+        logDirectory: String = "/var/log/docker-registry"
     ) {
         self.registryDirectory = registryDirectory
         self.dataDirectory = dataDirectory
@@ -69,6 +72,7 @@ public struct HostPaths: Sendable, Equatable {
         self.systemdRuntimeDirectory = systemdRuntimeDirectory
         self.osRelease = osRelease
         self.nvidiaContainerRuntime = nvidiaContainerRuntime
+        self.logDirectory = logDirectory
     }
 
     /// The rendered registry configuration.

@@ -390,6 +390,14 @@ public final class RegistryCharm: Charm {
     private func publishRelations(_ session: RegistrySession) async throws {
         guard let served = session.state.served else { return }
         let config = try await prepared(session).config
+        if case .accounts(let accounts) = config.auth, !accounts.pull.isEmpty, !accounts.anonymousPull,
+            session.dataChanged(WatchedData.clientsWithoutPassword, accounts.clientAccount == nil),
+            accounts.clientAccount == nil
+        {
+            session.logger.warning(
+                "every pull account of auth-accounts is a bcrypt hash: related clients get no credentials (give one as user:password)"
+            )
+        }
         try await RegistryClients(session: session).publish(
             RegistryClients.data(
                 config: config,
@@ -400,6 +408,8 @@ public final class RegistryCharm: Charm {
         try await Website(session: session, charmDirectory: session.context.charmDirectory, files: environment.files)
             .publish(port: config.registryPort, tlsPassThrough: served.https)
         try await Nrpe(session: session, config: config, environment: environment).reconcile(served)
+        try await CosAgent(session: session, charmDirectory: session.context.charmDirectory, files: environment.files)
+            .publish(config: config)
     }
 
     private func pauseForSeriesUpgrade(_ session: RegistrySession) async throws {
@@ -441,6 +451,7 @@ public final class RegistryCharm: Charm {
             try environment.files.remove(path)
         }
         try Nrpe(session: session, config: config, environment: environment).removeFiles()
+        try RegistryLogFile(files: environment.files, paths: paths).remove(name)
         session.flags.clear(RegistryFlags.configured)
         session.logger.info("removed the registry container and its files; images in \(paths.dataDirectory) are kept")
     }

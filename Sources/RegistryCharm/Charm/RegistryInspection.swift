@@ -114,6 +114,11 @@ struct RegistryInspection {
             return
         }
         session.values[StateKeys.servingProcess] = ServingProcess.record(info, charm.environment)
+        do {
+            try RegistryLogFile(files: charm.environment.files, paths: charm.environment.paths).update(info)
+        } catch {
+            session.logger.warning("cannot link the registry's log for log collectors: \(error)")
+        }
     }
 
     /// Probes the running container `info` and records the verdict.

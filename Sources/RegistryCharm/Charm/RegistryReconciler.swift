@@ -42,7 +42,8 @@ struct RegistryReconciler {
             written: session.values[StateKeys.writtenTLSFiles], source: session.values[StateKeys.tlsSource],
             trusted: session.values[StateKeys.trustedNetloc], daemonJSON: try files.read(paths.daemonJSON)
         )
-        let registryFiles = try plannedFiles(httpSecret: secret, receipt: receipt)
+        let collectorRelated = try await CosAgent.isRelated(session)
+        let registryFiles = try plannedFiles(httpSecret: secret, receipt: receipt, metricsOnLoopback: collectorRelated)
 
         var mounts = registryFiles.mounts
         if case .filesystem = config.storage {
@@ -180,7 +181,9 @@ struct RegistryReconciler {
     }
 
     /// Computes every file the registry needs, without writing any.
-    private func plannedFiles(httpSecret: String?, receipt: CertificateReceipt) throws -> RegistryFiles {
+    private func plannedFiles(httpSecret: String?, receipt: CertificateReceipt, metricsOnLoopback: Bool) throws
+        -> RegistryFiles
+    {
         let paths = environment.paths
         var planned = RegistryFiles()
 
@@ -251,7 +254,8 @@ struct RegistryReconciler {
                 )
                 : nil,
             filesystemRoot: Self.containerDataDirectory,
-            registryMajor: version.major
+            registryMajor: version.major,
+            metricsOnLoopback: metricsOnLoopback
         )
         let rendered = RegistryConfig(config: config, inputs: inputs).rendered()
         planned.entries.append(

@@ -7,6 +7,8 @@ enum WatchedData: String, WatchedDataKey {
     case basicAuth = "basic-auth"
     /// The push and pull accounts (only a digest is kept): their htpasswd files are rewritten when they change.
     case accounts = "auth.accounts"
+    /// Whether related clients get no credentials, every pull account being a hash: warned once.
+    case clientsWithoutPassword = "auth.clients-without-password"
     /// The configuration's notices (which of two options wins): logged when they change.
     case configNotices = "config.notices"
     /// What cert-provider sent, summarised without key material: logged when it changes.

@@ -29,6 +29,8 @@ public struct ContainerInfo: Sendable, Equatable {
     public var finishedAt: String?
     /// The host pid of its main process while it runs, 0 otherwise.
     public var pid: Int
+    /// The file docker writes its output to (`json-file` and `local` drivers), if any.
+    public var logPath: String?
 
     /// Creates a description.
     public init(
@@ -44,7 +46,8 @@ public struct ContainerInfo: Sendable, Equatable {
         restartCount: Int = 0,
         startedAt: String? = nil,
         finishedAt: String? = nil,
-        pid: Int = 0
+        pid: Int = 0,
+        logPath: String? = nil
     ) {
         self.id = id
         self.name = name
@@ -59,6 +62,7 @@ public struct ContainerInfo: Sendable, Equatable {
         self.startedAt = startedAt
         self.finishedAt = finishedAt
         self.pid = pid
+        self.logPath = logPath
     }
 
     /// The spec digest the charm recorded on the container, if it made it.
@@ -98,7 +102,8 @@ extension ContainerInfo {
             restartCount: entry.restartCount ?? 0,
             startedAt: Self.time(entry.startedAt),
             finishedAt: Self.time(entry.finishedAt),
-            pid: entry.pid ?? 0
+            pid: entry.pid ?? 0,
+            logPath: entry.logPath.flatMap { $0.isEmpty ? nil : $0 }
         )
     }
 
@@ -128,6 +133,7 @@ private struct InspectEntry {
     var startedAt: String?
     var finishedAt: String?
     var pid: Int?
+    var logPath: String?
     var configImage: String?
     var labels: [String: String]?
 
@@ -148,6 +154,7 @@ private struct InspectEntry {
         startedAt = try Self.optional(state, "StartedAt") { $0.stringValue }
         finishedAt = try Self.optional(state, "FinishedAt") { $0.stringValue }
         pid = try Self.optional(state, "Pid") { $0.intValue }
+        logPath = try Self.optional(entry, "LogPath") { $0.stringValue }
         let config = try Self.optional(entry, "Config") { $0.objectValue }
         configImage = try config.flatMap { config throws(Malformed) in
             try Self.optional(config, "Image") { $0.stringValue }

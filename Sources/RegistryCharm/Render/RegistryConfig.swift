@@ -42,7 +42,10 @@ public struct RegistryConfig: Encodable, Equatable, Sendable {
     /// `config` should be valid (no `problems`). Basic auth is emitted only once `inputs.htpasswdPath` is set, token
     /// auth only once `inputs.tokenRootCertBundlePath` is set, TLS only with `inputs.tls`.
     public init(config: CharmConfig, inputs: RenderInputs) {
-        let debug = config.prometheusMetrics ? HTTP.Debug(addr: ":\(config.debugPort)") : nil
+        let debug =
+            config.prometheusMetrics
+            ? HTTP.Debug(addr: ":\(config.debugPort)")
+            : inputs.metricsOnLoopback ? HTTP.Debug(addr: "127.0.0.1:\(config.debugPort)") : nil
         let http = HTTP(
             addr: ":\(config.registryPort)",
             host: config.httpHost?.text,

@@ -31,6 +31,9 @@ public struct RenderInputs: Sendable, Equatable {
     public var filesystemRoot: String
     /// The major version of the registry the image runs (2 or 3): what it accepts differs.
     public var registryMajor: Int
+    /// Serve the metrics on `127.0.0.1:<debug-port>` though `prometheus-metrics` is off: a collector on this
+    /// machine scrapes them (`cos-agent` is related).
+    public var metricsOnLoopback: Bool
 
     /// Creates render inputs.
     public init(
@@ -40,7 +43,8 @@ public struct RenderInputs: Sendable, Equatable {
         tokenRootCertBundlePath: String? = nil,
         tls: TLSPaths? = nil,
         filesystemRoot: String = "/var/lib/registry",
-        registryMajor: Int = 2
+        registryMajor: Int = 2,
+        metricsOnLoopback: Bool = false
     ) {
         self.applicationName = applicationName
         self.httpSecret = httpSecret
@@ -49,5 +53,6 @@ public struct RenderInputs: Sendable, Equatable {
         self.tls = tls
         self.filesystemRoot = filesystemRoot
         self.registryMajor = registryMajor
+        self.metricsOnLoopback = metricsOnLoopback
     }
 }
