@@ -73,7 +73,7 @@ struct CosAgentIntegrationTests {
     func scrapeDashboardAndLogs() throws {
         let charm = try CharmUnderTest()
         defer { charm.tearDown() }
-        try charm.deploy()
+        try charm.deploy(["storage-delete": "true"])
         #expect(try curl("http://127.0.0.1:5001/metrics") == nil, "no metrics listener before relating")
         let id = try charm.relate("cos-agent", "opentelemetry-collector")
         let payload = try Self.payload(charm, id)
@@ -99,11 +99,18 @@ struct CosAgentIntegrationTests {
         let put =
             "sum(registry_http_requests_total{method=\"put\",handler=\"manifest\",juju_application=\"docker-registry\"})"
         let before = try prometheus.query(put).first ?? 0
-        // A layer of its own, so that the push uploads (the store outlives tests and may hold busybox's).
-        let random = "localhost/random:\(UUID().uuidString.prefix(8).lowercased())"
+        // A layer of its own, so that the push uploads (the store outlives tests and may hold busybox's), under a
+        // name of its own that goes afterwards (other suites count the tags of theirs).
+        let suffix = UUID().uuidString.prefix(8).lowercased()
+        let random = "localhost/cos-random:\(suffix)"
         try importRandomImage(random, megabytes: 1)
         defer { _ = try? shell("docker", ["rmi", random]) }
-        #expect(try charm.action("push", ["image": random, "pull": "false"]).status == "completed")
+        let pushed = try charm.action(
+            "push",
+            ["image": random, "pull": "false", "tag": "127.0.0.1:5000/cos-it-\(suffix)/upload:1"]
+        )
+        #expect(pushed.status == "completed", "\(pushed.raw)")
+        defer { _ = try? charm.action("delete", ["image": "cos-it-\(suffix)/upload:1"]) }
         #expect(
             try charm.action("push", ["image": CharmUnderTest.busyboxImage, "pull": "false"]).status == "completed"
         )
