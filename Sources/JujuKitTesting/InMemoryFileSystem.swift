@@ -79,6 +79,30 @@ public final class InMemoryFileSystem: FileSystem, Sendable {
         }
     }
 
+    /// `FileSystem` conformance in memory: a file that exists keeps its mode.
+    public func append(_ path: String, _ content: [UInt8], mode: FileMode) throws(FileSystemError) {
+        guard path.hasPrefix("/"), !path.hasSuffix("/") else { throw .invalidPath(path) }
+        try Self.checkNameLengths(path)
+        try createDirectory(Path.directory(of: path), mode: .publicDirectory)
+        try state.withLock { (state: inout State) throws(FileSystemError) in
+            if state.directories.contains(path) { throw .systemCall(operation: "open", path: path, errno: 21) }
+            if state.full.contains(Path.directory(of: path)) {
+                throw .systemCall(operation: "append to", path: path, errno: 28)
+            }
+            state.clock += 1
+            var file = state.files[path] ?? File(content: [], mode: mode)
+            file.content += content
+            file.modified = state.clock
+            state.files[path] = file
+            state.writes.append(path)
+        }
+    }
+
+    /// `FileSystem` conformance in memory.
+    public func size(of path: String) -> Int? {
+        state.withLock { $0.files[path]?.content.count }
+    }
+
     /// `FileSystem` conformance in memory.
     ///
     /// Like the real disk, a directory that is not empty stays and the call fails.

@@ -153,6 +153,58 @@ struct CosAgentIntegrationTests {
         #expect(try curl("http://127.0.0.1:5001/metrics") == nil)
     }
 
+    @Test(
+        "a certificate 10 days from expiry (easy-rsa): in the status, and in charm.log as the line the published rule matches"
+    )
+    func certificateExpiryLogged() throws {
+        let healthLog = "/var/log/docker-registry/charm.log"
+        try? FileManager.default.removeItem(atPath: healthLog)
+        defer { try? FileManager.default.removeItem(atPath: healthLog) }
+        let pki = try EasyRSA.make(days: 10)
+        defer { pki.remove() }
+        let charm = try CharmUnderTest()
+        defer { charm.tearDown() }
+        try charm.deploy(["tls-cert-blob": pki.serverCertificate.base64, "tls-key-blob": pki.serverKey.base64])
+        let id = try charm.relate("cos-agent", "opentelemetry-collector")
+        try charm.hook("update-status")
+        let status = try charm.unitStatus()
+        #expect(status.state == "active")
+        #expect(status.message.hasPrefix("Ready at 127.0.0.1:5000 (https). Certificate expires on "), "\(status)")
+        // The date is the certificate's own, as openssl reads it.
+        let end = try shell("openssl", ["x509", "-noout", "-enddate"], input: pki.serverCertificate)
+        #expect(end.succeeded)
+        let openssl = try #require(
+            end.stdout.split(separator: "=").last.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        )
+        let parser = DateFormatter()
+        parser.locale = Locale(identifier: "en_US_POSIX")
+        parser.timeZone = TimeZone(identifier: "GMT")
+        parser.dateFormat = "MMM d HH:mm:ss yyyy zzz"
+        let printer = DateFormatter()
+        printer.locale = Locale(identifier: "en_US_POSIX")
+        printer.timeZone = TimeZone(identifier: "UTC")
+        printer.dateFormat = "yyyy-MM-dd HH:mm:ss 'UTC'"
+        let notAfter = try #require(parser.date(from: openssl.replacingOccurrences(of: "  ", with: " ")))
+        #expect(status.message.contains(printer.string(from: notAfter)), "\(openssl) in \(status.message)")
+
+        let text = try String(contentsOfFile: healthLog, encoding: .utf8)
+        let line = try #require(text.split(separator: "\n").last)
+        let fields = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        #expect(fields["check"] as? String == "certificate-expiring")
+        #expect(fields["unit"] as? String == "docker-registry/0")
+        #expect(fields["not_after"] as? String == printer.string(from: notAfter))
+        let payload = try Self.payload(charm, id)
+        let groups = try #require((payload["log_alert_rules"] as? [String: Any])?["groups"] as? [[String: Any]])
+        let rules = groups.flatMap { $0["rules"] as? [[String: Any]] ?? [] }
+        let expression = try #require(
+            rules.first { $0["alert"] as? String == "DockerRegistryCertificateExpiring" }?["expr"] as? String
+        )
+        let filter = try #require(expression.components(separatedBy: "`").dropFirst().first)
+        #expect(line.contains(filter), "\(filter) matches \(line)")
+        let attributes = try FileManager.default.attributesOfItem(atPath: healthLog)
+        #expect((attributes[.posixPermissions] as? Int) == 0o644, "readable by the collector")
+    }
+
     @Test("promtool checks the published rules and tests that each alert fires on bad series and not on good ones")
     func alertRules() throws {
         let charm = try CharmUnderTest()
@@ -346,7 +398,7 @@ struct CosAgentIntegrationTests {
         // The log rules are LogQL for Loki: every one names this application's stream.
         let logRules = try #require(payload["log_alert_rules"] as? [String: Any])
         let logged = ((logRules["groups"] as? [[String: Any]])?.first?["rules"] as? [[String: Any]]) ?? []
-        #expect(logged.count == 2)
+        #expect(logged.count == 5, "two over the registry's log, three over the charm's health log")
         #expect(logged.allSatisfy { ($0["expr"] as? String ?? "").contains("juju_application=\"docker-registry\"") })
     }
 }

@@ -15,13 +15,16 @@ struct EasyRSA {
     var clientCertificatePath: String { directory.appendingPathComponent("pki/issued/client.crt").path }
     var clientKeyPath: String { directory.appendingPathComponent("pki/private/client.key").path }
 
-    /// Makes a CA and pairs; with `serverClient` both pairs carry serverAuth and clientAuth (`build-serverClient-full`),
-    /// as the easyrsa charm's certificates do, so the server pair can also serve as a client identity.
-    static func make(serverClient: Bool = false) throws -> EasyRSA {
+    /// Makes a CA and pairs valid for `days` (easy-rsa's default, 825, when `nil`).
+    ///
+    /// With `serverClient` both pairs carry serverAuth and clientAuth (`build-serverClient-full`), as the easyrsa
+    /// charm's certificates do, so the server pair can also serve as a client identity.
+    static func make(serverClient: Bool = false, days: Int? = nil) throws -> EasyRSA {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("easyrsa-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let easyrsa = "/usr/share/easy-rsa/easyrsa"
-        let environment = ["EASYRSA_BATCH": "1", "EASYRSA_PKI": directory.appendingPathComponent("pki").path]
+        var environment = ["EASYRSA_BATCH": "1", "EASYRSA_PKI": directory.appendingPathComponent("pki").path]
+        if let days { environment["EASYRSA_CERT_EXPIRE"] = String(days) }
         for arguments in [
             ["init-pki"], ["build-ca", "nopass"],
             [

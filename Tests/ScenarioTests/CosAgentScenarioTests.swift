@@ -69,7 +69,13 @@ struct CosAgentScenarioTests {
         let logRules = try #require(payload["log_alert_rules"] as? [String: Any])
         let logGroup = (logRules["groups"] as? [[String: Any]])?.first
         let logAlerts = logGroup?["rules"] as? [[String: Any]] ?? []
-        #expect(logAlerts.count == 2)
+        #expect(
+            logAlerts.map { $0["alert"] as? String ?? "" } == [
+                "DockerRegistryStorageDriverErrors", "DockerRegistryUpstreamErrors",
+                "DockerRegistryCertificateExpiring", "DockerRegistryCertificateExpired",
+                "DockerRegistryStorageNearlyFull",
+            ]
+        )
     }
 
     @Test("the dashboard is the template's JSON, xz-compressed and base64-encoded")

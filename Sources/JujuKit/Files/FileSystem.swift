@@ -32,6 +32,11 @@ public protocol FileSystem: Sendable {
     func link(_ path: String, to target: String) throws(FileSystemError)
     /// The target of the symbolic link at `path`, or `nil` when `path` is not one.
     func linkTarget(_ path: String) -> String?
+    /// Adds `content` at the end of the file at `path` in one write (`O_APPEND`), creating it with `mode` (and its
+    /// parent directories, 0755) when there is none: for logs that others tail, which a rewrite would confuse.
+    func append(_ path: String, _ content: [UInt8], mode: FileMode) throws(FileSystemError)
+    /// The size in bytes of the file at `path` (following symbolic links), or `nil` when there is none.
+    func size(of path: String) -> Int?
 }
 
 /// A numeric user and group, as `chown` takes them.

@@ -144,6 +144,33 @@ public struct LocalFileSystem: FileSystem {
     }
 
     /// `FileSystem` conformance on the real disk.
+    public func append(_ path: String, _ content: [UInt8], mode: FileMode) throws(FileSystemError) {
+        guard path.hasPrefix("/"), !path.hasSuffix("/") else { throw .invalidPath(path) }
+        try createDirectory(Path.directory(of: path), mode: .publicDirectory)
+        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, mode_t(mode.rawValue))
+        guard fd >= 0 else { throw .systemCall(operation: "open", path: path, errno: errno) }
+        defer { close(fd) }
+        var offset = 0
+        while offset < content.count {
+            let written = content.withUnsafeBytes { bytes in
+                Glibc.write(fd, bytes.baseAddress.map { $0 + offset }, content.count - offset)
+            }
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw .systemCall(operation: "append to", path: path, errno: errno)
+            }
+            offset += written
+        }
+    }
+
+    /// `FileSystem` conformance on the real disk.
+    public func size(of path: String) -> Int? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return Int(info.st_size)
+    }
+
+    /// `FileSystem` conformance on the real disk.
     public func exists(_ path: String) -> Bool {
         var info = stat()
         return lstat(path, &info) == 0

@@ -57,6 +57,8 @@ enum StateKeys {
     static let nrpeFiles = "nrpe.files"
     /// The netloc the local docker trusts, to untrust it when it changes.
     static let trustedNetloc = "registry.trusted-netloc"
+    /// When the certificate the registry serves expires (seconds since 1970); absent without TLS.
+    static let certificateNotAfter = "registry.certificate-not-after"
     /// The TLS files the charm wrote from config blobs, to remove them when the blobs are cleared.
     static let writtenTLSFiles = "registry.tls-files"
     /// The host directory of the registry's filesystem storage (its free space is in the status when it runs low);

@@ -40,6 +40,7 @@ struct RegistryReconciler {
         let receipt = try await CertProvider(session: session, config: config, now: environment.now()).receipt()
         let stateBefore = (
             written: session.values[StateKeys.writtenTLSFiles], source: session.values[StateKeys.tlsSource],
+            notAfter: session.values[StateKeys.certificateNotAfter],
             trusted: session.values[StateKeys.trustedNetloc], daemonJSON: try files.read(paths.daemonJSON)
         )
         let collectorRelated = try await CosAgent.isRelated(session)
@@ -116,6 +117,7 @@ struct RegistryReconciler {
                 registryFiles.undo(applied, on: files)
                 session.values[StateKeys.writtenTLSFiles] = stateBefore.written
                 session.values[StateKeys.tlsSource] = stateBefore.source
+                session.values[StateKeys.certificateNotAfter] = stateBefore.notAfter
                 // The htpasswd put back may hold the previous password: hash it again next time.
                 session.forgetData(WatchedData.basicAuth)
                 session.forgetData(WatchedData.accounts)
@@ -386,6 +388,8 @@ struct RegistryReconciler {
         let ca = try plan(tls.caPath, blob: sources.ca, mode: .publicReadable)
         session.values[StateKeys.writtenTLSFiles] = .array(nowWritten.sorted().map(JSONValue.string))
         let enabled = certificate != nil && key != nil
+        session.values[StateKeys.certificateNotAfter] = (enabled ? certificate : nil)
+            .flatMap(TLSMaterial.leafExpiry(ofCertificatePEM:)).map { .int(Int($0.timeIntervalSince1970)) }
         if !enabled {
             // Without a certificate and key the registry serves http; don't mount stray TLS files.
             entries = entries.map {

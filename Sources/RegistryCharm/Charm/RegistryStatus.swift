@@ -25,6 +25,7 @@ struct RegistryStatus {
     func report() async throws {
         if let idle = session.state.idleStatus {
             session.status.report(idle)
+            recordWarnings()
             return
         }
         let prepared = try await charm.prepared(session)
@@ -75,7 +76,11 @@ struct RegistryStatus {
                     )
                 )
             }
+            if let expired = servingWarnings.first(where: { $0.check == .certificateExpired }) {
+                status.report(.blocked(expired.statusNote))
+            }
             status.report(readyStatus)
+            recordWarnings()
         case .container(.readOnly):
             status.report(
                 .maintenance("Read-only while the leader collects garbage: pulls are served, pushes are refused.")
@@ -105,15 +110,30 @@ struct RegistryStatus {
         let scheme = values[StateKeys.scheme]?.stringValue ?? "http"
         let proxied = values[StateKeys.proxied]?.boolValue == true ? ", proxied" : ""
         var note = values[StateKeys.storageNote]?.stringValue.map { " " + $0 } ?? ""
-        if let directory = values[StateKeys.filesystemData]?.stringValue,
-            let space = charm.environment.diskSpace(directory), space.isNearlyFull
-        {
-            note +=
-                " Storage nearly full: \(DiskSpace.text(space.free)) free of \(DiskSpace.text(space.size)) in"
-                + " \(directory); pushes fail when it is full (delete images and run garbage-collect, or grow it)."
-        }
+        for warning in servingWarnings where warning.check != .certificateExpired { note += " " + warning.statusNote }
         if let pull = values[StateKeys.pullNetloc]?.stringValue { note = " Pull-only at \(pull)." + note }
         return .active("Ready at \(netloc) (\(scheme)\(proxied)).\(note)")
+    }
+
+    /// What the charm knows is wrong with the serving registry beyond its metrics (``ServingWarning``).
+    private var servingWarnings: [ServingWarning] {
+        ServingWarning.find(
+            values: session.values,
+            now: charm.environment.now(),
+            diskSpace: charm.environment.diskSpace
+        )
+    }
+
+    /// Appends the serving warnings to the charm's health log for the collector; a failure to write it is logged,
+    /// never fatal.
+    private func recordWarnings() {
+        let environment = charm.environment
+        do {
+            try HealthLog(files: environment.files, paths: environment.paths)
+                .record(servingWarnings, unit: session.context.unitName, now: environment.now())
+        } catch {
+            session.logger.warning("could not write the health log: \(error)")
+        }
     }
 
     /// What the cert-provider relation calls for while its certificate is not applied, if anything.
@@ -129,14 +149,15 @@ struct RegistryStatus {
     ///
     /// The last hook found the registry serving as configured and said so, and the very process it found then still
     /// runs (same pid, same start time in `/proc`), under the same dockerd: the container has not stopped,
-    /// restarted or been replaced since; no read-only window is open and tag retention is not due. No docker call,
-    /// no HTTP request; `nil` sends the hook down the full path.
+    /// restarted or been replaced since; no read-only window is open, tag retention is not due and the certificate
+    /// has not expired. No docker call, no HTTP request; `nil` sends the hook down the full path.
     private func idleStatus() -> WorkloadStatus? {
         let flags = session.flags
         guard flags.containsKnown(RegistryFlags.dockerReady), flags.containsKnown(RegistryFlags.configured),
             !flags.containsKnown(RegistryFlags.seriesUpgrade), !flags.containsKnown(RegistryFlags.reconcilePending),
             !flags.containsKnown(RegistryFlags.stoppedByOperator),
             let last = session.status.lastSet, last == pendingCertificateStatus ?? readyStatus,
+            !servingWarnings.contains(where: { $0.check == .certificateExpired }),
             ServingProcess.stillRuns(in: session, environment: charm.environment),
             PullListener.stillRunsIfRecorded(in: session, environment: charm.environment),
             !ReadOnlyWindow.isOpen(charm.environment),

@@ -78,10 +78,10 @@ struct RegistryAlertRules {
 
     /// The metrics rules, over the registry's own metrics (distribution's debug listener).
     ///
-    /// Left out, with the reason: certificate expiry and a nearly full filesystem store (the charm runs only in
-    /// hooks, so it has no process to serve a gauge between them; the unit's status says when the store is nearly
-    /// full, and the collector's host metrics cover the disk), and a failing pull-through cache upstream
-    /// (distribution publishes its proxy counters through expvar, not Prometheus: the log rules cover it).
+    /// What the registry's metrics cannot tell is in the log rules: certificate expiry and a nearly full filesystem
+    /// store (the charm runs only in hooks, so it has no process to serve a gauge between them: it writes
+    /// ``HealthLog`` lines instead), and a failing pull-through cache upstream (distribution publishes its proxy
+    /// counters through expvar, not Prometheus).
     var metrics: File {
         let series = "{\(matchers)}"
         let by = "juju_model, juju_model_uuid, juju_application, juju_unit"
@@ -141,7 +141,18 @@ struct RegistryAlertRules {
         ])
     }
 
-    /// The log rules (LogQL over the registry's log the collector reads from `/var/log/docker-registry/`).
+    /// The LogQL expression that counts the ``HealthLog`` lines of `check` over the last hour (`update-status` writes
+    /// one every 5 minutes by default while the condition holds).
+    func healthLogLines(_ check: ServingWarning.Check) -> String {
+        "sum by (juju_model, juju_model_uuid, juju_application, juju_unit) (count_over_time({\(matchers)}"
+            + " |= `\(Self.healthLogMatch(check))` [1h])) > 0"
+    }
+
+    /// The text a ``HealthLog`` line of `check` holds and no other line does: `"check":"<check>"`.
+    static func healthLogMatch(_ check: ServingWarning.Check) -> String { "\"check\":\"\(check.rawValue)\"" }
+
+    /// The log rules (LogQL over the registry's log and the charm's ``HealthLog``, which the collector reads from
+    /// `/var/log/docker-registry/`).
     var logs: File {
         let stream = "{\(matchers)}"
         let by = "juju_model, juju_model_uuid, juju_application, juju_unit"
@@ -170,6 +181,37 @@ struct RegistryAlertRules {
                         description: "The registry could not fetch from cache-remoteurl for 10 minutes, so images not"
                             + " cached yet cannot be pulled. Check the upstream's reachability, the proxy settings"
                             + " (registry-https-proxy) and cache-credentials."
+                    ),
+                    rule(
+                        "DockerRegistryCertificateExpiring",
+                        healthLogLines(.certificateExpiring),
+                        for: "0m",
+                        severity: "warning",
+                        summary: "docker-registry {{ $labels.juju_unit }}: its TLS certificate expires within 14 days",
+                        description: "The certificate the registry serves expires within 14 days; clients will refuse"
+                            + " it then. Set a new tls-cert-blob and tls-key-blob, or check that the cert-provider"
+                            + " relation (easyrsa) renews it. The unit's status and"
+                            + " /var/log/docker-registry/charm.log give the date."
+                    ),
+                    rule(
+                        "DockerRegistryCertificateExpired",
+                        healthLogLines(.certificateExpired),
+                        for: "0m",
+                        severity: "critical",
+                        summary: "docker-registry {{ $labels.juju_unit }}: its TLS certificate has expired",
+                        description: "The certificate the registry serves has expired: clients refuse to pull or push."
+                            + " Set a new tls-cert-blob and tls-key-blob, or renew it at the cert-provider (easyrsa);"
+                            + " the unit is blocked until then."
+                    ),
+                    rule(
+                        "DockerRegistryStorageNearlyFull",
+                        healthLogLines(.storageNearlyFull),
+                        for: "0m",
+                        severity: "warning",
+                        summary: "docker-registry {{ $labels.juju_unit }}: its storage is nearly full",
+                        description: "The file system of the registry's storage has less than 256 MiB (or 5%) free;"
+                            + " pushes fail when it is full. Delete images (the delete and prune actions, or"
+                            + " retention-keep-tags) and run garbage-collect, or grow the file system."
                     ),
                 ]
             )

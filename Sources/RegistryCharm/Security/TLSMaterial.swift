@@ -35,6 +35,14 @@ public struct TLSMaterial: Sendable {
     /// When the server certificate expires.
     public var notValidAfter: Date { leaf.notValidAfter }
 
+    /// When the first certificate of `certificatePEM` expires, or `nil` when it holds none that parses.
+    static func leafExpiry(ofCertificatePEM certificatePEM: [UInt8]) -> Date? {
+        let certificates = try? Self.certificates(in: certificatePEM, empty: .noCertificate) {
+            .unreadableCertificate(index: $0)
+        }
+        return certificates?.first?.notValidAfter
+    }
+
     /// Wraps parsed parts; `certificates` must not be empty.
     init(certificates: [X509Certificate], privateKey: PrivateKey, caCertificates: [X509Certificate]?) {
         self.certificates = certificates
