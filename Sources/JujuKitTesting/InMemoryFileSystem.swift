@@ -64,9 +64,7 @@ public final class InMemoryFileSystem: FileSystem, Sendable {
 
     /// `FileSystem` conformance in memory.
     public func write(_ path: String, _ content: [UInt8], mode: FileMode) throws(FileSystemError) {
-        guard path.hasPrefix("/"), !path.hasSuffix("/") else { throw .invalidPath(path) }
-        try Self.checkNameLengths(path)
-        try createDirectory(Path.directory(of: path), mode: .publicDirectory)
+        try prepareParent(of: path)
         try state.withLock { (state: inout State) throws(FileSystemError) in
             // Like rename(2) onto a directory.
             if state.directories.contains(path) { throw .systemCall(operation: "rename into", path: path, errno: 21) }
@@ -81,9 +79,7 @@ public final class InMemoryFileSystem: FileSystem, Sendable {
 
     /// `FileSystem` conformance in memory: a file that exists keeps its mode.
     public func append(_ path: String, _ content: [UInt8], mode: FileMode) throws(FileSystemError) {
-        guard path.hasPrefix("/"), !path.hasSuffix("/") else { throw .invalidPath(path) }
-        try Self.checkNameLengths(path)
-        try createDirectory(Path.directory(of: path), mode: .publicDirectory)
+        try prepareParent(of: path)
         try state.withLock { (state: inout State) throws(FileSystemError) in
             if state.directories.contains(path) { throw .systemCall(operation: "open", path: path, errno: 21) }
             if state.full.contains(Path.directory(of: path)) {
@@ -140,6 +136,13 @@ public final class InMemoryFileSystem: FileSystem, Sendable {
             current = Path.directory(of: current)
         }
         state.withLock { $0.directories.formUnion(added) }
+    }
+
+    /// Checks `path` as the kernel would for a new file and creates its parent directories.
+    private func prepareParent(of path: String) throws(FileSystemError) {
+        guard path.hasPrefix("/"), !path.hasSuffix("/") else { throw .invalidPath(path) }
+        try Self.checkNameLengths(path)
+        try createDirectory(Path.directory(of: path), mode: .publicDirectory)
     }
 
     /// The most bytes a file name may have (Linux's `NAME_MAX`).

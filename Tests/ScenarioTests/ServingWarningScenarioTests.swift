@@ -28,8 +28,9 @@ struct ServingWarningScenarioTests {
         return try #require(rule["expr"] as? String)
     }
 
-    /// The line filter (the backquoted text after `|=`) of a LogQL expression.
-    static func lineFilter(_ expression: String) throws -> String {
+    /// The line filter (the backquoted text after `|=`) of the published log rule `alert`.
+    static func lineFilter(_ scenario: Scenario, relation: String, _ alert: String) throws -> String {
+        let expression = try logRule(scenario, relation: relation, alert)
         let parts = expression.components(separatedBy: "`")
         try #require(parts.count == 3, "one backquoted line filter in \(expression)")
         return parts[1]
@@ -54,13 +55,11 @@ struct ServingWarningScenarioTests {
         #expect(lines.first?["unit"] as? String == "docker-registry/0")
         #expect(lines.first?["free_bytes"] as? Int == 3 << 20)
         #expect(lines.first?["path"] as? String == "/srv/registry")
-        let filter = try Self.lineFilter(
-            try Self.logRule(scenario, relation: relation, "DockerRegistryStorageNearlyFull")
-        )
+        let filter = try Self.lineFilter(scenario, relation: relation, "DockerRegistryStorageNearlyFull")
         let text = try #require(scenario.text(Self.healthLog))
         #expect(text.contains(filter), "the rule's filter \(filter) matches the line the charm writes")
         for other in ["DockerRegistryCertificateExpiring", "DockerRegistryCertificateExpired"] {
-            let otherFilter = try Self.lineFilter(try Self.logRule(scenario, relation: relation, other))
+            let otherFilter = try Self.lineFilter(scenario, relation: relation, other)
             #expect(!text.contains(otherFilter), "\(other) does not fire on a full disk")
         }
 
@@ -102,9 +101,7 @@ struct ServingWarningScenarioTests {
         let line = try #require(try Self.lines(scenario).last)
         #expect(line["check"] as? String == "certificate-expiring")
         #expect(line["level"] as? String == "warning")
-        let expiring = try Self.lineFilter(
-            try Self.logRule(scenario, relation: relation, "DockerRegistryCertificateExpiring")
-        )
+        let expiring = try Self.lineFilter(scenario, relation: relation, "DockerRegistryCertificateExpiring")
         #expect(scenario.text(Self.healthLog)?.contains(expiring) == true)
 
         // Stable text: the next update-status is idle (one tool call).
@@ -123,9 +120,7 @@ struct ServingWarningScenarioTests {
         let last = try #require(try Self.lines(scenario).last)
         #expect(last["check"] as? String == "certificate-expired")
         #expect(last["level"] as? String == "error")
-        let expiredFilter = try Self.lineFilter(
-            try Self.logRule(scenario, relation: relation, "DockerRegistryCertificateExpired")
-        )
+        let expiredFilter = try Self.lineFilter(scenario, relation: relation, "DockerRegistryCertificateExpired")
         #expect(scenario.text(Self.healthLog)?.contains(expiredFilter) == true)
     }
 
