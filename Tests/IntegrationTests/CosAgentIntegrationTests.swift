@@ -110,7 +110,11 @@ struct CosAgentIntegrationTests {
             ["image": random, "pull": "false", "tag": "127.0.0.1:5000/cos-it-\(suffix)/upload:1"]
         )
         #expect(pushed.status == "completed", "\(pushed.raw)")
-        defer { _ = try? charm.action("delete", ["image": "cos-it-\(suffix)/upload:1"]) }
+        defer {
+            // Deleted and collected: the store outlives tests, and the actions suite measures what a collection frees.
+            _ = try? charm.action("delete", ["image": "cos-it-\(suffix)/upload:1"])
+            _ = try? charm.action("garbage-collect")
+        }
         #expect(
             try charm.action("push", ["image": CharmUnderTest.busyboxImage, "pull": "false"]).status == "completed"
         )
