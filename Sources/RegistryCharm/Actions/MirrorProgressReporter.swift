@@ -1,5 +1,4 @@
 import RegistryKit
-import Synchronization
 import SystemLibraries
 
 /// Runs a ``MirrorEngine`` on threads of its own and, while it works, logs images done, bytes and rate at most
@@ -8,35 +7,53 @@ struct MirrorProgressReporter {
     let engine: MirrorEngine
     let log: (String) async -> Void
 
-    /// Mirrors `images` and returns the report.
+    /// What the loop of ``run(_:)`` waits for: a second gone by, or the engine's report.
+    private enum Event: Sendable {
+        case tick
+        case done(MirrorReport)
+    }
+
+    /// Mirrors `images` and returns the report the moment the engine has it (no polling delay: a re-run with
+    /// nothing to copy takes a fraction of a second).
     func run(_ images: [MirrorImage]) async -> MirrorReport {
-        let outcome = Mutex<MirrorReport?>(nil)
+        let (events, continuation) = AsyncStream<Event>.makeStream()
         let engine = self.engine
-        BlockingThreads.start {
-            let report = engine.run(images)
-            outcome.withLock { $0 = report }
+        BlockingThreads.start { continuation.yield(.done(engine.run(images))) }
+        let ticker = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(1))
+                continuation.yield(.tick)
+            }
+        }
+        defer {
+            ticker.cancel()
+            continuation.finish()
         }
         let started = ContinuousClock.now
         var lastLine = ""
-        var lastLogged = started
-        while true {
-            if let report = outcome.withLock({ $0 }) { return report }
-            try? await Task.sleep(for: .milliseconds(100))
-            let now = ContinuousClock.now
-            guard now - lastLogged >= .seconds(1) else { continue }
-            let progress = engine.progress
-            let line = Self.line(
-                done: progress.imagesDone,
-                total: progress.imagesTotal,
-                bytes: progress.bytesSent,
-                elapsed: now - started
-            )
-            if line != lastLine {
-                await log(line)
-                lastLine = line
-                lastLogged = now
+        for await event in events {
+            switch event {
+            case .done(let report):
+                return report
+            case .tick:
+                let progress = engine.progress
+                let line = Self.line(
+                    done: progress.imagesDone,
+                    total: progress.imagesTotal,
+                    bytes: progress.bytesSent,
+                    elapsed: ContinuousClock.now - started
+                )
+                if line != lastLine {
+                    await log(line)
+                    lastLine = line
+                }
             }
         }
+        // Only a cancelled action gets here: the engine's threads may still be working.
+        var report = MirrorReport()
+        report.failed = images.count - engine.progress.imagesDone
+        report.failures = ["the action was cancelled before the mirror finished"]
+        return report
     }
 
     /// `3/12 images, 24.1 MiB sent (12.0 MiB/s)`.
