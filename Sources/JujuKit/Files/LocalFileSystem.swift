@@ -49,17 +49,8 @@ public struct LocalFileSystem: FileSystem {
         if fchmod(fd, mode_t(mode.rawValue)) != 0 {  // the umask may have removed bits we asked for
             failure = .systemCall(operation: "chmod", path: temporary, errno: errno)
         }
-        var offset = 0
-        while failure == nil, offset < content.count {
-            let written = content.withUnsafeBytes { bytes in
-                Glibc.write(fd, bytes.baseAddress.map { $0 + offset }, content.count - offset)
-            }
-            if written < 0 {
-                if errno == EINTR { continue }
-                failure = .systemCall(operation: "write", path: temporary, errno: errno)
-            } else {
-                offset += written
-            }
+        if failure == nil {
+            do { try Self.writeAll(content, to: fd, path: temporary, operation: "write") } catch { failure = error }
         }
         if failure == nil, fsync(fd) != 0 { failure = .systemCall(operation: "sync", path: temporary, errno: errno) }
         close(fd)
@@ -150,6 +141,16 @@ public struct LocalFileSystem: FileSystem {
         let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, mode_t(mode.rawValue))
         guard fd >= 0 else { throw .systemCall(operation: "open", path: path, errno: errno) }
         defer { close(fd) }
+        try Self.writeAll(content, to: fd, path: path, operation: "append to")
+    }
+
+    /// Writes all of `content` to `fd`, again after a short write or `EINTR`; `path` and `operation` name a failure.
+    private static func writeAll(
+        _ content: [UInt8],
+        to fd: Int32,
+        path: String,
+        operation: String
+    ) throws(FileSystemError) {
         var offset = 0
         while offset < content.count {
             let written = content.withUnsafeBytes { bytes in
@@ -157,7 +158,7 @@ public struct LocalFileSystem: FileSystem {
             }
             if written < 0 {
                 if errno == EINTR { continue }
-                throw .systemCall(operation: "append to", path: path, errno: errno)
+                throw .systemCall(operation: operation, path: path, errno: errno)
             }
             offset += written
         }

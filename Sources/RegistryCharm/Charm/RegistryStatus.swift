@@ -25,7 +25,7 @@ struct RegistryStatus {
     func report() async throws {
         if let idle = session.state.idleStatus {
             session.status.report(idle)
-            recordWarnings()
+            record(servingWarnings)
             return
         }
         let prepared = try await charm.prepared(session)
@@ -76,11 +76,12 @@ struct RegistryStatus {
                     )
                 )
             }
-            if let expired = servingWarnings.first(where: { $0.check == .certificateExpired }) {
+            let warnings = servingWarnings
+            if let expired = warnings.first(where: { $0.check == .certificateExpired }) {
                 status.report(.blocked(expired.statusNote))
             }
-            status.report(readyStatus)
-            recordWarnings()
+            status.report(readyStatus(warnings))
+            record(warnings)
         case .container(.readOnly):
             status.report(
                 .maintenance("Read-only while the leader collects garbage: pulls are served, pushes are refused.")
@@ -103,19 +104,21 @@ struct RegistryStatus {
         }
     }
 
-    /// `Ready at <netloc> (<scheme>[, proxied]).`, from what the last reconcile recorded.
-    private var readyStatus: WorkloadStatus {
+    /// `Ready at <netloc> (<scheme>[, proxied]).`, from what the last reconcile recorded, with the `warnings` but an
+    /// expired certificate (which blocks).
+    private func readyStatus(_ warnings: [ServingWarning]) -> WorkloadStatus {
         let values = session.values
         let netloc = values[StateKeys.netloc]?.stringValue ?? values[StateKeys.address]?.stringValue ?? "unknown"
         let scheme = values[StateKeys.scheme]?.stringValue ?? "http"
         let proxied = values[StateKeys.proxied]?.boolValue == true ? ", proxied" : ""
         var note = values[StateKeys.storageNote]?.stringValue.map { " " + $0 } ?? ""
-        for warning in servingWarnings where warning.check != .certificateExpired { note += " " + warning.statusNote }
+        for warning in warnings where warning.check != .certificateExpired { note += " " + warning.statusNote }
         if let pull = values[StateKeys.pullNetloc]?.stringValue { note = " Pull-only at \(pull)." + note }
         return .active("Ready at \(netloc) (\(scheme)\(proxied)).\(note)")
     }
 
-    /// What the charm knows is wrong with the serving registry beyond its metrics (``ServingWarning``).
+    /// What the charm knows is wrong with the serving registry beyond its metrics (``ServingWarning``): one
+    /// `statvfs` each time, so callers read it once and pass the result on.
     private var servingWarnings: [ServingWarning] {
         ServingWarning.find(
             values: session.values,
@@ -124,13 +127,12 @@ struct RegistryStatus {
         )
     }
 
-    /// Appends the serving warnings to the charm's health log for the collector; a failure to write it is logged,
-    /// never fatal.
-    private func recordWarnings() {
+    /// Appends `warnings` to the charm's health log for the collector; a failure to write it is logged, never fatal.
+    private func record(_ warnings: [ServingWarning]) {
         let environment = charm.environment
         do {
             try HealthLog(files: environment.files, paths: environment.paths)
-                .record(servingWarnings, unit: session.context.unitName, now: environment.now())
+                .record(warnings, unit: session.context.unitName, now: environment.now())
         } catch {
             session.logger.warning("could not write the health log: \(error)")
         }
@@ -155,9 +157,11 @@ struct RegistryStatus {
         let flags = session.flags
         guard flags.containsKnown(RegistryFlags.dockerReady), flags.containsKnown(RegistryFlags.configured),
             !flags.containsKnown(RegistryFlags.seriesUpgrade), !flags.containsKnown(RegistryFlags.reconcilePending),
-            !flags.containsKnown(RegistryFlags.stoppedByOperator),
-            let last = session.status.lastSet, last == pendingCertificateStatus ?? readyStatus,
-            !servingWarnings.contains(where: { $0.check == .certificateExpired }),
+            !flags.containsKnown(RegistryFlags.stoppedByOperator), let last = session.status.lastSet
+        else { return nil }
+        let warnings = servingWarnings
+        guard last == pendingCertificateStatus ?? readyStatus(warnings),
+            !warnings.contains(where: { $0.check == .certificateExpired }),
             ServingProcess.stillRuns(in: session, environment: charm.environment),
             PullListener.stillRunsIfRecorded(in: session, environment: charm.environment),
             !ReadOnlyWindow.isOpen(charm.environment),

@@ -9,7 +9,7 @@ import JujuKit
 /// them (see ``RegistryAlertRules/logs``).
 struct ServingWarning: Equatable {
     /// What is wrong; the `check` field of the log line.
-    enum Check: String, CaseIterable {
+    enum Check: String {
         /// The served certificate expires within ``ServingWarning/certificateWindow``.
         case certificateExpiring = "certificate-expiring"
         /// The served certificate has expired: clients refuse the registry.
